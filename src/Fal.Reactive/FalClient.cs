@@ -1,0 +1,6 @@
+namespace Fal.Reactive;
+
+/// <summary>Client for the fal.ai inference queue.</summary>
+public class FalClient
+{
+}
