@@ -1,6 +1,220 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text.Json;
+
 namespace Fal.Reactive;
 
-/// <summary>Client for the fal.ai inference queue.</summary>
-public class FalClient
+/// <summary>
+/// The client for fal.ai's inference queue. Thread-safe: create one per application and share it; many
+/// thousands of requests in flight share its <see cref="HttpClient"/> and scheduler.
+/// </summary>
+/// <example>
+/// <code>
+/// var fal = new FalClient();   // FAL_KEY, or FAL_KEY_ID and FAL_KEY_SECRET
+/// fal.Submit("fal-ai/fast-sdxl", new { prompt = "a landscape" })
+///    .Timeout(TimeSpan.FromSeconds(30))      // no progress for 30 s: dispose, which cancels on the server
+///    .Subscribe(status => Console.WriteLine(status));
+/// </code>
+/// </example>
+public class FalClient : IDisposable
 {
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly FalPipeline _pipeline;
+
+    /// <summary>A client with fal's hosts and the key from <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
+    public FalClient()
+        : this(new FalClientOptions())
+    {
+    }
+
+    /// <summary>A client with the given options and an <see cref="HttpClient"/> of its own.</summary>
+    /// <param name="options">The options; copied, so later changes do not affect the client.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (a relative URL, a non-positive poll interval).</exception>
+    public FalClient(FalClientOptions options)
+        : this(CreateHttpClient(), options, ownsHttp: true)
+    {
+    }
+
+    /// <summary>A client that sends through the caller's <see cref="HttpClient"/> (and so its handlers).</summary>
+    /// <param name="httpClient">The HTTP client; not disposed by this client.</param>
+    /// <param name="options">The options; default ones when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public FalClient(HttpClient httpClient, FalClientOptions? options = null)
+        : this(httpClient, options ?? new FalClientOptions(), ownsHttp: false)
+    {
+    }
+
+    private FalClient(HttpClient httpClient, FalClientOptions options, bool ownsHttp)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        var copy = Validate(options);
+        _http = httpClient;
+        _ownsHttp = ownsHttp;
+        _pipeline = new FalPipeline(httpClient, copy, copy.Credentials ?? FalCredentials.FromEnvironment());
+    }
+
+    /// <summary>
+    /// Submits a request when subscribed, then reports it: <see cref="Queued"/> (position),
+    /// <see cref="InProgress"/> (logs), <see cref="Completed"/> (with the output), then completes. A status is
+    /// emitted when its kind, queue position or log count changes. Each subscription is its own request.
+    /// </summary>
+    /// <remarks>
+    /// Disposing the subscription before <see cref="Completed"/> cancels the request on the server (also
+    /// when disposed while the submit is in flight): <c>Timeout</c>, <c>TakeUntil</c>, <c>Take(1)</c> and
+    /// <c>Switch</c> all leave nothing running. An error result ends the sequence with
+    /// <see cref="FalHttpException"/>; no key ends it with <see cref="MissingCredentialsException"/>.
+    /// </remarks>
+    /// <param name="appId">The app id, e.g. <c>fal-ai/fast-sdxl</c> or <c>fal-ai/flux/dev</c>.</param>
+    /// <param name="input">The app's input: any object serializable to JSON (snake_case), or a <see cref="JsonElement"/>.</param>
+    /// <param name="options">Logs, poll interval, scheduler, webhook, priority, hint, start timeout, headers.</param>
+    /// <returns>A cold observable of the request's statuses.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="appId"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
+    public virtual IObservable<FalStatus> Submit(string appId, object? input, FalSubmitOptions? options = null)
+    {
+        var app = FalAppId.Parse(appId);
+        options ??= FalSubmitOptions.Default;
+        options.Validate(nameof(options));
+        var body = FalJson.SerializeInput(input);
+        return RequestRun.Submit(_pipeline, app, body, options);
+    }
+
+    /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
+    /// <param name="appId">The app id, e.g. <c>fal-ai/fast-sdxl</c>.</param>
+    /// <param name="input">The app's input.</param>
+    /// <param name="options">Webhook, priority, hint, start timeout, headers.</param>
+    /// <param name="cancellationToken">Cancels the submit call.</param>
+    /// <returns>The handle of the queued request.</returns>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
+    /// <exception cref="MissingCredentialsException">No key was given or found.</exception>
+    /// <exception cref="FalHttpException">fal refused the request.</exception>
+    public virtual async Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var app = FalAppId.Parse(appId);
+        options ??= FalSubmitOptions.Default;
+        options.Validate(nameof(options));
+        var answer = await _pipeline.SubmitAsync(async: true, app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
+        var urls = FalRequestUrls.Choose(
+            FalRequestUrls.Compute(_pipeline.Options.QueueUrl, app, answer.RequestId),
+            _pipeline.Options.QueueUrl,
+            answer.StatusUrl,
+            answer.ResponseUrl,
+            answer.CancelUrl);
+        return new FalRequestHandle(_pipeline, app, answer.RequestId, urls);
+    }
+
+    /// <summary>A handle for a request submitted elsewhere, by its id.</summary>
+    /// <param name="appId">The app id the request was submitted to.</param>
+    /// <param name="requestId">The request id.</param>
+    /// <returns>The handle.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> is invalid or <paramref name="requestId"/> is empty.</exception>
+    public virtual FalRequestHandle GetHandle(string appId, string requestId)
+    {
+        var app = FalAppId.Parse(appId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        return new FalRequestHandle(_pipeline, app, requestId, FalRequestUrls.Compute(_pipeline.Options.QueueUrl, app, requestId));
+    }
+
+    /// <summary>
+    /// Submits a request, waits for it and returns its output (fal_client's <c>subscribe</c>). Progress
+    /// goes to <paramref name="onUpdate"/>; <paramref name="cancellationToken"/> cancels the request on the
+    /// server too.
+    /// </summary>
+    /// <param name="appId">The app id.</param>
+    /// <param name="input">The app's input.</param>
+    /// <param name="options">Submit options.</param>
+    /// <param name="onUpdate">Called with each status (on change).</param>
+    /// <param name="cancellationToken">Stops waiting and cancels the request.</param>
+    /// <returns>The output JSON.</returns>
+    /// <exception cref="FalHttpException">The request finished with an error.</exception>
+    public virtual async Task<JsonElement> SubscribeAsync(
+        string appId, object? input, FalSubmitOptions? options = null, Action<FalStatus>? onUpdate = null, CancellationToken cancellationToken = default)
+    {
+        var statuses = Submit(appId, input, options);
+        if (onUpdate is not null)
+        {
+            statuses = statuses.Do(onUpdate);
+        }
+
+        var completed = (Completed)await statuses.LastAsync().ToTask(cancellationToken).ConfigureAwait(false);
+        return completed.Result ?? throw new FalProtocolException($"Request {completed.RequestId} completed with an empty result.") { RequestId = completed.RequestId };
+    }
+
+    /// <summary>Runs an app directly on fal's run host (no queue) and returns its output (fal_client's <c>run</c>).</summary>
+    /// <param name="appId">The app id.</param>
+    /// <param name="input">The app's input.</param>
+    /// <param name="options">Hint, start timeout, headers (queue options are ignored).</param>
+    /// <param name="cancellationToken">Cancels the call (fal cancels a direct run whose connection drops).</param>
+    /// <returns>The output JSON.</returns>
+    /// <exception cref="FalHttpException">The app answered with an error.</exception>
+    public virtual async Task<JsonElement> RunAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var app = FalAppId.Parse(appId);
+        options ??= FalSubmitOptions.Default;
+        options.Validate(nameof(options));
+        var result = await _pipeline.RunAsync(async: true, app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
+        return result ?? throw new FalProtocolException($"The direct run of {appId} answered with an empty body.");
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the <see cref="HttpClient"/> when the client created it.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && _ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+
+    private static FalClientOptions Validate(FalClientOptions options)
+    {
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PollInterval, "PollInterval must be positive.");
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Scheduler, "options.Scheduler");
+        ArgumentNullException.ThrowIfNull(options.Retry, "options.Retry");
+        if (options.Retry.MaxRetries < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Retry.MaxRetries, "Retry.MaxRetries cannot be negative.");
+        }
+
+        return new FalClientOptions
+        {
+            Credentials = options.Credentials,
+            QueueUrl = BaseUrl(options.QueueUrl, nameof(options.QueueUrl), nameof(options)),
+            RunUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl), nameof(options)),
+            RestUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl), nameof(options)),
+            PollInterval = options.PollInterval,
+            Scheduler = options.Scheduler,
+            Retry = new FalRetryOptions { MaxRetries = options.Retry.MaxRetries, Delay = options.Retry.Delay, MaxDelay = options.Retry.MaxDelay },
+        };
+    }
+
+    private static Uri BaseUrl(Uri? url, string name, string paramName)
+    {
+        if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"FalClientOptions.{name} must be an absolute http or https URL, not '{url}'.", paramName);
+        }
+
+        // Relative paths resolve under the base only when it ends with '/'.
+        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+    }
 }

@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// The request has finished. From <see cref="FalClient.Submit"/> and <see cref="FalRequestHandle.Events"/>
+/// it carries the output in <see cref="Result"/>; a request that finished with an error ends those
+/// sequences with a <see cref="FalHttpException"/> instead.
+/// </summary>
+/// <param name="RequestId">The id fal gave the request.</param>
+/// <param name="Logs">Every log entry, or <see langword="null"/> when logs were not requested.</param>
+/// <param name="Metrics">What fal measured (inference time); empty for apps that report none.</param>
+/// <param name="Error">The error message fal reported on the status, if the request failed.</param>
+/// <param name="ErrorType">The error type fal reported (e.g. <c>request_timeout</c>), if any.</param>
+/// <param name="Result">The output JSON, when it has been fetched.</param>
+public sealed record Completed(
+    string RequestId,
+    IReadOnlyList<FalLog>? Logs,
+    FalMetrics Metrics,
+    string? Error,
+    string? ErrorType,
+    JsonElement? Result) : FalStatus(RequestId)
+{
+    /// <summary>Deserializes <see cref="Result"/> into <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The output type of the app.</typeparam>
+    /// <param name="options">Serializer options; fal's snake_case names are matched by default.</param>
+    /// <returns>The deserialized output.</returns>
+    /// <exception cref="InvalidOperationException">The status carries no result.</exception>
+    /// <exception cref="FalProtocolException">The output does not fit <typeparamref name="T"/>.</exception>
+    public T GetResult<T>(JsonSerializerOptions? options = null)
+    {
+        if (Result is not { } result)
+        {
+            throw new InvalidOperationException(
+                $"Request {RequestId} carries no result: only statuses from Submit, Events and IterEvents fetch it.");
+        }
+
+        return FalJson.Deserialize<T>(result, options, RequestId);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Completed? other) =>
+        other is not null
+        && RequestId == other.RequestId
+        && FalValueEquality.LogsEqual(Logs, other.Logs)
+        && Equals(Metrics, other.Metrics)
+        && Error == other.Error
+        && ErrorType == other.ErrorType
+        && FalValueEquality.JsonEqual(Result, other.Result);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(RequestId, Logs?.Count, Metrics, Error, ErrorType);
+
+    /// <inheritdoc/>
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("RequestId = ").Append(RequestId).Append(", Logs = ");
+        FalValueEquality.PrintLogs(builder, Logs);
+        builder.Append(", Metrics = ").Append(Metrics);
+        if (Error is not null)
+        {
+            builder.Append(", Error = ").Append(Error).Append(", ErrorType = ").Append(ErrorType);
+        }
+
+        builder.Append(", Result = ").Append(Result is { } r ? r.GetRawText() : "null");
+        return true;
+    }
+}

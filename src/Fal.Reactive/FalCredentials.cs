@@ -1,0 +1,112 @@
+namespace Fal.Reactive;
+
+/// <summary>
+/// A fal API key. The key is sent only as <c>Authorization: Key …</c> to the configured fal hosts and
+/// never appears in <see cref="ToString"/>, an exception or a log.
+/// </summary>
+public sealed class FalCredentials
+{
+    /// <summary>The environment variable holding a whole key.</summary>
+    public const string KeyVariable = "FAL_KEY";
+
+    /// <summary>The environment variable holding the id half of a key pair.</summary>
+    public const string KeyIdVariable = "FAL_KEY_ID";
+
+    /// <summary>The environment variable holding the secret half of a key pair.</summary>
+    public const string KeySecretVariable = "FAL_KEY_SECRET";
+
+    private readonly string _headerValue;
+
+    private FalCredentials(string headerValue, string description)
+    {
+        _headerValue = headerValue;
+        Description = description;
+    }
+
+    /// <summary>Where the key came from, without the key (e.g. <c>FAL_KEY environment variable</c>).</summary>
+    public string Description { get; }
+
+    /// <summary>The value of the <c>Authorization</c> header.</summary>
+    internal string AuthorizationHeaderValue => _headerValue;
+
+    /// <summary>Credentials from a whole key (the value of <c>FAL_KEY</c>).</summary>
+    /// <param name="key">The key, as shown in fal's dashboard.</param>
+    /// <returns>The credentials.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty or contains white space.</exception>
+    public static FalCredentials FromKey(string key) => FromKey(key, "explicit key");
+
+    /// <summary>Credentials from a key id and secret (<c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
+    /// <param name="keyId">The key id.</param>
+    /// <param name="keySecret">The key secret.</param>
+    /// <returns>The credentials.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">An argument is empty or contains white space, or the id contains ':'.</exception>
+    public static FalCredentials FromKeyPair(string keyId, string keySecret) =>
+        FromKeyPair(keyId, keySecret, "explicit key id and secret");
+
+    /// <summary>
+    /// Credentials from <c>FAL_KEY</c>, or else from <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>;
+    /// <see langword="null"/> when neither is set.
+    /// </summary>
+    /// <returns>The credentials, or <see langword="null"/>.</returns>
+    public static FalCredentials? FromEnvironment()
+    {
+        var key = Environment.GetEnvironmentVariable(KeyVariable);
+        if (!string.IsNullOrWhiteSpace(key))
+        {
+            return FromKey(key.Trim(), $"{KeyVariable} environment variable");
+        }
+
+        var id = Environment.GetEnvironmentVariable(KeyIdVariable);
+        var secret = Environment.GetEnvironmentVariable(KeySecretVariable);
+        if (!string.IsNullOrWhiteSpace(id) && !string.IsNullOrWhiteSpace(secret))
+        {
+            return FromKeyPair(id.Trim(), secret.Trim(), $"{KeyIdVariable}/{KeySecretVariable} environment variables");
+        }
+
+        return null;
+    }
+
+    /// <summary>Describes the credentials without revealing the key.</summary>
+    /// <returns>A description such as <c>FalCredentials(FAL_KEY environment variable)</c>.</returns>
+    public override string ToString() => $"FalCredentials({Description})";
+
+    private static FalCredentials FromKey(string key, string description)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Validate(key, nameof(key));
+        return new FalCredentials("Key " + key, description);
+    }
+
+    private static FalCredentials FromKeyPair(string keyId, string keySecret, string description)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(keySecret);
+        Validate(keyId, nameof(keyId));
+        Validate(keySecret, nameof(keySecret));
+        if (keyId.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A fal key id cannot contain ':'; pass a whole 'id:secret' key to FromKey instead.", nameof(keyId));
+        }
+
+        return new FalCredentials("Key " + keyId + ":" + keySecret, description);
+    }
+
+    private static void Validate(string value, string name)
+    {
+        // The messages name the parameter, never the value: it is a secret.
+        if (value.Length == 0)
+        {
+            throw new ArgumentException("A fal key cannot be empty.", name);
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                throw new ArgumentException("A fal key cannot contain white space or control characters.", name);
+            }
+        }
+    }
+}

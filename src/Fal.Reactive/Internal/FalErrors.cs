@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>Turns fal's error answers into <see cref="FalHttpException"/>s.</summary>
+internal static class FalErrors
+{
+    private const int MaxDetailLength = 2000;
+
+    public static FalHttpException FromResponse(HttpResponseMessage response, byte[] body, string operation, string? requestId)
+    {
+        var status = (int)response.StatusCode;
+        requestId ??= Header(response, "x-fal-request-id");
+        var (detail, errorType, validation) = ParseBody(body);
+        errorType ??= Header(response, "x-fal-error-type");
+        var isUserTimeout = response.StatusCode == HttpStatusCode.GatewayTimeout
+            && string.Equals(Header(response, "x-fal-request-timeout-type"), "user", StringComparison.OrdinalIgnoreCase);
+
+        var message = new StringBuilder("fal ").Append(operation);
+        if (requestId is not null)
+        {
+            message.Append(" of request ").Append(requestId);
+        }
+
+        message.Append(" failed with HTTP ").Append(status);
+        if (!string.IsNullOrEmpty(response.ReasonPhrase))
+        {
+            message.Append(" (").Append(response.ReasonPhrase).Append(')');
+        }
+
+        if (isUserTimeout)
+        {
+            message.Append(": the start timeout expired before a runner began the request");
+        }
+        else if (!string.IsNullOrEmpty(detail))
+        {
+            message.Append(": ").Append(detail);
+        }
+
+        return new FalHttpException(message.ToString())
+        {
+            StatusCode = status,
+            Detail = detail,
+            ErrorType = errorType,
+            ValidationErrors = validation,
+            IsUserTimeout = isUserTimeout,
+            RequestId = requestId,
+            ResponseBody = body.Length == 0 ? null : Truncate(Encoding.UTF8.GetString(body)),
+        };
+    }
+
+    private static (string? Detail, string? ErrorType, IReadOnlyList<FalValidationError> Validation) ParseBody(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return (null, null, []);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (Truncate(Encoding.UTF8.GetString(body)), null, []);
+            }
+
+            var errorType = root.TryGetProperty("error_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (!root.TryGetProperty("detail", out var detail))
+            {
+                return (Truncate(root.GetRawText()), errorType, []);
+            }
+
+            if (detail.ValueKind == JsonValueKind.Array)
+            {
+                var errors = detail.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).Select(ParseValidationError).ToArray();
+                return (string.Join("; ", errors.Select(e => e.ToString())), errorType, errors);
+            }
+
+            return (detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText(), errorType, []);
+        }
+        catch (JsonException)
+        {
+            return (Truncate(Encoding.UTF8.GetString(body).Trim()), null, []);
+        }
+    }
+
+    private static FalValidationError ParseValidationError(JsonElement e)
+    {
+        var loc = e.TryGetProperty("loc", out var l) && l.ValueKind == JsonValueKind.Array
+            ? l.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToArray()
+            : [];
+        var msg = e.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
+        var type = e.TryGetProperty("type", out var ty) && ty.ValueKind == JsonValueKind.String ? ty.GetString() : null;
+        return new FalValidationError(loc, msg, type);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static string Truncate(string text) => text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
+}

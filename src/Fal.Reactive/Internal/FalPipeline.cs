@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reactive.Concurrency;
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// Every HTTP call the client makes, each written once for both the synchronous API (real
+/// <see cref="HttpClient.Send(HttpRequestMessage, CancellationToken)"/>, no blocking on tasks) and the
+/// asynchronous one: the <c>async</c> flag picks the I/O, as in Azure.Core.
+/// </summary>
+internal sealed class FalPipeline
+{
+    private static readonly string s_userAgent =
+        "Fal.Reactive/" + (typeof(FalPipeline).Assembly.GetName().Version?.ToString(3) ?? "0");
+
+    private readonly HttpClient _http;
+    private readonly FalCredentials? _credentials;
+
+    public FalPipeline(HttpClient http, FalClientOptions options, FalCredentials? credentials)
+    {
+        _http = http;
+        Options = options;
+        _credentials = credentials;
+    }
+
+    /// <summary>The client's validated options (a private copy).</summary>
+    public FalClientOptions Options { get; }
+
+    public IScheduler Scheduler => Options.Scheduler;
+
+    /// <summary>Throws <see cref="MissingCredentialsException"/> when there is no key, before anything is sent.</summary>
+    public void EnsureCredentials()
+    {
+        if (_credentials is null)
+        {
+            throw new MissingCredentialsException();
+        }
+    }
+
+    public async ValueTask<FalSubmitAnswer> SubmitAsync(bool async, FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
+    {
+        var url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(options.WebhookUrl));
+        // Submits are not retried: a second POST would be a second (billed) request.
+        return await SendAsync(
+            async,
+            "submit",
+            requestId: null,
+            () => CreateRequest(HttpMethod.Post, url, input, options),
+            static (_, body) => FalWire.ParseSubmit(body),
+            retry: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<FalStatus> StatusAsync(bool async, FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken)
+    {
+        var url = AppendQuery(urls.Status, withLogs ? "logs=1" : "logs=0");
+        return await SendAsync(
+            async,
+            "status",
+            requestId,
+            () => CreateRequest(HttpMethod.Get, url, body: null, options: null),
+            (_, body) => FalWire.ParseStatus(body, requestId, withLogs),
+            retry: true,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<JsonElement?> ResultAsync(bool async, FalRequestUrls urls, string requestId, CancellationToken cancellationToken) =>
+        await SendAsync(
+            async,
+            "result",
+            requestId,
+            () => CreateRequest(HttpMethod.Get, urls.Response, body: null, options: null),
+            (_, body) => FalWire.ParseResult(body, requestId),
+            retry: true,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
+    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(
+                async,
+                "cancel",
+                requestId,
+                () => CreateRequest(HttpMethod.Put, urls.Cancel, body: null, options: null),
+                static (_, _) => true,
+                retry: true,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (FalHttpException e) when (e.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
+        {
+        }
+    }
+
+    public async ValueTask<JsonElement?> RunAsync(bool async, FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
+    {
+        var url = new Uri(Options.RunUrl, app.SubmitPath);
+        return await SendAsync(
+            async,
+            "run",
+            requestId: null,
+            () => CreateRequest(HttpMethod.Post, url, input, options),
+            static (response, body) => FalWire.ParseResult(body, RequestIdOf(response) ?? "(direct run)"),
+            retry: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<T> SendAsync<T>(
+        bool async,
+        string operation,
+        string? requestId,
+        Func<HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, byte[], T> onSuccess,
+        bool retry,
+        CancellationToken cancellationToken)
+    {
+        var maxRetries = retry ? Options.Retry.MaxRetries : 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            try
+            {
+                using var request = createRequest();
+                using var response = async
+                    ? await _http.SendAsync(request, cancellationToken).ConfigureAwait(false)
+                    : _http.Send(request, cancellationToken);
+                var body = async
+                    ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)
+                    : ReadAll(response.Content, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return onSuccess(response, body);
+                }
+
+                var error = FalErrors.FromResponse(response, body, operation, requestId);
+                if (attempt >= maxRetries || !IsTransient(error))
+                {
+                    throw error;
+                }
+
+                retryAfter = RetryAfter(response);
+            }
+            catch (HttpRequestException e)
+            {
+                if (attempt >= maxRetries)
+                {
+                    throw Unreachable(operation, requestId, e);
+                }
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // HttpClient.Timeout expired: not the caller's cancellation.
+                if (attempt >= maxRetries)
+                {
+                    throw Unreachable(operation, requestId, e);
+                }
+            }
+
+            var delay = Options.Retry.GetDelay(attempt, retryAfter);
+            if (async)
+            {
+                await SchedulerDelay.Delay(Scheduler, delay, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                SchedulerDelay.Wait(Scheduler, delay, cancellationToken);
+            }
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(HttpMethod method, Uri url, byte[]? body, FalSubmitOptions? options)
+    {
+        EnsureCredentials();
+        // The key goes only to the hosts the user configured; URLs from answers are checked before use.
+        if (!FalRequestUrls.IsUnder(url, Options.QueueUrl) && !FalRequestUrls.IsUnder(url, Options.RunUrl) && !FalRequestUrls.IsUnder(url, Options.RestUrl))
+        {
+            throw new InvalidOperationException($"Refusing to send the fal key to {url.GetLeftPart(UriPartial.Authority)}, which is not a configured fal host.");
+        }
+
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.TryAddWithoutValidation("Authorization", _credentials!.AuthorizationHeaderValue);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        if (options is not null)
+        {
+            foreach (var (name, value) in options.Headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            if (options.Priority is { } priority)
+            {
+                request.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
+            }
+
+            if (options.Hint is { } hint)
+            {
+                request.Headers.TryAddWithoutValidation("X-Fal-Runner-Hint", hint);
+            }
+
+            if (options.StartTimeout is { } timeout)
+            {
+                request.Headers.TryAddWithoutValidation("X-Fal-Request-Timeout", timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return request;
+    }
+
+    private static bool IsTransient(FalHttpException e) =>
+        !e.IsUserTimeout && e.StatusCode is 408 or 429 or 500 or 502 or 503 or 504;
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - Scheduler.Now,
+            _ => null,
+        };
+
+    private static FalException Unreachable(string operation, string? requestId, Exception inner)
+    {
+        var what = requestId is null ? $"fal {operation}" : $"fal {operation} of request {requestId}";
+        return new FalException($"{what} failed: {inner.Message}", inner) { RequestId = requestId };
+    }
+
+    private static byte[] ReadAll(HttpContent content, CancellationToken cancellationToken)
+    {
+        using var stream = content.ReadAsStream(cancellationToken);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static string WebhookQuery(Uri? webhook) =>
+        webhook is null ? string.Empty : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
+
+    private static Uri AppendQuery(Uri url, string query) =>
+        new(url.AbsoluteUri + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + query);
+
+    private static string? RequestIdOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-fal-request-id", out var v) ? v.FirstOrDefault() : null;
+
+    internal static bool IsNotFound(FalHttpException e) => e.StatusCode == (int)HttpStatusCode.NotFound;
+}

@@ -1,0 +1,35 @@
+namespace Fal.Reactive;
+
+/// <summary>Where a request's status, result and cancel live.</summary>
+/// <param name="Status">The status URL (<c>…/requests/{id}/status</c>).</param>
+/// <param name="Response">The result URL (<c>…/requests/{id}</c>).</param>
+/// <param name="Cancel">The cancel URL (<c>…/requests/{id}/cancel</c>).</param>
+internal sealed record FalRequestUrls(Uri Status, Uri Response, Uri Cancel)
+{
+    /// <summary>The URLs fal documents for a request: the queue host, owner/alias only.</summary>
+    public static FalRequestUrls Compute(Uri queueUrl, FalAppId app, string requestId)
+    {
+        var response = new Uri(queueUrl, $"{app.BasePath}/requests/{Uri.EscapeDataString(requestId)}");
+        return new FalRequestUrls(
+            new Uri(response + "/status"),
+            response,
+            new Uri(response + "/cancel"));
+    }
+
+    /// <summary>
+    /// Prefers the URLs a submit answer returned (fal asks clients not to build them), but only those on
+    /// the configured queue host: the key is never sent anywhere else.
+    /// </summary>
+    public static FalRequestUrls Choose(FalRequestUrls computed, Uri queueUrl, Uri? status, Uri? response, Uri? cancel) =>
+        new(
+            IsUnder(status, queueUrl) ? status! : computed.Status,
+            IsUnder(response, queueUrl) ? response! : computed.Response,
+            IsUnder(cancel, queueUrl) ? cancel! : computed.Cancel);
+
+    public static bool IsUnder(Uri? url, Uri baseUrl) =>
+        url is { IsAbsoluteUri: true }
+        && string.Equals(url.Scheme, baseUrl.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(url.IdnHost, baseUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && url.Port == baseUrl.Port
+        && url.AbsolutePath.StartsWith(baseUrl.AbsolutePath, StringComparison.Ordinal);
+}

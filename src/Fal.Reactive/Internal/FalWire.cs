@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>What a submit answer says.</summary>
+internal sealed record FalSubmitAnswer(string RequestId, int? QueuePosition, Uri? StatusUrl, Uri? ResponseUrl, Uri? CancelUrl);
+
+/// <summary>Parses fal's queue answers. Anything the protocol does not allow is a <see cref="FalProtocolException"/>.</summary>
+internal static class FalWire
+{
+    public static FalSubmitAnswer ParseSubmit(ReadOnlySpan<byte> body)
+    {
+        using var doc = ParseObject(body, "submit", requestId: null);
+        var root = doc.RootElement;
+        var requestId = GetString(root, "request_id")
+            ?? throw new FalProtocolException("The submit answer has no request_id.");
+        return new FalSubmitAnswer(
+            requestId,
+            GetPosition(root, requestId, required: false),
+            GetUri(root, "status_url"),
+            GetUri(root, "response_url"),
+            GetUri(root, "cancel_url"));
+    }
+
+    /// <summary>Parses a status answer. Logs are null unless requested, and a list when requested.</summary>
+    public static FalStatus ParseStatus(ReadOnlySpan<byte> body, string requestId, bool withLogs)
+    {
+        using var doc = ParseObject(body, "status", requestId);
+        var root = doc.RootElement;
+        var status = GetString(root, "status")
+            ?? throw Protocol(requestId, "the status answer has no 'status' field");
+        var id = GetString(root, "request_id") ?? requestId;
+        switch (status)
+        {
+            case "IN_QUEUE":
+                return new Queued(id, GetPosition(root, requestId, required: true)!.Value);
+            case "IN_PROGRESS":
+                return new InProgress(id, GetLogs(root, requestId, withLogs));
+            case "COMPLETED":
+                return new Completed(
+                    id,
+                    GetLogs(root, requestId, withLogs),
+                    GetMetrics(root, requestId),
+                    GetString(root, "error"),
+                    GetString(root, "error_type"),
+                    Result: null);
+            default:
+                throw Protocol(requestId, $"unknown status '{status}' (expected IN_QUEUE, IN_PROGRESS or COMPLETED)");
+        }
+    }
+
+    /// <summary>Parses a result body: JSON (cloned out of the document), or null for an empty body.</summary>
+    public static JsonElement? ParseResult(ReadOnlySpan<byte> body, string requestId)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body.ToArray());
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new FalProtocolException($"Request {requestId}: the result is not JSON: {e.Message}", e) { RequestId = requestId };
+        }
+    }
+
+    private static JsonDocument ParseObject(ReadOnlySpan<byte> body, string what, string? requestId)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException e)
+        {
+            var prefix = requestId is null ? string.Empty : $"Request {requestId}: ";
+            throw new FalProtocolException($"{prefix}the {what} answer is not JSON: {e.Message}", e) { RequestId = requestId };
+        }
+
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            var prefix = requestId is null ? string.Empty : $"Request {requestId}: ";
+            throw new FalProtocolException($"{prefix}the {what} answer is not a JSON object.") { RequestId = requestId };
+        }
+
+        return doc;
+    }
+
+    private static int? GetPosition(JsonElement root, string requestId, bool required)
+    {
+        if (!root.TryGetProperty("queue_position", out var p) || p.ValueKind == JsonValueKind.Null)
+        {
+            return required ? throw Protocol(requestId, "an IN_QUEUE answer has no queue_position") : null;
+        }
+
+        if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out var position) || position < 0)
+        {
+            throw Protocol(requestId, $"queue_position must be a non-negative integer, not {p.GetRawText()}");
+        }
+
+        return position;
+    }
+
+    private static List<FalLog>? GetLogs(JsonElement root, string requestId, bool withLogs)
+    {
+        if (!withLogs)
+        {
+            return null;
+        }
+
+        if (!root.TryGetProperty("logs", out var logs) || logs.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (logs.ValueKind != JsonValueKind.Array)
+        {
+            throw Protocol(requestId, "'logs' must be an array");
+        }
+
+        var list = new List<FalLog>(logs.GetArrayLength());
+        foreach (var entry in logs.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                throw Protocol(requestId, "a log entry must be an object");
+            }
+
+            // Current fal puts level/source at the top; older answers nest them under "labels".
+            entry.TryGetProperty("labels", out var labels);
+            var level = GetString(entry, "level") ?? (labels.ValueKind == JsonValueKind.Object ? GetString(labels, "level") : null);
+            var source = GetString(entry, "source") ?? (labels.ValueKind == JsonValueKind.Object ? GetString(labels, "source") : null);
+            DateTimeOffset? timestamp = DateTimeOffset.TryParse(
+                GetString(entry, "timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+            list.Add(new FalLog(GetString(entry, "message") ?? string.Empty, level, source, timestamp));
+        }
+
+        return list;
+    }
+
+    private static FalMetrics GetMetrics(JsonElement root, string requestId)
+    {
+        if (!root.TryGetProperty("metrics", out var metrics) || metrics.ValueKind == JsonValueKind.Null)
+        {
+            return FalMetrics.Empty;
+        }
+
+        if (metrics.ValueKind != JsonValueKind.Object)
+        {
+            throw Protocol(requestId, "'metrics' must be an object");
+        }
+
+        return metrics.TryGetProperty("inference_time", out var t) && t.ValueKind == JsonValueKind.Number
+            ? new FalMetrics(t.GetDouble())
+            : FalMetrics.Empty;
+    }
+
+    private static string? GetString(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static Uri? GetUri(JsonElement obj, string name) =>
+        Uri.TryCreate(GetString(obj, name), UriKind.Absolute, out var uri) ? uri : null;
+
+    private static FalProtocolException Protocol(string requestId, string what) =>
+        new($"Request {requestId}: {what}.") { RequestId = requestId };
+}

@@ -1,0 +1,171 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// One subscription to a request: optionally submit it, then poll its status on the scheduler until it
+/// completes. One HTTP call is in flight at a time and the next poll is scheduled one interval after the
+/// previous answer, so thousands of runs share one HttpClient and one scheduler with no thread or timer
+/// of their own.
+/// </summary>
+/// <remarks>
+/// Disposal cancels the token; the loop then leaves, and on its way out a submitted request that the
+/// server has not finished is cancelled with PUT cancel_url. That exit path is the only place a cancel
+/// is sent, so disposal during the submit POST (whose answer we still await, uncancelled, to learn the
+/// request id), during a poll, or between polls all end the same way.
+/// </remarks>
+internal sealed class RequestRun : IDisposable
+{
+    private readonly FalPipeline _pipeline;
+    private readonly IObserver<FalStatus> _observer;
+    private readonly IScheduler _scheduler;
+    private readonly TimeSpan _interval;
+    private readonly bool _withLogs;
+    private readonly CancellationTokenSource _disposed = new();
+
+    // Submit mode: what to submit. Watch mode: null, and the request is already known.
+    private readonly FalAppId _app;
+    private readonly byte[]? _input;
+    private readonly FalSubmitOptions? _submitOptions;
+
+    private string? _requestId;
+    private FalRequestUrls? _urls;
+    private bool _serverDone;
+    private StatusChangeTracker _tracker;
+
+    private RequestRun(FalPipeline pipeline, IObserver<FalStatus> observer, FalAppId app, IScheduler scheduler, TimeSpan interval, bool withLogs)
+    {
+        _pipeline = pipeline;
+        _observer = observer;
+        _app = app;
+        _scheduler = scheduler;
+        _interval = interval;
+        _withLogs = withLogs;
+    }
+
+    private RequestRun(FalPipeline pipeline, IObserver<FalStatus> observer, FalAppId app, byte[] input, FalSubmitOptions options)
+        : this(pipeline, observer, app, options.Scheduler ?? pipeline.Scheduler, options.PollInterval ?? pipeline.Options.PollInterval, options.WithLogs)
+    {
+        _input = input;
+        _submitOptions = options;
+    }
+
+    /// <summary>A cold observable: each subscription submits its own request.</summary>
+    public static IObservable<FalStatus> Submit(FalPipeline pipeline, FalAppId app, byte[] input, FalSubmitOptions options) =>
+        Observable.Create<FalStatus>(observer =>
+        {
+            var run = new RequestRun(pipeline, observer, app, input, options);
+            run.Start();
+            return run;
+        });
+
+    /// <summary>Watches a submitted request. Disposal stops watching and does not cancel the request.</summary>
+    public static IObservable<FalStatus> Watch(
+        FalPipeline pipeline, FalAppId app, string requestId, FalRequestUrls urls, bool withLogs, TimeSpan interval, IScheduler scheduler) =>
+        Observable.Create<FalStatus>(observer =>
+        {
+            var run = new RequestRun(pipeline, observer, app, scheduler, interval, withLogs)
+            {
+                _requestId = requestId,
+                _urls = urls,
+            };
+            run.Start();
+            return run;
+        });
+
+    public void Dispose() => _disposed.Cancel();
+
+    // The task is not kept: RunAsync catches everything, so it can never fault unobserved.
+    private void Start() => _ = RunAsync();
+
+    private async Task RunAsync()
+    {
+        var token = _disposed.Token;
+        var watching = _submitOptions is null;
+        try
+        {
+            if (!watching)
+            {
+                await SubmitAsync().ConfigureAwait(false);
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
+            for (var first = true; ; first = false)
+            {
+                // A watcher asks at once; after a submit the first poll waits, as every later one does.
+                if (!(watching && first))
+                {
+                    await SchedulerDelay.Delay(_scheduler, _interval, token).ConfigureAwait(false);
+                }
+
+                var status = await _pipeline.StatusAsync(async: true, _urls!, _requestId!, _withLogs, token).ConfigureAwait(false);
+                if (status is Completed completed)
+                {
+                    _serverDone = true;
+                    var result = await _pipeline.ResultAsync(async: true, _urls!, _requestId!, token).ConfigureAwait(false);
+                    _observer.OnNext(completed with { Result = result });
+                    _observer.OnCompleted();
+                    return;
+                }
+
+                if (_tracker.Changed(status))
+                {
+                    _observer.OnNext(status);
+                    if (token.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception) when (token.IsCancellationRequested)
+        {
+            // Disposed: whatever the interrupted call threw has no one to go to.
+        }
+        catch (Exception e)
+        {
+            _observer.OnError(e);
+        }
+        finally
+        {
+            if (!watching && _requestId is not null && !_serverDone)
+            {
+                await CancelOnServerAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SubmitAsync()
+    {
+        _pipeline.EnsureCredentials();
+        // Not cancelled by disposal: if the server accepts the request we must learn its id to cancel it.
+        var answer = await _pipeline.SubmitAsync(async: true, _app, _input!, _submitOptions!, CancellationToken.None).ConfigureAwait(false);
+        _requestId = answer.RequestId;
+        var computed = FalRequestUrls.Compute(_pipeline.Options.QueueUrl, _app, answer.RequestId);
+        _urls = FalRequestUrls.Choose(computed, _pipeline.Options.QueueUrl, answer.StatusUrl, answer.ResponseUrl, answer.CancelUrl);
+        if (answer.QueuePosition is { } position && !_disposed.IsCancellationRequested)
+        {
+            var queued = new Queued(answer.RequestId, position);
+            _tracker.Changed(queued);
+            _observer.OnNext(queued);
+        }
+    }
+
+    private async Task CancelOnServerAsync()
+    {
+        try
+        {
+            // Retried on transient failures by the pipeline; never thrown at the (disposed) observer.
+            await _pipeline.CancelAsync(async: true, _urls!, _requestId!, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed best-effort cancel has nowhere to go: the subscriber is gone.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}
