@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
@@ -55,7 +56,11 @@ public class FalClient : IDisposable
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _pipeline = new FalPipeline(httpClient, copy, copy.Credentials ?? FalCredentials.FromEnvironment());
+        Storage = new FalStorage(_pipeline);
     }
+
+    /// <summary>fal storage: uploads and data URIs.</summary>
+    public virtual FalStorage Storage { get; }
 
     /// <summary>
     /// Submits a request when subscribed, then reports it: <see cref="Queued"/> (position),
@@ -159,6 +164,37 @@ public class FalClient : IDisposable
         options.Validate(nameof(options));
         var result = await _pipeline.RunAsync(async: true, app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
         return result ?? throw new FalProtocolException($"The direct run of {appId} answered with an empty body.");
+    }
+
+    /// <summary>
+    /// Runs a streaming endpoint (<c>POST {run}/{app}/stream</c>) when subscribed and emits each partial
+    /// output fal sends as a server-sent event; completes when fal closes the stream. Disposing the
+    /// subscription closes the connection, which ends the run on fal's side.
+    /// </summary>
+    /// <param name="appId">The app id, e.g. <c>fal-ai/any-llm</c> (<c>/stream</c> is added unless present).</param>
+    /// <param name="input">The app's input.</param>
+    /// <param name="options">Hint, start timeout, headers.</param>
+    /// <returns>A cold observable of partial outputs.</returns>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
+    public virtual IObservable<JsonElement> Stream(string appId, object? input, FalSubmitOptions? options = null)
+    {
+        var app = FalAppId.Parse(appId);
+        options ??= FalSubmitOptions.Default;
+        options.Validate(nameof(options));
+        var body = FalJson.SerializeInput(input);
+        return Observable.Create<JsonElement>(async (observer, cancellationToken) =>
+        {
+            _pipeline.EnsureCredentials();
+            using var response = await _pipeline.OpenStreamAsync(app, body, options, cancellationToken).ConfigureAwait(false);
+            var requestId = response.Headers.TryGetValues("x-fal-request-id", out var ids) ? ids.FirstOrDefault() : null;
+            using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                observer.OnNext(FalWire.ParseResult(System.Text.Encoding.UTF8.GetBytes(item.Data), requestId ?? "(stream)") ?? default);
+            }
+
+            observer.OnCompleted();
+        });
     }
 
     /// <inheritdoc/>

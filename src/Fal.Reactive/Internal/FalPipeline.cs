@@ -109,6 +109,58 @@ internal sealed class FalPipeline
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Uploads bytes to fal storage: ask the REST host for a signed URL (with the key), then PUT the bytes
+    /// there (without it: the signed URL is on a storage host, which never sees the key).
+    /// </summary>
+    public async Task<Uri> UploadAsync(byte[] data, string contentType, string fileName, CancellationToken cancellationToken)
+    {
+        var initiate = new Uri(Options.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { content_type = contentType, file_name = fileName });
+        var (uploadUrl, fileUrl) = await SendAsync(
+            async: true,
+            "upload",
+            requestId: null,
+            () => CreateRequest(HttpMethod.Post, initiate, body, options: null),
+            static (_, answer) => FalWire.ParseUploadInitiate(answer),
+            retry: true,
+            cancellationToken).ConfigureAwait(false);
+
+        using var put = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = new ByteArrayContent(data) };
+        put.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await _http.SendAsync(put, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            throw FalErrors.FromResponse(response, error, "upload", requestId: null);
+        }
+
+        return fileUrl;
+    }
+
+    /// <summary>
+    /// Opens a streaming run (<c>POST {run}/{app}/stream</c>, server-sent events) and returns the response
+    /// once its headers arrived; the caller reads the events and disposes it.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
+    {
+        var path = app.SubmitPath.EndsWith("/stream", StringComparison.Ordinal) ? app.SubmitPath : app.SubmitPath + "/stream";
+        using var request = CreateRequest(HttpMethod.Post, new Uri(Options.RunUrl, path), input, options);
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            throw FalErrors.FromResponse(response, body, "stream", requestId: null);
+        }
+    }
+
     private async ValueTask<T> SendAsync<T>(
         bool async,
         string operation,

@@ -69,6 +69,15 @@ internal static class FalWire
         }
     }
 
+    /// <summary>Parses the answer of <c>storage/upload/initiate</c>: where to PUT, and where the file will be.</summary>
+    public static (Uri UploadUrl, Uri FileUrl) ParseUploadInitiate(ReadOnlySpan<byte> body)
+    {
+        using var doc = ParseObject(body, "upload initiate", requestId: null);
+        var upload = GetUri(doc.RootElement, "upload_url") ?? throw new FalProtocolException("The upload answer has no upload_url.");
+        var file = GetUri(doc.RootElement, "file_url") ?? throw new FalProtocolException("The upload answer has no file_url.");
+        return (upload, file);
+    }
+
     private static JsonDocument ParseObject(ReadOnlySpan<byte> body, string what, string? requestId)
     {
         JsonDocument doc;

@@ -74,7 +74,8 @@ internal sealed class RequestRun : IDisposable
             return run;
         });
 
-    public void Dispose() => _disposed.Cancel();
+    // The loop's exit path (and so the server-side cancel) runs inline in Dispose where the I/O allows.
+    public void Dispose() => InlineContinuations.Run(_disposed, static d => d.Cancel());
 
     // The task is not kept: RunAsync catches everything, so it can never fault unobserved.
     private void Start() => _ = RunAsync();

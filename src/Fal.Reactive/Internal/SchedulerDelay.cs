@@ -33,8 +33,9 @@ internal static class SchedulerDelay
     }
 
     /// <summary>
-    /// Continuations run inline (no RunContinuationsAsynchronously) so that, under a TestScheduler, the
-    /// code after the await runs at the very tick the scheduler fires.
+    /// Continuations run inline (no RunContinuationsAsynchronously, no synchronization context while
+    /// completing) so that, under a TestScheduler, the code after the await runs at the very tick the
+    /// scheduler fires.
     /// </summary>
 #pragma warning disable CA1001 // The timer is disposed when the delay fires or is cancelled; nothing else holds it.
     private sealed class DelayPromise(CancellationToken cancellationToken) : TaskCompletionSource
@@ -47,7 +48,7 @@ internal static class SchedulerDelay
             _timer.Disposable = scheduler.Schedule(this, dueTime, static (_, self) =>
             {
                 self._registration.Dispose();
-                self.TrySetResult();
+                InlineContinuations.Run(self, static s => s.TrySetResult());
                 return Disposable.Empty;
             });
 
@@ -57,7 +58,7 @@ internal static class SchedulerDelay
                 {
                     var self = (DelayPromise)s!;
                     self._timer.Dispose();
-                    self.TrySetCanceled(cancellationToken: default);
+                    InlineContinuations.Run(self, static s => s.TrySetCanceled(cancellationToken: default));
                 }, this);
             }
         }
