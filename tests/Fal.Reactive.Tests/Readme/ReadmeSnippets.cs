@@ -1,0 +1,138 @@
+// The C# blocks of README.md, verbatim, so that the build compiles them (ReadmeSnippetsTest checks
+// that each README block stands here). Edit both together.
+#pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059
+
+using Fal.Reactive.Testing;
+using Fal.Reactive;
+using Microsoft.Reactive.Testing;
+using System.Reactive.Linq;
+using System.Text.Json;
+
+namespace Fal.Reactive.Tests.Readme;
+
+internal static class ReadmeSnippets
+{
+    public static async Task FirstRequest()
+    {
+        using var fal = new FalClient();   // the key from FAL_KEY, or FAL_KEY_ID + FAL_KEY_SECRET
+
+        var statuses = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a lighthouse at dawn" },
+                                  new FalSubmitOptions { WithLogs = true });
+
+        await statuses.ForEachAsync(status => Console.WriteLine(status switch
+        {
+            Queued q => $"queued at position {q.Position}",
+            InProgress p => $"running: {p.Logs?.LastOrDefault()?.Message}",
+            Completed c => $"done in {c.Metrics.InferenceTime:0.0} s: {c.Result}",
+            _ => status.ToString(),
+        }));
+        await Task.CompletedTask;
+    }
+
+    public static async Task TimeoutVersusDeadline(FalClient fal)
+    {
+        // Fails if 30 s pass without a new status (queue position, log line, completion).
+        var stalled = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a fox" })
+                         .Timeout(TimeSpan.FromSeconds(30));
+
+        // Fails if the request has not completed two minutes from now, however much progress it makes.
+        var bounded = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a fox" })
+                         .Timeout(DateTimeOffset.UtcNow.AddMinutes(2));
+        await Task.CompletedTask;
+    }
+
+    public static async Task BatchesWithMerge(FalClient fal)
+    {
+        string[] prompts = ["a cat", "a dog", "a bird", "a fish"];
+
+        IList<JsonElement> outputs = await prompts.ToObservable()
+            .Select(prompt => fal.Submit("fal-ai/fast-sdxl", new { prompt })
+                                 .Timeout(TimeSpan.FromSeconds(60))
+                                 .Results())
+            .Merge(maxConcurrent: 2)   // at most two requests in flight
+            .ToList();
+        await Task.CompletedTask;
+    }
+
+    public static async Task CancellationIsDisposal(FalClient fal)
+    {
+        var subscription = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a storm" })
+                              .Subscribe(status => Console.WriteLine(status));
+        subscription.Dispose();   // the request is cancelled on fal
+        await Task.CompletedTask;
+    }
+
+    public static async Task HandleApi(FalClient fal)
+    {
+        FalRequestHandle handle = await fal.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "a landscape" });
+        Console.WriteLine(handle.RequestId);
+
+        FalStatus now = await handle.StatusAsync(withLogs: true);
+        if (now is Queued q) Console.WriteLine($"position {q.Position}");
+
+        await foreach (var status in handle.IterEventsAsync(withLogs: true))
+            Console.WriteLine(status);
+
+        JsonElement output = await handle.GetAsync();           // waits for completion
+        var resumed = fal.GetHandle("fal-ai/fast-sdxl", handle.RequestId);   // or FalRequestHandle.FromRequestId
+        await resumed.CancelAsync();                           // cancelling a completed request is not an error
+        await Task.CompletedTask;
+    }
+
+    public static async Task Options()
+    {
+        var client = new FalClient(new FalClientOptions
+        {
+            Credentials = FalCredentials.FromKey("your-key"),       // or FromKeyPair(id, secret), FromEnvironment()
+            PollInterval = TimeSpan.FromMilliseconds(250),
+            Scheduler = System.Reactive.Concurrency.TaskPoolScheduler.Default,
+            Retry = new FalRetryOptions { MaxRetries = 5 },        // status, result and cancel; never submit
+        });
+
+        var options = new FalSubmitOptions
+        {
+            WithLogs = true,
+            WebhookUrl = new Uri("https://example.com/fal-webhook"),   // fal_webhook
+            Priority = FalQueuePriority.Low,                          // X-Fal-Queue-Priority
+            Hint = "lora:my-style",                                   // X-Fal-Runner-Hint
+            StartTimeout = TimeSpan.FromSeconds(30),                  // X-Fal-Request-Timeout
+        };
+        options.Headers["X-Fal-No-Retry"] = "1";
+        await Task.CompletedTask;
+    }
+
+    public static async Task RunStreamStorage(FalClient fal)
+    {
+        JsonElement direct = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });  // fal.run, no queue
+
+        fal.Stream("fal-ai/any-llm", new { prompt = "Tell me a story" })   // POST /stream, server-sent events
+           .Subscribe(partial => Console.WriteLine(partial.GetProperty("output").GetString()));
+
+        Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
+        string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
+        await Task.CompletedTask;
+    }
+
+    public static async Task TestingWithTheSimulator()
+    {
+        var scheduler = new TestScheduler();
+        var sim = new FalSimulator(scheduler, new FalSimulatorOptions { Workers = 1 });
+        sim.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { seed = 42 }, runTime: TimeSpan.FromSeconds(2))
+            .WithLogs((TimeSpan.FromSeconds(1), "step 10/20")));
+
+        using var fal = new FalClient(new HttpClient(sim.CreateHandler()), new FalClientOptions
+        {
+            Credentials = FalCredentials.FromKey("test"),
+            Scheduler = scheduler,
+        });
+
+        var observer = scheduler.Start(
+            () => fal.Submit("fal-ai/fast-sdxl", new { prompt = "x" }).Timeout(TimeSpan.FromSeconds(1), scheduler),
+            disposed: TimeSpan.FromSeconds(10).Ticks);
+
+        // Queued at 200, InProgress at the first poll, then no news for 1 s: the timeout fires and cancels.
+        Assert.IsType<TimeoutException>(observer.Messages.Last().Value.Exception);
+        Assert.Single(sim.Calls, c => c.Kind == FalCallKind.Cancel);
+        await Task.CompletedTask;
+    }
+}
