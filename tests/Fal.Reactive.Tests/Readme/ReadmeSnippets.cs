@@ -120,11 +120,7 @@ internal static class ReadmeSnippets
         sim.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { seed = 42 }, runTime: TimeSpan.FromSeconds(2))
             .WithLogs((TimeSpan.FromSeconds(1), "step 10/20")));
 
-        using var fal = new FalClient(new HttpClient(sim.CreateHandler()), new FalClientOptions
-        {
-            Credentials = FalCredentials.FromKey("test"),
-            Scheduler = scheduler,
-        });
+        using var fal = sim.CreateClient();   // in-memory HTTP, the simulator's scheduler and hosts
 
         var observer = scheduler.Start(
             () => fal.Submit("fal-ai/fast-sdxl", new { prompt = "x" }).Timeout(TimeSpan.FromSeconds(1), scheduler),
