@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Fal.Reactive.Testing.Internal;
@@ -7,9 +8,15 @@ namespace Fal.Reactive.Testing.Internal;
 /// <summary>JSON helpers: fal's snake_case serialization and small writers for the protocol bodies.</summary>
 internal static class SimulatorJson
 {
+    // Bodies go to HTTP clients, never into HTML: write quotes and non-ASCII text as they are, like fal's servers.
+    private static readonly JavaScriptEncoder s_encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = s_encoder };
+
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = s_encoder,
     };
 
     private static readonly JsonElement s_emptyObject = JsonDocument.Parse("{}").RootElement.Clone();
@@ -32,7 +39,7 @@ internal static class SimulatorJson
     public static byte[] WriteObject(Action<Utf8JsonWriter> writeProperties)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writeProperties(writer);
@@ -47,7 +54,7 @@ internal static class SimulatorJson
     public static byte[] ToBytes(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             element.WriteTo(writer);
         }
