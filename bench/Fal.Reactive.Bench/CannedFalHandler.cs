@@ -32,7 +32,7 @@ internal sealed class CannedFalHandler : HttpMessageHandler
             var n = _polls.AddOrUpdate(id, 1, (_, v) => v + 1);
             return n <= PollsBeforeDone
                 ? Json(HttpStatusCode.Accepted, $$"""{"status":"IN_PROGRESS","request_id":"{{id}}","logs":null}""")
-                : Json(HttpStatusCode.OK, $$"""{"status":"COMPLETED","request_id":"{{id}}","logs":null,"metrics":{"inference_time":1.5}}""");
+                : Json(HttpStatusCode.OK, $$$"""{"status":"COMPLETED","request_id":"{{{id}}}","logs":null,"metrics":{"inference_time":1.5}}""");
         }
 
         _polls.TryRemove(path.Split('/')[^1], out _);
