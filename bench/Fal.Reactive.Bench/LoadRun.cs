@@ -48,10 +48,10 @@ internal static class LoadRun
 
             var b = Sample.Best(bare);
             var f = Sample.Best(fal);
-            Console.WriteLine(CultureInfo.InvariantCulture, $"{requests} concurrent requests, {App} run_seconds=0.3, poll interval {s_interval.TotalMilliseconds} ms, best of 2:");
-            Console.WriteLine(CultureInfo.InvariantCulture, $"  bare HttpClient loop : {b.CpuMicroseconds,8:0.0} us CPU/request, {b.Kilobytes,8:0.0} KB/request, wall {b.Wall.TotalSeconds:0.00} s");
-            Console.WriteLine(CultureInfo.InvariantCulture, $"  FalClient.Submit     : {f.CpuMicroseconds,8:0.0} us CPU/request, {f.Kilobytes,8:0.0} KB/request, wall {f.Wall.TotalSeconds:0.00} s");
-            Console.WriteLine(CultureInfo.InvariantCulture, $"  ratio (client/bare)  : CPU {f.CpuMicroseconds / b.CpuMicroseconds:0.00}x, memory {f.Kilobytes / b.Kilobytes:0.00}x");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{requests} concurrent requests, {App} run_seconds=0.3, poll interval {s_interval.TotalMilliseconds} ms, best of 2:"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  bare HttpClient loop : {b.CpuMicroseconds,8:0.0} us CPU/request, {b.Kilobytes,8:0.0} KB/request, wall {b.Wall.TotalSeconds:0.00} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  FalClient.Submit     : {f.CpuMicroseconds,8:0.0} us CPU/request, {f.Kilobytes,8:0.0} KB/request, wall {f.Wall.TotalSeconds:0.00} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio (client/bare)  : CPU {f.CpuMicroseconds / b.CpuMicroseconds:0.00}x, memory {f.Kilobytes / b.Kilobytes:0.00}x"));
             return 0;
         }
         finally
@@ -60,10 +60,10 @@ internal static class LoadRun
         }
     }
 
-    private static Task BareAsync(HttpClient http, Uri baseUrl, int n) =>
+    private static Task<System.Text.Json.JsonElement[]> BareAsync(HttpClient http, Uri baseUrl, int n) =>
         Task.WhenAll(Enumerable.Range(0, n).Select(_ => BareHttpLoop.RunAsync(http, baseUrl, () => Task.Delay(s_interval), App, """{"run_seconds":0.3}""")));
 
-    private static Task ClientAsync(FalClient client, int n) =>
+    private static Task<System.Text.Json.JsonElement> ClientAsync(FalClient client, int n) =>
         Enumerable.Range(0, n).Select(_ => client.Submit(App, s_input).Results()).Merge().LastOrDefaultAsync().ToTask();
 
     private static async Task<Sample> MeasureAsync(Func<Task> run, int requests)

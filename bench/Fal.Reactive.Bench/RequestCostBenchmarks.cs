@@ -10,7 +10,9 @@ namespace Fal.Reactive.Bench;
 /// through a virtual-time scheduler, so no benchmark waits in real time; the bare loop does not wait at all.
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // BenchmarkDotNet owns the life cycle: GlobalCleanup disposes them.
 public class RequestCostBenchmarks
+#pragma warning restore CA1001
 {
     private static readonly Func<Task> s_noWait = () => Task.CompletedTask;
     private HttpClient _http = null!;
@@ -40,12 +42,12 @@ public class RequestCostBenchmarks
     public int SubmitObservable()
     {
         var seed = 0;
-        using var subscription = _client.Submit("fal-ai/fast-sdxl", new Prompt("a landscape"))
+        using var subscription = _client.Submit("fal-ai/fast-sdxl", new SdxlInput("a landscape"))
             .OfType<Completed>()
             .Subscribe(c => seed = c.Result!.Value.GetProperty("seed").GetInt32());
         _scheduler.Start();
         return seed;
     }
 
-    private sealed record Prompt(string Prompt);
+    private sealed record SdxlInput(string Prompt);
 }
