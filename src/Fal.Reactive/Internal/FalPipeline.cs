@@ -56,7 +56,7 @@ internal sealed class FalPipeline
 
     public async ValueTask<FalStatus> StatusAsync(bool async, FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken)
     {
-        var url = AppendQuery(urls.Status, withLogs ? "logs=1" : "logs=0");
+        var url = urls.StatusQuery(withLogs);
         return await SendAsync(
             async,
             "status",
@@ -146,8 +146,8 @@ internal sealed class FalPipeline
     {
         var path = app.SubmitPath.EndsWith("/stream", StringComparison.Ordinal) ? app.SubmitPath : app.SubmitPath + "/stream";
         using var request = CreateRequest(HttpMethod.Post, new Uri(Options.RunUrl, path), input, options);
-        request.Headers.Accept.Clear();
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        request.Headers.Remove("Accept");
+        request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
@@ -234,8 +234,9 @@ internal sealed class FalPipeline
         }
 
         var request = new HttpRequestMessage(method, url);
+        // Unvalidated adds store the strings as they are: no header parsing on the per-poll path.
         request.Headers.TryAddWithoutValidation("Authorization", _credentials!.AuthorizationHeaderValue);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
         if (body is not null)
         {
@@ -296,9 +297,6 @@ internal sealed class FalPipeline
 
     private static string WebhookQuery(Uri? webhook) =>
         webhook is null ? string.Empty : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
-
-    private static Uri AppendQuery(Uri url, string query) =>
-        new(url.AbsoluteUri + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + query);
 
     private static string? RequestIdOf(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-fal-request-id", out var v) ? v.FirstOrDefault() : null;

@@ -26,10 +26,23 @@ internal sealed record FalRequestUrls(Uri Status, Uri Response, Uri Cancel)
             IsUnder(response, queueUrl) ? response! : computed.Response,
             IsUnder(cancel, queueUrl) ? cancel! : computed.Cancel);
 
+    /// <summary>
+    /// Whether <paramref name="url"/> lies under <paramref name="baseUrl"/> (which ends with '/'): same scheme,
+    /// host and port, and a path below the base's. Uri canonicalizes both (lower-case host, default port
+    /// omitted), so a prefix test of the absolute forms is exact, and cheap: Uri caches them.
+    /// </summary>
     public static bool IsUnder(Uri? url, Uri baseUrl) =>
-        url is { IsAbsoluteUri: true }
-        && string.Equals(url.Scheme, baseUrl.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(url.IdnHost, baseUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && url.Port == baseUrl.Port
-        && url.AbsolutePath.StartsWith(baseUrl.AbsolutePath, StringComparison.Ordinal);
+        url is { IsAbsoluteUri: true } && url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal);
+
+    /// <summary>The status URL with the logs flag, built once per request rather than once per poll.</summary>
+    public Uri StatusQuery(bool withLogs) =>
+        withLogs
+            ? _statusWithLogs ??= AppendQuery(Status, "logs=1")
+            : _statusWithoutLogs ??= AppendQuery(Status, "logs=0");
+
+    private Uri? _statusWithLogs;
+    private Uri? _statusWithoutLogs;
+
+    private static Uri AppendQuery(Uri url, string query) =>
+        new(url.AbsoluteUri + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + query);
 }

@@ -9,7 +9,7 @@ internal sealed record FalSubmitAnswer(string RequestId, int? QueuePosition, Uri
 /// <summary>Parses fal's queue answers. Anything the protocol does not allow is a <see cref="FalProtocolException"/>.</summary>
 internal static class FalWire
 {
-    public static FalSubmitAnswer ParseSubmit(ReadOnlySpan<byte> body)
+    public static FalSubmitAnswer ParseSubmit(byte[] body)
     {
         using var doc = ParseObject(body, "submit", requestId: null);
         var root = doc.RootElement;
@@ -24,7 +24,7 @@ internal static class FalWire
     }
 
     /// <summary>Parses a status answer. Logs are null unless requested, and a list when requested.</summary>
-    public static FalStatus ParseStatus(ReadOnlySpan<byte> body, string requestId, bool withLogs)
+    public static FalStatus ParseStatus(byte[] body, string requestId, bool withLogs)
     {
         using var doc = ParseObject(body, "status", requestId);
         var root = doc.RootElement;
@@ -51,16 +51,16 @@ internal static class FalWire
     }
 
     /// <summary>Parses a result body: JSON (cloned out of the document), or null for an empty body.</summary>
-    public static JsonElement? ParseResult(ReadOnlySpan<byte> body, string requestId)
+    public static JsonElement? ParseResult(byte[] body, string requestId)
     {
-        if (body.IsEmpty)
+        if (body.Length == 0)
         {
             return null;
         }
 
         try
         {
-            using var doc = JsonDocument.Parse(body.ToArray());
+            using var doc = JsonDocument.Parse(body);
             return doc.RootElement.Clone();
         }
         catch (JsonException e)
@@ -70,7 +70,7 @@ internal static class FalWire
     }
 
     /// <summary>Parses the answer of <c>storage/upload/initiate</c>: where to PUT, and where the file will be.</summary>
-    public static (Uri UploadUrl, Uri FileUrl) ParseUploadInitiate(ReadOnlySpan<byte> body)
+    public static (Uri UploadUrl, Uri FileUrl) ParseUploadInitiate(byte[] body)
     {
         using var doc = ParseObject(body, "upload initiate", requestId: null);
         var upload = GetUri(doc.RootElement, "upload_url") ?? throw new FalProtocolException("The upload answer has no upload_url.");
@@ -78,12 +78,12 @@ internal static class FalWire
         return (upload, file);
     }
 
-    private static JsonDocument ParseObject(ReadOnlySpan<byte> body, string what, string? requestId)
+    private static JsonDocument ParseObject(byte[] body, string what, string? requestId)
     {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body.ToArray());
+            doc = JsonDocument.Parse(body);
         }
         catch (JsonException e)
         {
