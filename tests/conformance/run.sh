@@ -25,6 +25,7 @@ unset FAL_KEY FAL_KEY_ID FAL_KEY_SECRET
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fal-conformance.XXXXXX")
 emulator_pid=""
+code=""
 
 cleanup() {
   if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
@@ -65,41 +66,26 @@ fi
 dll=$(dotnet msbuild "$project" -nologo -getProperty:TargetPath 2>/dev/null | tail -n 1 | tr -d '\r')
 [ -f "$dll" ] || setup_failure "emulator assembly not found (TargetPath '$dll')"
 
-# 2. Start it on a free loopback port. A port is chosen by the OS and released just before the
-#    emulator binds it; if another process takes it first, the emulator exits and we try another.
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
-}
-
+# 2. Start it on loopback port 0: the OS picks a free port (no collision possible) and the emulator
+#    prints the address it bound ("... listening on http://127.0.0.1:PORT/ ..."). Then wait until
+#    GET /_emulator/requests answers 200 (it answers 503 while starting).
+(cd "$root" && exec dotnet "$dll" --urls "http://127.0.0.1:0") >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
 emulator_url=""
-for attempt in 1 2 3; do
-  port=$(free_port) || setup_failure "no free port"
-  url="http://127.0.0.1:$port"
-  (cd "$root" && exec dotnet "$dll" --urls "$url") >"$work/emulator.log" 2>&1 &
-  emulator_pid=$!
-  deadline=$(( $(date +%s) + ready_seconds ))
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    if ! kill -0 "$emulator_pid" 2>/dev/null; then
-      break # exited (port taken, or a crash): maybe try again
-    fi
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Key conformance-test-key' \
-      "$url/_emulator/requests" 2>/dev/null || true)
-    if [ "$code" = "200" ]; then
-      emulator_url=$url
-      break
-    fi
-    sleep 0.2
-  done
-  [ -n "$emulator_url" ] && break
-  if kill -0 "$emulator_pid" 2>/dev/null; then
-    setup_failure "the emulator did not answer GET $url/_emulator/requests within ${ready_seconds}s"
+deadline=$(( $(date +%s) + ready_seconds ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  kill -0 "$emulator_pid" 2>/dev/null || setup_failure "the emulator exited while starting"
+  if [ -z "$emulator_url" ]; then
+    emulator_url=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[1-9][0-9]*\).*|\1|p' "$work/emulator.log" | head -n 1)
   fi
-  echo "emulator exited on attempt $attempt (port $port):" >&2
-  tail -n 5 "$work/emulator.log" >&2
-  emulator_pid=""
+  if [ -n "$emulator_url" ]; then
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$emulator_url/_emulator/requests" 2>/dev/null || true)
+    [ "$code" = "200" ] && break
+  fi
+  sleep 0.2
 done
-[ -n "$emulator_url" ] || setup_failure "the emulator could not be started"
-echo "emulator ready at $emulator_url ($(head -n 3 "$work/emulator.log" | tr '\n' ' '))"
+[ "$code" = "200" ] 2>/dev/null || setup_failure "the emulator did not answer GET ${emulator_url:-<no address printed>}/_emulator/requests within ${ready_seconds}s"
+echo "emulator ready at $emulator_url (pid $emulator_pid)"
 
 # 3. Install the pinned client exactly as locked.
 if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1); then
