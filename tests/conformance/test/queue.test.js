@@ -98,4 +98,24 @@ describe("fal.queue", () => {
     });
     assert.equal((await emulatorRequest(requestId))?.state, "cancelled");
   });
+
+  test("an endpoint with a sub-path: submit to the full id, status/result on owner/alias only", async () => {
+    const { fal, calls } = directClient();
+    const input = { tag: "sub-path" };
+    let requestId;
+    const result = await fal.subscribe("emulator/echo/some/sub-path", {
+      input,
+      pollInterval: 100,
+      onEnqueue: (id) => (requestId = id),
+    });
+    assert.deepEqual(result.data, input);
+    assert.equal(calls[0].url, `${EMULATOR_URL}/emulator/echo/some/sub-path`);
+    assert.ok(
+      calls.slice(1).every((c) => c.url.startsWith(`${EMULATOR_URL}/emulator/echo/requests/${requestId}`)),
+      `status and result on owner/alias: ${calls.map((c) => c.url).join(" ")}`,
+    );
+    const record = await emulatorRequest(requestId);
+    assert.equal(record.app, "emulator/echo/some/sub-path");
+    assert.equal(record.state, "completed");
+  });
 });
