@@ -25,9 +25,17 @@ unset FAL_KEY FAL_KEY_ID FAL_KEY_SECRET
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fal-conformance.XXXXXX")
 emulator_pid=""
+node_pid=""
+tail_pid=""
 code=""
 
 cleanup() {
+  # Our own processes only, by pid: the test runner (and the test files it started), the echo, the emulator.
+  if [ -n "$node_pid" ]; then
+    pkill -TERM -P "$node_pid" 2>/dev/null
+    kill "$node_pid" 2>/dev/null
+  fi
+  [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
   if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
     kill "$emulator_pid" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$emulator_pid" 2>/dev/null || break; sleep 0.1; done
@@ -93,10 +101,18 @@ if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log
   setup_failure "npm ci failed"
 fi
 
-# 4. Run the suite. Test files run one after another (the emulator is shared); TAP to OUTFILE and stdout.
-(cd "$here" && FAL_EMULATOR_URL="$emulator_url" node --test --test-reporter=tap --test-concurrency=1 test/) \
-  2>&1 | tee "$outfile"
-status=${PIPESTATUS[0]}
+# 4. Run the suite: test files one after another (they share the emulator). TAP goes to OUTFILE and
+#    is echoed to stdout. Run in the background and waited for, so that a signal stops it at once.
+: >"$outfile"
+(cd "$here" && FAL_EMULATOR_URL="$emulator_url" exec node --test --test-reporter=tap --test-concurrency=1 test/) \
+  >"$outfile" &
+node_pid=$!
+tail --pid="$node_pid" -n +1 -f "$outfile" &
+tail_pid=$!
+wait "$node_pid"
+status=$?
+wait "$tail_pid" 2>/dev/null
+node_pid=""; tail_pid=""
 
 if [ "$status" -ne 0 ]; then
   echo "--- emulator output (last 40 lines) ---" >&2
