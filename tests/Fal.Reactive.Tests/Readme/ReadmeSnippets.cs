@@ -2,6 +2,7 @@
 // that each README block stands here). Edit both together.
 #pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059
 
+using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
 using Microsoft.Reactive.Testing;
@@ -129,6 +130,14 @@ internal static class ReadmeSnippets
         // Queued at 200, InProgress at the first poll, then no news for 1 s: the timeout fires and cancels.
         Assert.IsType<TimeoutException>(observer.Messages.Last().Value.Exception);
         Assert.Single(sim.Calls, c => c.Kind == FalCallKind.Cancel);
+        await Task.CompletedTask;
+    }
+
+    public static async Task TheEmulator()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Workers = 2 });
+        using var local = new FalClient(emulator.CreateClientOptions());
+        var echoed = await local.RunAsync("emulator/echo", new { hello = "world" });
         await Task.CompletedTask;
     }
 }

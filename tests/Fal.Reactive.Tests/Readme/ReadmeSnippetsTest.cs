@@ -45,6 +45,10 @@ public partial class ReadmeSnippetsTest
     public async Task ReadmeTestingExample_RunsAndItsAssertionsHold() =>
         await ReadmeSnippets.TestingWithTheSimulator();
 
+    [Fact]
+    public async Task ReadmeEmulatorExample_Runs() =>
+        await ReadmeSnippets.TheEmulator().WaitAsync(TimeSpan.FromSeconds(30));
+
     private static bool IsUsingDirective(string line) =>
         line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var ", StringComparison.Ordinal) && line.EndsWith(';');
 
