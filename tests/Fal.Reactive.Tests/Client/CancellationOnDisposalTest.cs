@@ -156,4 +156,51 @@ public class CancellationOnDisposalTest : ReactiveTest
         cancels[2].StatusCode.Should().BeInRange(200, 299);
         Ours(fal).State.Should().Be(FalSimulatedRequestState.Cancelled);
     }
+
+    [Fact]
+    public void InterruptedPollsAndFailingCancels_LeaveNoUnobservedTaskException()
+    {
+        var unobserved = new List<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            // Only ours: other tests run in parallel in this process.
+            if (e.Exception.ToString().Contains("Fal.Reactive.", StringComparison.Ordinal))
+            {
+                lock (unobserved)
+                {
+                    unobserved.Add(e.Exception);
+                }
+            }
+        }
+
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                using var fal = new SimulatedFal(workers: 1, latency: TimeSpan.FromMilliseconds(10));
+                fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(10))
+                    .WithFailures(FalCallKind.Cancel, count: 100, statusCode: 500));
+                var observer = fal.Scheduler.CreateObserver<FalStatus>();
+                var subscription = Ours(fal.Client).Subscribe(observer);
+
+                // Disposed while a poll is in flight (answers take 10 ms); every cancel then fails.
+                fal.Scheduler.AdvanceBy(Ticks(0.115));
+                subscription.Dispose();
+                fal.Scheduler.AdvanceBy(Ticks(120));
+
+                observer.Messages.Should().OnlyContain(m => m.Value.Kind == System.Reactive.NotificationKind.OnNext);
+                fal.CallsOf(FalCallKind.Cancel).Should().HaveCount(4, "one cancel and three retries");
+            }
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            unobserved.Should().BeEmpty();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+    }
 }
