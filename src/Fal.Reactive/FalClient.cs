@@ -190,7 +190,11 @@ public class FalClient : IDisposable
             using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
-                observer.OnNext(FalWire.ParseResult(System.Text.Encoding.UTF8.GetBytes(item.Data), requestId ?? "(stream)") ?? default);
+                // Keep-alive comments never reach here; an event without data carries nothing to emit.
+                if (FalWire.ParseResult(System.Text.Encoding.UTF8.GetBytes(item.Data), requestId ?? "(stream)") is { } partial)
+                {
+                    observer.OnNext(partial);
+                }
             }
 
             observer.OnCompleted();
