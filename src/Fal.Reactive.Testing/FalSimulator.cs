@@ -1,6 +1,293 @@
+using System.Reactive.Concurrency;
+using Fal.Reactive.Testing.Internal;
+
 namespace Fal.Reactive.Testing;
 
-/// <summary>An in-memory fal.ai queue simulator.</summary>
-public sealed class FalSimulator
+/// <summary>
+/// An in-memory fal.ai queue: it holds the queue model (workers, positions, priorities, logs, cancellation,
+/// start timeouts, webhooks, storage) and answers fal's HTTP protocol. All time runs on the
+/// <see cref="IScheduler"/> given to it, so a <c>TestScheduler</c> drives a whole request life cycle in virtual time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Use <see cref="CreateHandler"/> to put it behind an <see cref="HttpClient"/>; the emulator serves the same
+/// instance over Kestrel. The simulator is thread-safe. Give it a scheduler that queues scheduled work
+/// (<c>TestScheduler</c>, <c>Scheduler.Default</c>, <c>TaskPoolScheduler</c>) rather than one that runs it inline.
+/// </para>
+/// <para>
+/// Queue model: a submit enqueues; a free worker starts the oldest eligible request (<c>low</c> priority behind
+/// <c>normal</c>), which completes <see cref="FalAppScript.RunTime"/> later. Direct calls to the run host
+/// (<c>POST {run}/{app}</c>, <c>/stream</c>) start at once outside the worker pool and are answered when they finish.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var scheduler = new TestScheduler();
+/// var sim = new FalSimulator(scheduler, new FalSimulatorOptions { Workers = 1 });
+/// sim.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { images = Array.Empty&lt;object&gt;() }, TimeSpan.FromSeconds(2)));
+/// var http = new HttpClient(sim.CreateHandler());
+/// </code>
+/// </example>
+public sealed partial class FalSimulator
 {
+    private readonly object _gate = new();
+    private readonly IScheduler _scheduler;
+    private readonly int _workers;
+    private readonly HashSet<string>? _acceptedKeys;
+    private readonly Uri _queueUrl;
+    private readonly Uri _runUrl;
+    private readonly Uri _restUrl;
+    private readonly Uri _cdnUrl;
+    private readonly TimeSpan _latency;
+    private readonly TimeSpan _keepAliveInterval;
+    private readonly HttpClient? _webhookClient;
+
+    private readonly Dictionary<string, Func<FalAppCall, FalAppScript>> _apps = new(StringComparer.Ordinal);
+    private readonly List<RequestRecord> _requests = [];
+    private readonly Dictionary<string, RequestRecord> _requestsById = new(StringComparer.Ordinal);
+    private readonly List<RequestRecord> _queue = [];
+    private readonly List<CallRecord> _calls = [];
+    private readonly List<FalWebhookDelivery> _webhooks = [];
+    private readonly List<StatusListener> _listeners = [];
+    private readonly Dictionary<string, int> _faultsAnsweredByBody = new(StringComparer.Ordinal);
+    private readonly List<StoredFile> _files = [];
+    private readonly Dictionary<string, StoredFile> _filesById = new(StringComparer.Ordinal);
+    private int _running;
+    private long _nextSequence;
+    private int _nextFile;
+
+    /// <summary>Initializes a new instance of the <see cref="FalSimulator"/> class.</summary>
+    /// <param name="scheduler">The scheduler all simulated time runs on.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (no workers, a relative URL, a negative latency).</exception>
+    public FalSimulator(IScheduler scheduler, FalSimulatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        options ??= new FalSimulatorOptions();
+        if (options.Workers < 1)
+        {
+            throw new ArgumentException("At least one worker is needed.", nameof(options));
+        }
+
+        if (options.Latency < TimeSpan.Zero || options.KeepAliveInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Latency must not be negative and KeepAliveInterval must be positive.", nameof(options));
+        }
+
+        _scheduler = scheduler;
+        _workers = options.Workers;
+        _acceptedKeys = options.AcceptedKeys is null ? null : new HashSet<string>(options.AcceptedKeys, StringComparer.Ordinal);
+        _queueUrl = BaseUrl(options.QueueUrl, nameof(options.QueueUrl));
+        _runUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl));
+        _restUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl));
+        _cdnUrl = BaseUrl(options.CdnUrl, nameof(options.CdnUrl));
+        _latency = options.Latency;
+        _keepAliveInterval = options.KeepAliveInterval;
+        _webhookClient = options.WebhookClient;
+    }
+
+    /// <summary>Gets the queue host the simulator answers on and builds <c>status_url</c>s with.</summary>
+    public Uri QueueUrl => _queueUrl;
+
+    /// <summary>Gets the run host the simulator answers on.</summary>
+    public Uri RunUrl => _runUrl;
+
+    /// <summary>Gets the REST host the simulator answers on.</summary>
+    public Uri RestUrl => _restUrl;
+
+    /// <summary>Gets the CDN host that receives uploads and serves files.</summary>
+    public Uri CdnUrl => _cdnUrl;
+
+    /// <summary>Gets the scheduler the simulator's time runs on.</summary>
+    public IScheduler Scheduler => _scheduler;
+
+    /// <summary>Gets a snapshot of every request received so far, in arrival order.</summary>
+    public IReadOnlyList<FalSimulatedRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests.Select(Snapshot)];
+            }
+        }
+    }
+
+    /// <summary>Gets a snapshot of every HTTP call received so far, in arrival order.</summary>
+    public IReadOnlyList<FalRecordedCall> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls.Select(c => c.ToSnapshot())];
+            }
+        }
+    }
+
+    /// <summary>Gets every webhook sent so far, in order.</summary>
+    public IReadOnlyList<FalWebhookDelivery> Webhooks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _webhooks];
+            }
+        }
+    }
+
+    /// <summary>Gets every file whose bytes the storage holds.</summary>
+    public IReadOnlyList<FalSimulatedFile> Files
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _files.Where(f => f.Content is not null).Select(f => new FalSimulatedFile(f.Url, f.ContentType, f.FileName, f.Content!.Value))];
+            }
+        }
+    }
+
+    /// <summary>Serves every request to <paramref name="appId"/> (and its sub-paths) with the same script.</summary>
+    /// <param name="appId">The app id: <c>owner/alias</c>, optionally with a sub-path (<c>fal-ai/flux/dev</c>) or a namespace (<c>workflows/owner/alias</c>).</param>
+    /// <param name="script">The script.</param>
+    /// <returns>This simulator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="script"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> is not an app id.</exception>
+    public FalSimulator MapApp(string appId, FalAppScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return MapApp(appId, _ => script);
+    }
+
+    /// <summary>
+    /// Serves every request to <paramref name="appId"/> (and its sub-paths) with the script <paramref name="scriptFactory"/>
+    /// makes from the call. The longest mapped app id that prefixes a request path wins; mapping an id again replaces it.
+    /// </summary>
+    /// <param name="appId">The app id, as for <see cref="MapApp(string, FalAppScript)"/>.</param>
+    /// <param name="scriptFactory">Makes a script from the call; called outside the simulator's lock.</param>
+    /// <returns>This simulator.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="scriptFactory"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> is not an app id.</exception>
+    public FalSimulator MapApp(string appId, Func<FalAppCall, FalAppScript> scriptFactory)
+    {
+        ArgumentNullException.ThrowIfNull(appId);
+        ArgumentNullException.ThrowIfNull(scriptFactory);
+        var segments = appId.Trim('/').Split('/');
+        if (segments.Length < OwnerAliasLength(segments) || segments.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"'{appId}' is not an app id of the form owner/alias[/path].", nameof(appId));
+        }
+
+        lock (_gate)
+        {
+            _apps[string.Join('/', segments)] = scriptFactory;
+        }
+
+        return this;
+    }
+
+    /// <summary>Creates a handler that answers HTTP calls from this simulator, without a network.</summary>
+    /// <returns>
+    /// A handler that overrides both <c>Send</c> and <c>SendAsync</c>. With a zero <see cref="FalSimulatorOptions.Latency"/>,
+    /// calls other than direct runs are answered synchronously. Calls to hosts the simulator does not serve are
+    /// recorded and answered 404. A synchronous <c>Send</c> that must wait for scheduler time (a latency, a direct run)
+    /// blocks until another thread advances the scheduler.
+    /// </returns>
+    public HttpMessageHandler CreateHandler() => new FalSimulatorHandler(this);
+
+    /// <summary>Stores a file and returns where it is served, as an upload would. Useful for apps that output files.</summary>
+    /// <param name="content">The bytes.</param>
+    /// <param name="contentType">The content type served with them.</param>
+    /// <param name="fileName">The file name, last segment of the URL.</param>
+    /// <returns>The stored file.</returns>
+    /// <exception cref="ArgumentException"><paramref name="contentType"/> or <paramref name="fileName"/> is null or empty.</exception>
+    public FalSimulatedFile AddFile(ReadOnlyMemory<byte> content, string contentType, string fileName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contentType);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        lock (_gate)
+        {
+            var file = NewFile(contentType, fileName);
+            file.Content = content.ToArray();
+            return new FalSimulatedFile(file.Url, file.ContentType, file.FileName, file.Content.Value);
+        }
+    }
+
+    /// <summary>Gets a stored file by its URL.</summary>
+    /// <param name="url">The file URL.</param>
+    /// <param name="file">The file, when found.</param>
+    /// <returns>Whether a file with bytes is stored at <paramref name="url"/>.</returns>
+    public bool TryGetFile(Uri url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FalSimulatedFile? file)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        lock (_gate)
+        {
+            var stored = _files.FirstOrDefault(f => f.Url == url && f.Content is not null);
+            file = stored is null ? null : new FalSimulatedFile(stored.Url, stored.ContentType, stored.FileName, stored.Content!.Value);
+            return file is not null;
+        }
+    }
+
+    private static Uri BaseUrl(Uri? url, string name)
+    {
+        if (url is null || !url.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"{name} must be an absolute URL.", name);
+        }
+
+        // Relative paths resolve against the base only when it ends with a slash.
+        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+    }
+
+    /// <summary>The number of leading segments that name the app for status URLs: <c>owner/alias</c>, or three with a namespace.</summary>
+    private static int OwnerAliasLength(string[] segments) =>
+        segments.Length > 0 && segments[0] is "workflows" or "comfy" ? 3 : 2;
+
+    /// <summary>Runs a change of the model under the lock, publishes the status changes, then runs the deferred work.</summary>
+    private T Mutate<T>(Func<DeferredActions, T> change)
+    {
+        var deferred = new DeferredActions();
+        T result;
+        lock (_gate)
+        {
+            result = change(deferred);
+            PublishStatusChanges(deferred);
+        }
+
+        deferred.Run();
+        return result;
+    }
+
+    private void Mutate(Action<DeferredActions> change) => Mutate(deferred =>
+    {
+        change(deferred);
+        return true;
+    });
+
+    /// <summary>Schedules a change of the model on the scheduler.</summary>
+    private IDisposable After(TimeSpan dueTime, Action<DeferredActions> change) =>
+        _scheduler.Schedule(dueTime, () => Mutate(change));
+
+    private FalSimulatedRequest Snapshot(RequestRecord r) => new()
+    {
+        RequestId = r.Id,
+        AppId = r.AppId,
+        Path = r.Path,
+        Kind = r.Kind,
+        State = r.State,
+        QueuePosition = r.State == FalSimulatedRequestState.Queued ? _queue.IndexOf(r) : null,
+        SubmittedAt = r.SubmittedAt,
+        StartedAt = r.StartedAt,
+        CompletedAt = r.CompletedAt,
+        ResultStatusCode = r.Outcome?.StatusCode,
+        Priority = r.LowPriority ? "low" : "normal",
+        Hint = r.Hint,
+        WebhookUrl = r.WebhookUrl,
+        StartTimeout = r.StartTimeout,
+        Input = r.Input,
+        CancelRequested = r.CancelRequested,
+    };
 }

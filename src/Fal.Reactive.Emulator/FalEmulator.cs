@@ -1,0 +1,129 @@
+using System.Reactive.Concurrency;
+using Fal.Reactive.Emulator.Apps;
+using Fal.Reactive.Emulator.Hosting;
+using Fal.Reactive.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Fal.Reactive.Emulator;
+
+/// <summary>
+/// A local stand-in for fal.ai: a <see cref="FalSimulator"/> on a real-time scheduler, served over HTTP by Kestrel
+/// on loopback. One origin stands for fal's hosts: queue paths at its root, run-host paths under <c>/_run/</c>,
+/// REST paths under <c>/_rest/</c>, files under <c>/_cdn/</c>, the emulator's own under <c>/_emulator/</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Workers = 2 });
+/// // POST {emulator.QueueUrl}fal-ai/fast-sdxl with "Authorization: Key anything"
+/// </code>
+/// </example>
+public sealed class FalEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient? _webhookClient;
+    private readonly FalEmulatorUrls _urls;
+
+    private FalEmulator(WebApplication app, FalSimulator simulator, FalEmulatorUrls urls, HttpClient? webhookClient)
+    {
+        _app = app;
+        Simulator = simulator;
+        _urls = urls;
+        _webhookClient = webhookClient;
+    }
+
+    /// <summary>Gets the emulator's origin, e.g. <c>http://127.0.0.1:8765/</c>.</summary>
+    public Uri BaseUrl => _urls.Base;
+
+    /// <summary>Gets the URL standing for <c>https://queue.fal.run/</c>: the origin itself.</summary>
+    public Uri QueueUrl => _urls.Queue;
+
+    /// <summary>Gets the URL standing for <c>https://fal.run/</c>: <c>{origin}/_run/</c>.</summary>
+    public Uri RunUrl => _urls.Run;
+
+    /// <summary>Gets the URL standing for <c>https://rest.fal.ai/</c>: <c>{origin}/_rest/</c>.</summary>
+    public Uri RestUrl => _urls.Rest;
+
+    /// <summary>Gets the URL standing for the CDN (<c>https://v3.fal.media/</c>) that serves files: <c>{origin}/_cdn/</c>.</summary>
+    public Uri CdnUrl => _urls.Cdn;
+
+    /// <summary>Gets the simulator the emulator serves: inspect its requests and calls, or map more apps.</summary>
+    public FalSimulator Simulator { get; }
+
+    /// <summary>Gets the ids of the built-in apps.</summary>
+    public static IReadOnlyList<string> BuiltInAppIds => BuiltInApps.Ids;
+
+    /// <summary>Starts an emulator and returns once it listens.</summary>
+    /// <param name="options">The options; <see langword="null"/> for the defaults (a free loopback port, 4 workers, any key).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop it.</returns>
+    public static async Task<FalEmulator> StartAsync(FalEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FalEmulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(FalEmulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        if (options.LogToConsole)
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
+        var app = builder.Build();
+
+        // The simulator builds absolute URLs, so it is created once Kestrel has told us the port it bound.
+        SimulatorEndpoint? endpoint = null;
+        app.Run(context => Volatile.Read(ref endpoint) is { } ready
+            ? ready.HandleAsync(context)
+            : SimulatorEndpoint.WriteDetailAsync(context, 503, "The emulator is starting."));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no address.");
+        var urls = new FalEmulatorUrls(ClientOrigin(address));
+        var webhookClient = options.DeliverWebhooks ? new HttpClient { Timeout = TimeSpan.FromSeconds(10) } : null;
+        var simulator = new FalSimulator(options.Scheduler ?? Scheduler.Default, new FalSimulatorOptions
+        {
+            Workers = options.Workers,
+            AcceptedKeys = options.Keys,
+            QueueUrl = urls.Queue,
+            RunUrl = urls.Run,
+            RestUrl = urls.Rest,
+            CdnUrl = urls.Cdn,
+            Latency = options.Latency,
+            WebhookClient = webhookClient,
+        });
+        if (options.MapBuiltInApps)
+        {
+            BuiltInApps.Map(simulator);
+        }
+
+        Volatile.Write(ref endpoint, new SimulatorEndpoint(simulator, urls));
+        return new FalEmulator(app, simulator, urls, webhookClient);
+    }
+
+    /// <summary>Waits until the host shuts down (Ctrl+C, SIGTERM, or <paramref name="cancellationToken"/>).</summary>
+    /// <param name="cancellationToken">Stops waiting and shuts the host down.</param>
+    /// <returns>A task that completes on shutdown.</returns>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops listening and releases the host.</summary>
+    /// <returns>A task that completes when the emulator has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _webhookClient?.Dispose();
+    }
+
+    /// <summary>The origin clients use: a wildcard bind (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>) is reached on 127.0.0.1.</summary>
+    private static Uri ClientOrigin(string address)
+    {
+        var url = new Uri(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
+        var host = url.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : url.Host;
+        return new UriBuilder(url.Scheme, host, url.Port, "/").Uri;
+    }
+}

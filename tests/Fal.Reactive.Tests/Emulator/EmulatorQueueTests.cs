@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Fal.Reactive.Emulator;
+
+namespace Fal.Reactive.Tests.Emulator;
+
+public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    private HttpClient Http => fixture.Http;
+
+    private FalEmulator Emulator => fixture.Emulator;
+
+    [Fact]
+    public async Task Submit_status_result_round_trip_over_http()
+    {
+        var submitted = await fixture.SubmitAsync("emulator/echo", new { text = "héllo \"quoted\"", run_seconds = 0.02 });
+
+        submitted.GetProperty("status_url").GetString().Should().StartWith(Emulator.QueueUrl + "emulator/echo/requests/");
+        var status = await fixture.WaitCompletedAsync(submitted);
+        status.GetProperty("metrics").GetProperty("inference_time").GetDouble().Should().BeGreaterThan(0);
+
+        using var result = await Http.GetAsync(submitted.GetProperty("response_url").GetString());
+        result.StatusCode.Should().Be(HttpStatusCode.OK);
+        result.Headers.GetValues("x-fal-request-id").Should().Equal(submitted.GetProperty("request_id").GetString());
+        (await result.Content.ReadAsStringAsync()).Should().Contain("héllo \\\"quoted\\\"");
+    }
+
+    [Fact]
+    public async Task Missing_key_is_401_with_a_detail()
+    {
+        using var anonymous = new HttpClient();
+
+        using var response = await anonymous.PostAsJsonAsync(new Uri(Emulator.QueueUrl, "emulator/echo"), new { });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Configured_keys_reject_any_other_key()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Keys = ["right"] });
+        using var http = new HttpClient();
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.QueueUrl, "emulator/echo")) { Content = JsonContent.Create(new { }) };
+        wrong.Headers.Authorization = new("Key", "wrong");
+        using var right = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.QueueUrl, "emulator/echo")) { Content = JsonContent.Create(new { }) };
+        right.Headers.Authorization = new("Key", "right");
+
+        (await http.SendAsync(wrong)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await http.SendAsync(right)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_request_gives_499_and_the_request_list_shows_it()
+    {
+        var submitted = await fixture.SubmitAsync("emulator/slow", new { run_seconds = 30 });
+        var id = submitted.GetProperty("request_id").GetString()!;
+        await fixture.WaitStateAsync(id, "running");
+
+        using var cancel = await Http.PutAsync(submitted.GetProperty("cancel_url").GetString(), null);
+
+        cancel.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await cancel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("CANCELLATION_REQUESTED");
+        using var result = await Http.GetAsync(submitted.GetProperty("response_url").GetString());
+        ((int)result.StatusCode).Should().Be(499);
+        var listed = await fixture.WaitStateAsync(id, "cancelled");
+        listed.GetProperty("app").GetString().Should().Be("emulator/slow");
+        listed.GetProperty("cancel_requested").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Start_timeout_in_the_queue_gives_504_user_timeout()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Workers = 1 });
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Key", "k");
+        using var blocker = await http.PostAsJsonAsync(new Uri(emulator.QueueUrl, "emulator/slow"), new { run_seconds = 30 });
+        using var submit = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.QueueUrl, "emulator/echo")) { Content = JsonContent.Create(new { }) };
+        submit.Headers.Add("X-Fal-Request-Timeout", "0.05");
+        using var submitResponse = await http.SendAsync(submit);
+        var submitted = await submitResponse.Content.ReadFromJsonAsync<JsonElement>();
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        HttpResponseMessage result;
+        while ((int)(result = await http.GetAsync(submitted.GetProperty("response_url").GetString())).StatusCode == 400)
+        {
+            result.Dispose();
+            DateTimeOffset.UtcNow.Should().BeBefore(deadline);
+            await Task.Delay(20);
+        }
+
+        using (result)
+        {
+            ((int)result.StatusCode).Should().Be(504);
+            result.Headers.GetValues("X-Fal-Request-Timeout-Type").Should().Equal("user");
+        }
+    }
+
+    [Fact]
+    public async Task Proxy_header_is_served_as_if_sent_to_the_fal_url()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Emulator.BaseUrl, "_proxy")) { Content = JsonContent.Create(new { a = 1 }) };
+        request.Headers.Add("x-fal-target-url", "https://queue.fal.run/emulator/echo");
+        using var response = await Http.SendAsync(request);
+        var submitted = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        submitted.GetProperty("status").GetString().Should().Be("IN_QUEUE");
+        await fixture.WaitCompletedAsync(submitted);
+
+        using var status = new HttpRequestMessage(HttpMethod.Get, new Uri(Emulator.BaseUrl, "_proxy"));
+        status.Headers.Add("x-fal-target-url", $"https://queue.fal.run/emulator/echo/requests/{submitted.GetProperty("request_id").GetString()}");
+        using var result = await Http.SendAsync(status);
+        (await result.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("a").GetInt32().Should().Be(1);
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Get, new Uri(Emulator.BaseUrl, "_proxy"));
+        foreign.Headers.Add("x-fal-target-url", "https://example.com/steal");
+        (await Http.SendAsync(foreign)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Status_stream_sends_events_over_http_and_closes_after_COMPLETED()
+    {
+        var submitted = await fixture.SubmitAsync("emulator/slow", new { run_seconds = 0.1, logs_per_second = 30 });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, submitted.GetProperty("status_url").GetString() + "/stream?logs=1");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        var text = await response.Content.ReadAsStringAsync();   // ends because the server closes the stream
+
+        var events = text.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l[6..]).RootElement).ToList();
+        events[^1].GetProperty("status").GetString().Should().Be("COMPLETED");
+        events.Where(e => e.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Array)
+            .Sum(e => e.GetProperty("logs").GetArrayLength()).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Request_list_reports_every_request_with_its_state()
+    {
+        var submitted = await fixture.SubmitAsync("emulator/echo", new { marker = "list" });
+        await fixture.WaitCompletedAsync(submitted);
+
+        var requests = await Http.GetFromJsonAsync<JsonElement>(new Uri(Emulator.BaseUrl, "_emulator/requests"));
+
+        var listed = requests.EnumerateArray().Single(r => r.GetProperty("request_id").GetString() == submitted.GetProperty("request_id").GetString());
+        listed.GetProperty("state").GetString().Should().Be("completed");
+        listed.GetProperty("app").GetString().Should().Be("emulator/echo");
+        listed.GetProperty("status_code").GetInt32().Should().Be(200);
+    }
+
+    [Fact]
+    public async Task Fail_app_replays_its_error_and_status_reports_it()
+    {
+        var submitted = await fixture.SubmitAsync("emulator/fail", new { status = 503, detail = "Runner disconnected", error_type = "runner_disconnected", after_seconds = 0.01 });
+
+        var status = await fixture.WaitCompletedAsync(submitted);
+
+        status.GetProperty("error").GetString().Should().Be("Runner disconnected");
+        status.GetProperty("error_type").GetString().Should().Be("runner_disconnected");
+        using var result = await Http.GetAsync(submitted.GetProperty("response_url").GetString());
+        result.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task Flaky_app_drops_the_first_connection_then_answers()
+    {
+        var input = new { fail_on = "run", failures = 1, drop_connection = true, output = new { ok = true } };
+        var url = new Uri(Emulator.RunUrl, "emulator/flaky");
+
+        await FluentActions.Awaiting(() => Http.PostAsJsonAsync(url, input)).Should().ThrowAsync<HttpRequestException>();
+        using var second = await Http.PostAsJsonAsync(url, input);
+
+        (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Client_vanishing_mid_run_leaves_nothing_running()
+    {
+        using var cts = new CancellationTokenSource();
+        var call = Http.PostAsync(new Uri(Emulator.RunUrl, "emulator/slow"), new StringContent("{\"run_seconds\": 30, \"marker\": \"vanish\"}", Encoding.UTF8, "application/json"), cts.Token);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        string? id = null;
+        while (id is null)
+        {
+            var requests = await Http.GetFromJsonAsync<JsonElement>(new Uri(Emulator.BaseUrl, "_emulator/requests"));
+            id = requests.EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "run" && r.GetProperty("app").GetString() == "emulator/slow")
+                .Select(r => r.GetProperty("request_id").GetString()).FirstOrDefault();
+            DateTimeOffset.UtcNow.Should().BeBefore(deadline);
+            await Task.Delay(20);
+        }
+
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
+
+        await fixture.WaitStateAsync(id, "cancelled");
+    }
+}
