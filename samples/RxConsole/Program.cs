@@ -1,4 +1,5 @@
 using RxConsole;
+using RxConsole.Binding;
 using Spectre.Console;
 
 SampleOptions options;
@@ -21,6 +22,7 @@ if (Console.IsOutputRedirected)
 return options.Command switch
 {
     SampleCommand.Help => PrintHelp(),
+    SampleCommand.Bind => await BindCommand.RunAsync(options),
     _ => await BatchCommand.RunAsync(options),
 };
 
