@@ -10,7 +10,7 @@ namespace RxConsole;
 /// <summary>The default command: run the batch with live progress, save the results, print the summary.</summary>
 internal static class BatchCommand
 {
-    /// <returns>0 when every request succeeded and its images were saved; 1 otherwise; 130 after Ctrl+C.</returns>
+    /// <returns>0 when every request succeeded and its images were saved; else 130 after Ctrl+C, 1 otherwise.</returns>
     public static async Task<int> RunAsync(SampleOptions options)
     {
         var jobs = PromptSource.Load(options);
@@ -77,6 +77,6 @@ internal static class BatchCommand
             await backend.EmulatorStatesAsync(http));
         var summaryFile = await report.WriteJsonAsync(options.OutputDirectory);
         SummaryPrinter.Print(report, summaryFile);
-        return report.CancelledByUser ? 130 : report.AllOk ? 0 : 1;
+        return report.AllOk ? 0 : report.CancelledByUser ? 130 : 1;
     }
 }

@@ -118,7 +118,10 @@ internal sealed record SampleOptions
                 case "-h" or "--help" or "-?":
                     return options with { Command = SampleCommand.Help };
                 case "-f" or "--prompts":
-                    options = options with { PromptFile = Value() };
+                    var file = Value();
+                    options = File.Exists(file)
+                        ? options with { PromptFile = file }
+                        : throw new FormatException($"Prompt file '{file}' not found.");
                     break;
                 case "-a" or "--app":
                     options = options with { App = Value() };

@@ -57,7 +57,12 @@ internal static class BindCommand
             vm.Start(Statuses(prompt));
             return vm;
         });
-        await first.Finished.WaitAsync(options.Timeout);
+        if (!await Within(first.Finished, options.Timeout))
+        {
+            Console.WriteLine($"The first request did not finish within {options.Timeout.TotalSeconds:0.#}s (--timeout).");
+            return 1;
+        }
+
         Console.WriteLine();
 
         // 2. Another one; the user clicks Cancel once it runs: the command disposes the subscription.
@@ -76,7 +81,7 @@ internal static class BindCommand
             vm.Start(Statuses(prompt + ", at night"));
             return vm;
         });
-        await Task.WhenAny(running.Task, second.Finished).WaitAsync(options.Timeout);
+        await Within(Task.WhenAny(running.Task, second.Finished), options.Timeout);
         await Task.Delay(200);
         Console.WriteLine($"[thread {Environment.CurrentManagedThreadId,2}] (user clicks Cancel: posted to the UI thread)");
         await ui.InvokeAsync(second.Cancel);
@@ -92,4 +97,7 @@ internal static class BindCommand
 
         return first.State == "Done" && second.State == "Cancelled" && offThread == 0 ? 0 : 1;
     }
+
+    private static async Task<bool> Within(Task task, TimeSpan timeout) =>
+        await Task.WhenAny(task, Task.Delay(timeout)) == task;
 }
