@@ -370,7 +370,7 @@ public sealed partial class FalSimulator
     private string NewRequestId()
     {
         // Deterministic, UUID-shaped: the same script gives the same ids, run after run.
-        var n = ++_nextSequence;
+        var n = ++_requestCount;
         return string.Create(CultureInfo.InvariantCulture, $"{n:x8}-5f1a-4000-8000-{n:x12}");
     }
 

@@ -53,7 +53,7 @@ public sealed partial class FalSimulator
     private readonly List<StoredFile> _files = [];
     private readonly Dictionary<string, StoredFile> _filesById = new(StringComparer.Ordinal);
     private int _running;
-    private long _nextSequence;
+    private long _requestCount;
     private int _nextFile;
 
     /// <summary>Initializes a new instance of the <see cref="FalSimulator"/> class.</summary>
