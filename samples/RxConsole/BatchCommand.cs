@@ -52,10 +52,11 @@ internal static class BatchCommand
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (outcomes.Any(o => o.Kind is OutcomeKind.Cancelled or OutcomeKind.TimedOut))
+        var disposedEarly = outcomes.Where(o => o.Kind is OutcomeKind.Cancelled or OutcomeKind.TimedOut).ToList();
+        if (disposedEarly.Count > 0)
         {
             // Disposal sends the cancels without waiting for them: let them land before we look or leave.
-            await backend.SettleAsync(http);
+            await backend.SettleAsync(options.App, disposedEarly.Select(o => o.RequestId).OfType<string>(), http);
         }
 
         var downloader = new ImageDownloader(http, options.OutputDirectory);

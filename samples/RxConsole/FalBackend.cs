@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using System.Reactive;
+using System.Reactive.Linq;
 using System.Text.Json;
 using Fal.Reactive;
 using Fal.Reactive.Emulator;
@@ -69,19 +71,26 @@ internal sealed class FalBackend : IAsyncDisposable
     }
 
     /// <summary>
-    /// After Ctrl+C: disposal sends each cancel asynchronously, so give them time to land before the process
-    /// (and the in-process emulator) goes away. Against the emulator, wait until none is queued or running.
+    /// After Ctrl+C or a timeout: disposal sends each cancel without waiting for it, so let the cancels land
+    /// before we report (and before the process, and the in-process emulator, go away). Watches each request
+    /// until the server reports it finished (a cancelled request reports COMPLETED), at most 5 seconds.
     /// </summary>
-    public async Task SettleAsync(HttpClient http)
+    public async Task SettleAsync(string app, IEnumerable<string> requestIds, HttpClient http)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        if (_emulator is null)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            return;
-        }
+        var deadline = TimeSpan.FromSeconds(5);
+        await requestIds
+            .Select(id => Client.GetHandle(app, id)
+                .Events()                 // watch only: disposing it does not cancel anything
+                .IgnoreElements()
+                .Materialize())           // finished: completed, cancelled (499) or failed, all the same here
+            .Merge()
+            .Timeout(deadline)
+            .Catch(Observable.Empty<Notification<FalStatus>>())
+            .LastOrDefaultAsync();
 
-        while (DateTime.UtcNow < deadline)
+        // A request disposed while its submit was in flight has no id we know of: the emulator's list tells.
+        var until = DateTime.UtcNow + deadline;
+        while (_emulator is not null && DateTime.UtcNow < until)
         {
             var states = await EmulatorStatesAsync(http).ConfigureAwait(false);
             if (states is null || (!states.ContainsKey("queued") && !states.ContainsKey("running")))

@@ -42,7 +42,7 @@ internal static class SummaryPrinter
         {
             var cancelled = report.Requests.Where(r => r.Outcome.Kind == OutcomeKind.Cancelled).ToList();
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                $"Ctrl+C: {cancelled.Count} pending requests cancelled on the server ({string.Join(", ", cancelled.Select(r => r.Outcome.RequestId ?? "id unknown"))}); {report.Count(OutcomeKind.NotStarted)} never submitted.");
+                $"Ctrl+C: {cancelled.Count} pending requests cancelled on the server ({Ids(cancelled)}); {report.Count(OutcomeKind.NotStarted)} never submitted.");
         }
 
         if (report.EmulatorStates is { } states)
@@ -53,6 +53,9 @@ internal static class SummaryPrinter
 
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote {summaryFile} and {report.Requests.Sum(r => r.Images.Count(i => i.File is not null))} images.");
     }
+
+    private static string Ids(List<RequestReport> reports) =>
+        string.Join(", ", reports.Take(4).Select(r => r.Outcome.RequestId ?? "id unknown")) + (reports.Count > 4 ? ", …" : "");
 
     private static string Color(OutcomeKind kind) => kind switch
     {
