@@ -77,7 +77,7 @@ internal sealed class ImageDownloader(HttpClient http, string directory)
     {
         var chars = prompt.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
         var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
-        return slug.Length <= 40 ? slug : slug[..40].TrimEnd('-');
+        return slug.Length <= 32 ? slug : slug[..32].TrimEnd('-');
     }
 
     // data: URLs can be megabytes; the summary keeps their head only.

@@ -75,13 +75,14 @@ internal static class ProgressView
                 .OrderBy(r => r.Job.Number)
                 .ToList();
 
+        var promptWidth = Math.Clamp(AnsiConsole.Profile.Width - 80, 12, 40);
         foreach (var row in visible)
         {
             table.AddRow(
                 new Text(row.Job.Number.ToString(CultureInfo.InvariantCulture)),
-                new Text(Shorten(row.Job.Prompt, 40)),
+                new Text(Shorten(row.Job.Prompt, promptWidth)),
                 State(row),
-                new Text(Shorten(Detail(row), 48)),
+                new Text(Shorten(Detail(row), 32)),
                 new Text(row.RequestId is { } id ? Shorten(id, 13) : "", new Style(Color.Grey)));
         }
 
@@ -114,9 +115,9 @@ internal static class ProgressView
     {
         RowPhase.Queued => $"position {row.Position}",
         RowPhase.Running => row.LastLog ?? "",
-        RowPhase.Done => Seconds(row.Elapsed),
-        RowPhase.Waiting or RowPhase.Submitting => "",
-        _ => $"{Seconds(row.Elapsed)} {row.Reason}".Trim(),
+        RowPhase.Done or RowPhase.Cancelled or RowPhase.TimedOut => Seconds(row.Elapsed),
+        RowPhase.Failed => $"{Seconds(row.Elapsed)} {row.Reason}",
+        _ => "",
     };
 
     /// <summary>One line per phase change, for the plain view.</summary>

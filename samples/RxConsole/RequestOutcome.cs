@@ -62,7 +62,7 @@ internal sealed record RequestOutcome(
     private static RequestOutcome FromError(PromptJob job, Exception error, string? requestId, TimeSpan elapsed) => error switch
     {
         // Rx's Timeout disposed the request (which cancelled it on the server) and raised this.
-        TimeoutException => new(job, OutcomeKind.TimedOut, requestId, elapsed, "timed out; cancelled on the server", null),
+        TimeoutException => new(job, OutcomeKind.TimedOut, requestId, elapsed, "deadline passed; cancelled on the server", null),
         FalHttpException { IsCancelled: true } http => new(job, OutcomeKind.Cancelled, http.RequestId ?? requestId, elapsed, "cancelled (HTTP 499)", null),
         FalHttpException http => new(job, OutcomeKind.Failed, http.RequestId ?? requestId, elapsed, Describe(http), null),
         _ => new(job, OutcomeKind.Failed, requestId, elapsed, $"{error.GetType().Name}: {error.Message}", null),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace RxConsole;
 
@@ -9,13 +10,20 @@ internal static class SummaryPrinter
     public static void Print(BatchReport report, string summaryFile)
     {
         ArgumentNullException.ThrowIfNull(report);
+        // The prompt column only when there is room: the image file names carry the prompt too.
+        var wide = AnsiConsole.Profile.Width >= 150;
         var table = new Table().Border(TableBorder.Rounded).Title("Summary")
-            .AddColumn(new TableColumn("#").RightAligned())
-            .AddColumn("Prompt")
-            .AddColumn("Outcome")
+            .AddColumn(new TableColumn("#").RightAligned());
+        if (wide)
+        {
+            table.AddColumn("Prompt");
+        }
+
+        table.AddColumn("Outcome")
             .AddColumn(new TableColumn("Time").RightAligned())
-            .AddColumn("Request")
+            .AddColumn(new TableColumn("Request").NoWrap())
             .AddColumn("Image / reason");
+        var detailWidth = Math.Clamp(AnsiConsole.Profile.Width - (wide ? 110 : 72), 20, 64);
 
         foreach (var r in report.Requests)
         {
@@ -23,13 +31,18 @@ internal static class SummaryPrinter
             var detail = outcome.IsSuccess
                 ? string.Join(", ", r.Images.Select(i => i.File is { } f ? Path.GetFileName(f) : i.Error))
                 : outcome.Reason ?? "";
-            table.AddRow(
-                new Text(outcome.Job.Number.ToString(CultureInfo.InvariantCulture)),
-                new Text(ProgressView.Shorten(outcome.Job.Prompt, 32)),
+            var cells = new List<IRenderable> { new Text(outcome.Job.Number.ToString(CultureInfo.InvariantCulture)) };
+            if (wide)
+            {
+                cells.Add(new Text(ProgressView.Shorten(outcome.Job.Prompt, 32)));
+            }
+
+            cells.AddRange(
                 new Markup(r.Ok ? "[green]succeeded[/]" : outcome.IsSuccess ? "[red]no image[/]" : Color(outcome.Kind)),
                 new Text(outcome.Kind == OutcomeKind.NotStarted ? "" : ProgressView.Seconds(outcome.Elapsed)),
                 new Text(outcome.RequestId ?? ""),
-                new Text(ProgressView.Shorten(detail ?? "", 64)));
+                new Text(ProgressView.Shorten(detail ?? "", detailWidth)));
+            table.AddRow(cells);
         }
 
         AnsiConsole.Write(table);
