@@ -40,7 +40,7 @@ internal sealed record RequestOutcome(
     public JsonElement? Result => Completed?.Result;
 
     public static RequestOutcome NotStarted(PromptJob job) =>
-        new(job, OutcomeKind.NotStarted, null, TimeSpan.Zero, "cancelled before it was submitted", null);
+        new(job, OutcomeKind.NotStarted, null, TimeSpan.Zero, "never submitted (Ctrl+C)", null);
 
     /// <summary>
     /// Classifies the first notification of a request that matters: its <see cref="Completed"/> status, its
