@@ -56,7 +56,7 @@ internal static class BatchCommand
         if (disposedEarly.Count > 0)
         {
             // Disposal sends the cancels without waiting for them: let them land before we look or leave.
-            await backend.SettleAsync(options.App, disposedEarly.Select(o => o.RequestId).OfType<string>(), http);
+            await backend.SettleAsync();
         }
 
         var downloader = new ImageDownloader(http, options.OutputDirectory);

@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Reactive;
-using System.Reactive.Linq;
 using System.Text.Json;
 using Fal.Reactive;
 using Fal.Reactive.Emulator;
@@ -40,14 +38,9 @@ internal sealed class FalBackend : IAsyncDisposable
         }
 
         var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Workers = options.EmulatorWorkers }).ConfigureAwait(false);
-        var local = new FalClient(new FalClientOptions
-        {
-            Credentials = FalCredentials.FromKey("emulator"), // the emulator accepts any key
-            QueueUrl = emulator.QueueUrl,
-            RunUrl = emulator.RunUrl,
-            RestUrl = emulator.RestUrl,
-            PollInterval = options.PollInterval,
-        });
+        var localOptions = emulator.CreateClientOptions(); // its hosts, and a key it accepts
+        localOptions.PollInterval = options.PollInterval;
+        var local = new FalClient(localOptions);
         var why = credentials is null ? "no FAL_KEY set" : "--emulator";
         return new FalBackend(local, $"local emulator at {emulator.BaseUrl} ({options.EmulatorWorkers} workers; {why})", emulator);
     }
@@ -71,40 +64,25 @@ internal sealed class FalBackend : IAsyncDisposable
     }
 
     /// <summary>
-    /// After Ctrl+C or a timeout: disposal sends each cancel without waiting for it, so let the cancels land
-    /// before we report (and before the process, and the in-process emulator, go away). Watches each request
-    /// until the server reports it finished (a cancelled request reports COMPLETED), at most 5 seconds.
+    /// After Ctrl+C or a timeout: disposal starts each cancel without waiting for it (a request disposed
+    /// during its submit is cancelled once its id arrives). Let them land before we report, and before the
+    /// process and the in-process emulator go away; bounded, so a dead network cannot hang the sample.
     /// </summary>
-    public async Task SettleAsync(string app, IEnumerable<string> requestIds, HttpClient http)
+    public async Task SettleAsync()
     {
-        var deadline = TimeSpan.FromSeconds(5);
-        await requestIds
-            .Select(id => Client.GetHandle(app, id)
-                .Events()                 // watch only: disposing it does not cancel anything
-                .IgnoreElements()
-                .Materialize())           // finished: completed, cancelled (499) or failed, all the same here
-            .Merge()
-            .Timeout(deadline)
-            .Catch(Observable.Empty<Notification<FalStatus>>())
-            .LastOrDefaultAsync();
-
-        // A request disposed while its submit was in flight has no id we know of: the emulator's list tells.
-        var until = DateTime.UtcNow + deadline;
-        while (_emulator is not null && DateTime.UtcNow < until)
+        try
         {
-            var states = await EmulatorStatesAsync(http).ConfigureAwait(false);
-            if (states is null || (!states.ContainsKey("queued") && !states.ContainsKey("running")))
-            {
-                return;
-            }
-
-            await Task.Delay(50).ConfigureAwait(false);
+            await Client.WhenCancellationsSentAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Reported as it stands: the summary shows what the server said last.
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        await Client.DisposeAsync().ConfigureAwait(false);
         if (_emulator is not null)
         {
             await _emulator.DisposeAsync().ConfigureAwait(false);

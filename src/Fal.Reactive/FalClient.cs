@@ -17,7 +17,7 @@ namespace Fal.Reactive;
 ///    .Subscribe(status => Console.WriteLine(status));
 /// </code>
 /// </example>
-public class FalClient : IDisposable
+public class FalClient : IDisposable, IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -199,6 +199,25 @@ public class FalClient : IDisposable
 
             observer.OnCompleted();
         });
+    }
+
+    /// <summary>
+    /// Completes when every cancel that disposed subscriptions have started has been sent and answered (or
+    /// given up after its retries), including those still waiting for their submit's request id. A process
+    /// about to exit awaits this (or <see cref="DisposeAsync"/>) so that no request is left running on fal.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (the cancels go on).</param>
+    /// <returns>A task that completes when the cancels are sent.</returns>
+    public virtual Task WhenCancellationsSentAsync(CancellationToken cancellationToken = default) =>
+        _pipeline.WhenCancellationsSentAsync(cancellationToken);
+
+    /// <summary>Waits for pending cancels (<see cref="WhenCancellationsSentAsync"/>), then disposes the client.</summary>
+    /// <returns>A task that completes when the client is disposed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await WhenCancellationsSentAsync().ConfigureAwait(false);
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc/>

@@ -85,7 +85,7 @@ internal static class BindCommand
         await Task.Delay(200);
         Console.WriteLine($"[thread {Environment.CurrentManagedThreadId,2}] (user clicks Cancel: posted to the UI thread)");
         await ui.InvokeAsync(second.Cancel);
-        await backend.SettleAsync(options.App, second.RequestId is { } id ? [id] : [], http);
+        await backend.SettleAsync();
         Console.WriteLine();
 
         var states = await backend.EmulatorStatesAsync(http);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -18,6 +19,7 @@ internal sealed class FalPipeline
 
     private readonly HttpClient _http;
     private readonly FalCredentials? _credentials;
+    private readonly ConcurrentDictionary<Task, byte> _pendingCancellations = new();
 
     public FalPipeline(HttpClient http, FalClientOptions options, FalCredentials? credentials)
     {
@@ -30,6 +32,26 @@ internal sealed class FalPipeline
     public FalClientOptions Options { get; }
 
     public IScheduler Scheduler => Options.Scheduler;
+
+    /// <summary>
+    /// Remembers the work a disposed subscription still has to do (learn its request id, send the cancel)
+    /// until it is done, so that <see cref="WhenCancellationsSentAsync"/> can wait for it.
+    /// </summary>
+    public void TrackCancellation(Task work)
+    {
+        if (_pendingCancellations.TryAdd(work, 0))
+        {
+            work.ContinueWith(
+                static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
+                _pendingCancellations,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    public Task WhenCancellationsSentAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_pendingCancellations.Keys).WaitAsync(cancellationToken);
 
     /// <summary>Throws <see cref="MissingCredentialsException"/> when there is no key, before anything is sent.</summary>
     public void EnsureCredentials()

@@ -29,6 +29,7 @@ internal sealed class RequestRun : IDisposable
     private readonly byte[]? _input;
     private readonly FalSubmitOptions? _submitOptions;
 
+    private Task? _run;
     private string? _requestId;
     private FalRequestUrls? _urls;
     private bool _serverDone;
@@ -74,11 +75,19 @@ internal sealed class RequestRun : IDisposable
             return run;
         });
 
-    // The loop's exit path (and so the server-side cancel) runs inline in Dispose where the I/O allows.
-    public void Dispose() => InlineContinuations.Run(_disposed, static d => d.Cancel());
+    public void Dispose()
+    {
+        // The loop's exit path (and so the server-side cancel) runs inline here where the I/O allows.
+        InlineContinuations.Run(_disposed, static d => d.Cancel());
+        if (_submitOptions is not null && _run is { IsCompleted: false } run)
+        {
+            // Still learning the request id or sending the cancel: let FalClient.DisposeAsync wait for it.
+            _pipeline.TrackCancellation(run);
+        }
+    }
 
-    // The task is not kept: RunAsync catches everything, so it can never fault unobserved.
-    private void Start() => _ = RunAsync();
+    // RunAsync catches everything, so the task never faults, observed or not.
+    private void Start() => _run = RunAsync();
 
     private async Task RunAsync()
     {

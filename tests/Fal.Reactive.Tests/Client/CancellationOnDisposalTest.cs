@@ -88,6 +88,26 @@ public class CancellationOnDisposalTest : ReactiveTest
     }
 
     [Fact]
+    public async Task WhenCancellationsSentAsync_WaitsForTheCancelOfARequestDisposedDuringSubmit()
+    {
+        var latency = TimeSpan.FromMilliseconds(50);
+        using var fal = CreateStalledQueue(latency);
+        fal.Scheduler.AdvanceBy(Ticks(1));
+        var subscription = Ours(fal.Client).Subscribe(_ => { }, _ => { });
+
+        subscription.Dispose();
+        var sent = fal.Client.WhenCancellationsSentAsync();
+
+        sent.IsCompleted.Should().BeFalse("the request id is still on its way");
+        fal.Scheduler.AdvanceBy(latency.Ticks);       // the submit answer arrives; the cancel goes out
+        sent.IsCompleted.Should().BeFalse("the cancel has not been answered yet");
+        fal.Scheduler.AdvanceBy(latency.Ticks);       // the cancel's answer arrives
+        await sent;
+        Ours(fal).State.Should().Be(FalSimulatedRequestState.Cancelled);
+        fal.Client.WhenCancellationsSentAsync().IsCompleted.Should().BeTrue("nothing is pending any more");
+    }
+
+    [Fact]
     public void DisposeWhileRunning_CancelsTheRunningRequest()
     {
         using var fal = new SimulatedFal(workers: 1);
