@@ -11,6 +11,13 @@ public sealed class FalSubmitOptions
     /// <summary>Overrides <see cref="FalClientOptions.PollInterval"/> for this request.</summary>
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// How statuses are learned: polling (the default, as in fal's official clients) or fal's server-sent
+    /// status stream, one long-lived call instead of a call per interval. A stream that closes before
+    /// COMPLETED falls back to polling.
+    /// </summary>
+    public FalStatusMode StatusMode { get; set; }
+
     /// <summary>Overrides <see cref="FalClientOptions.Scheduler"/> for this request.</summary>
     public IScheduler? Scheduler { get; set; }
 
@@ -46,6 +53,11 @@ public sealed class FalSubmitOptions
         if (Priority is { } priority && !Enum.IsDefined(priority))
         {
             throw new ArgumentOutOfRangeException(paramName, priority, "Priority must be FalQueuePriority.Normal or FalQueuePriority.Low.");
+        }
+
+        if (!Enum.IsDefined(StatusMode))
+        {
+            throw new ArgumentOutOfRangeException(paramName, StatusMode, "StatusMode must be FalStatusMode.Polling or FalStatusMode.Streaming.");
         }
 
         if (StartTimeout is { } timeout && timeout <= TimeSpan.FromSeconds(1))

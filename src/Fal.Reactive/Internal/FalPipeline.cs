@@ -160,14 +160,24 @@ internal sealed class FalPipeline
         return fileUrl;
     }
 
+    /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
+    public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken) =>
+        OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, options: null, "status stream", requestId, cancellationToken);
+
     /// <summary>
     /// Opens a streaming run (<c>POST {run}/{app}/stream</c>, server-sent events) and returns the response
     /// once its headers arrived; the caller reads the events and disposes it.
     /// </summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> OpenStreamAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
     {
         var path = app.SubmitPath.EndsWith("/stream", StringComparison.Ordinal) ? app.SubmitPath : app.SubmitPath + "/stream";
-        using var request = CreateRequest(HttpMethod.Post, new Uri(Options.RunUrl, path), input, options);
+        return OpenEventStreamAsync(HttpMethod.Post, new Uri(Options.RunUrl, path), input, options, "stream", requestId: null, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> OpenEventStreamAsync(
+        HttpMethod method, Uri url, byte[]? body, FalSubmitOptions? options, string operation, string? requestId, CancellationToken cancellationToken)
+    {
+        using var request = CreateRequest(method, url, body, options);
         request.Headers.Remove("Accept");
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -178,8 +188,8 @@ internal sealed class FalPipeline
 
         using (response)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            throw FalErrors.FromResponse(response, body, "stream", requestId: null);
+            var error = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            throw FalErrors.FromResponse(response, error, operation, requestId);
         }
     }
 

@@ -40,6 +40,10 @@ internal sealed record FalRequestUrls(Uri Status, Uri Response, Uri Cancel)
             ? _statusWithLogs ??= AppendQuery(Status, "logs=1")
             : _statusWithoutLogs ??= AppendQuery(Status, "logs=0");
 
+    /// <summary>The server-sent status stream of the request, with the logs flag.</summary>
+    public Uri StatusStreamQuery(bool withLogs) =>
+        new(new Uri(Status.GetLeftPart(UriPartial.Path) + "/stream"), withLogs ? "?logs=1" : "?logs=0");
+
     private Uri? _statusWithLogs;
     private Uri? _statusWithoutLogs;
 

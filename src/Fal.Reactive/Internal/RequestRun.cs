@@ -1,4 +1,6 @@
+using System.Net.ServerSentEvents;
 using System.Reactive.Concurrency;
+using System.Text;
 using System.Reactive.Linq;
 
 namespace Fal.Reactive;
@@ -22,6 +24,7 @@ internal sealed class RequestRun : IDisposable
     private readonly IScheduler _scheduler;
     private readonly TimeSpan _interval;
     private readonly bool _withLogs;
+    private readonly FalStatusMode _statusMode;
     private readonly CancellationTokenSource _disposed = new();
 
     // Submit mode: what to submit. Watch mode: null, and the request is already known.
@@ -35,8 +38,9 @@ internal sealed class RequestRun : IDisposable
     private bool _serverDone;
     private StatusChangeTracker _tracker;
 
-    private RequestRun(FalPipeline pipeline, IObserver<FalStatus> observer, FalAppId app, IScheduler scheduler, TimeSpan interval, bool withLogs)
+    private RequestRun(FalPipeline pipeline, IObserver<FalStatus> observer, FalAppId app, IScheduler scheduler, TimeSpan interval, bool withLogs, FalStatusMode statusMode = FalStatusMode.Polling)
     {
+        _statusMode = statusMode;
         _pipeline = pipeline;
         _observer = observer;
         _app = app;
@@ -46,7 +50,7 @@ internal sealed class RequestRun : IDisposable
     }
 
     private RequestRun(FalPipeline pipeline, IObserver<FalStatus> observer, FalAppId app, byte[] input, FalSubmitOptions options)
-        : this(pipeline, observer, app, options.Scheduler ?? pipeline.Scheduler, options.PollInterval ?? pipeline.Options.PollInterval, options.WithLogs)
+        : this(pipeline, observer, app, options.Scheduler ?? pipeline.Scheduler, options.PollInterval ?? pipeline.Options.PollInterval, options.WithLogs, options.StatusMode)
     {
         _input = input;
         _submitOptions = options;
@@ -104,33 +108,23 @@ internal sealed class RequestRun : IDisposable
                 }
             }
 
-            for (var first = true; ; first = false)
+            // Streaming mode falls back to polling when the stream closes before COMPLETED.
+            var completed = _statusMode == FalStatusMode.Streaming ? await StreamUntilCompletedAsync(token).ConfigureAwait(false) : null;
+            if (completed is null && !token.IsCancellationRequested)
             {
-                // A watcher asks at once; after a submit the first poll waits, as every later one does.
-                if (!(watching && first))
-                {
-                    await SchedulerDelay.Delay(_scheduler, _interval, token).ConfigureAwait(false);
-                }
-
-                var status = await _pipeline.StatusAsync(async: true, _urls!, _requestId!, _withLogs, token).ConfigureAwait(false);
-                if (status is Completed completed)
-                {
-                    _serverDone = true;
-                    var result = await _pipeline.ResultAsync(async: true, _urls!, _requestId!, token).ConfigureAwait(false);
-                    _observer.OnNext(completed with { Result = result });
-                    _observer.OnCompleted();
-                    return;
-                }
-
-                if (_tracker.Changed(status))
-                {
-                    _observer.OnNext(status);
-                    if (token.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                }
+                // A watcher (or a fallback) asks at once; after a submit the first poll waits, as every later one does.
+                completed = await PollUntilCompletedAsync(askAtOnce: watching || _statusMode == FalStatusMode.Streaming, token).ConfigureAwait(false);
             }
+
+            if (completed is null)
+            {
+                return; // disposed by the observer of a status
+            }
+
+            _serverDone = true;
+            var result = await _pipeline.ResultAsync(async: true, _urls!, _requestId!, token).ConfigureAwait(false);
+            _observer.OnNext(completed with { Result = result });
+            _observer.OnCompleted();
         }
         catch (Exception) when (token.IsCancellationRequested)
         {
@@ -146,6 +140,89 @@ internal sealed class RequestRun : IDisposable
             {
                 await CancelOnServerAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Polls until COMPLETED; null when a status's observer disposed the subscription.</summary>
+    private async Task<Completed?> PollUntilCompletedAsync(bool askAtOnce, CancellationToken token)
+    {
+        for (var first = true; ; first = false)
+        {
+            if (!(askAtOnce && first))
+            {
+                await SchedulerDelay.Delay(_scheduler, _interval, token).ConfigureAwait(false);
+            }
+
+            var status = await _pipeline.StatusAsync(async: true, _urls!, _requestId!, _withLogs, token).ConfigureAwait(false);
+            if (status is Completed completed)
+            {
+                return completed;
+            }
+
+            if (_tracker.Changed(status))
+            {
+                _observer.OnNext(status);
+                if (token.IsCancellationRequested)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Follows the server-sent status stream until COMPLETED. Each event carries the logs new since the last
+    /// one, so they are accumulated into the cumulative lists polling reports. Null when the stream closed
+    /// early (the caller polls instead) or a status's observer disposed the subscription.
+    /// </summary>
+    private async Task<Completed?> StreamUntilCompletedAsync(CancellationToken token)
+    {
+        using var response = await _pipeline.OpenStatusStreamAsync(_urls!, _requestId!, _withLogs, token).ConfigureAwait(false);
+        using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        var logs = _withLogs ? new List<FalLog>() : null;
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(token).ConfigureAwait(false))
+        {
+            if (string.IsNullOrWhiteSpace(item.Data))
+            {
+                continue;
+            }
+
+            var status = WithAllLogs(FalWire.ParseStatus(Encoding.UTF8.GetBytes(item.Data), _requestId!, _withLogs), logs);
+            if (status is Completed completed)
+            {
+                return completed;
+            }
+
+            if (_tracker.Changed(status))
+            {
+                _observer.OnNext(status);
+                if (token.IsCancellationRequested)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static FalStatus WithAllLogs(FalStatus status, List<FalLog>? all)
+    {
+        if (all is null)
+        {
+            return status;
+        }
+
+        switch (status)
+        {
+            case InProgress p:
+                all.AddRange(p.Logs ?? []);
+                return p with { Logs = [.. all] };
+            case Completed c:
+                all.AddRange(c.Logs ?? []);
+                return c with { Logs = [.. all] };
+            default:
+                return status;
         }
     }
 

@@ -50,6 +50,20 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Submit_StreamingStatusMode_CompletesWithCumulativeLogs()
+    {
+        var statuses = await All(_fal.Submit("emulator/slow", new { run_seconds = 0.5, logs_per_second = 10 },
+            new FalSubmitOptions { WithLogs = true, StatusMode = FalStatusMode.Streaming }));
+
+        var completed = statuses[^1].Should().BeOfType<Completed>().Subject;
+        completed.Logs!.Select(l => l.Message).Should().OnlyHaveUniqueItems().And.HaveCountGreaterThan(2);
+        statuses.OfType<InProgress>().Select(p => p.Logs!.Count).Should().BeInAscendingOrder();
+        var calls = fixture.Emulator.Simulator.Calls.Where(c => c.RequestId == completed.RequestId).ToList();
+        calls.Should().ContainSingle(c => c.Kind == Fal.Reactive.Testing.FalCallKind.StatusStream);
+        calls.Should().NotContain(c => c.Kind == Fal.Reactive.Testing.FalCallKind.Status);
+    }
+
+    [Fact]
     public async Task Timeout_OnAStalledRequest_CancelsItOnTheEmulator()
     {
         var request = _fal.Submit("emulator/slow", new { queue_seconds = 30, run_seconds = 1 });
