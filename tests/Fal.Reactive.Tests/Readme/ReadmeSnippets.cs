@@ -32,7 +32,7 @@ internal static class ReadmeSnippets
 
     public static async Task TimeoutVersusDeadline(FalClient fal)
     {
-        // Fails if 30 s pass without a new status (queue position, log line, completion).
+        // Fails if 30 s pass without a new status (queue position, start, a log line if logs are on, completion).
         var stalled = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a fox" })
                          .Timeout(TimeSpan.FromSeconds(30));
 
