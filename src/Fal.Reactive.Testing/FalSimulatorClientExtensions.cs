@@ -27,25 +27,6 @@ public static class FalSimulatorClientExtensions
             Scheduler = options?.Scheduler ?? simulator.Scheduler,
             Retry = options?.Retry ?? new FalRetryOptions(),
         };
-        return new OwningFalClient(new HttpClient(simulator.CreateHandler()), wired);
-    }
-
-    /// <summary>A client that disposes the <see cref="HttpClient"/> it was made with.</summary>
-    private sealed class OwningFalClient : FalClient
-    {
-        private readonly HttpClient _http;
-
-        public OwningFalClient(HttpClient http, FalClientOptions options)
-            : base(http, options) => _http = http;
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _http.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+        return new FalClient(new HttpClient(simulator.CreateHandler()), wired, disposeHttpClient: true);
     }
 }

@@ -34,7 +34,15 @@ public class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid (a relative URL, a non-positive poll interval).</exception>
     public FalClient(FalClientOptions options)
-        : this(CreateHttpClient(), options, ownsHttp: true)
+        : this(CreateHttpClient(), options ?? throw new ArgumentNullException(nameof(options)), disposeHttpClient: true)
+    {
+    }
+
+    /// <summary>A client with default options that sends through the caller's <see cref="HttpClient"/>.</summary>
+    /// <param name="httpClient">The HTTP client; not disposed by this client.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    public FalClient(HttpClient httpClient)
+        : this(httpClient, options: null, disposeHttpClient: false)
     {
     }
 
@@ -43,18 +51,26 @@ public class FalClient : IDisposable, IAsyncDisposable
     /// <param name="options">The options; default ones when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public FalClient(HttpClient httpClient, FalClientOptions? options = null)
-        : this(httpClient, options ?? new FalClientOptions(), ownsHttp: false)
+    public FalClient(HttpClient httpClient, FalClientOptions? options)
+        : this(httpClient, options, disposeHttpClient: false)
     {
     }
 
-    private FalClient(HttpClient httpClient, FalClientOptions options, bool ownsHttp)
+    /// <summary>
+    /// A client that sends through the given <see cref="HttpClient"/>, and disposes it with itself when
+    /// <paramref name="disposeHttpClient"/> is true (after any cancels still in flight).
+    /// </summary>
+    /// <param name="httpClient">The HTTP client.</param>
+    /// <param name="options">The options; default ones when null.</param>
+    /// <param name="disposeHttpClient">Whether disposing this client disposes <paramref name="httpClient"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public FalClient(HttpClient httpClient, FalClientOptions? options, bool disposeHttpClient)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        var copy = Validate(options);
+        var copy = Validate(options ?? new FalClientOptions());
         _http = httpClient;
-        _ownsHttp = ownsHttp;
+        _ownsHttp = disposeHttpClient;
         _pipeline = new FalPipeline(httpClient, copy, copy.Credentials ?? FalCredentials.FromEnvironment());
         Storage = new FalStorage(_pipeline);
     }
@@ -186,12 +202,12 @@ public class FalClient : IDisposable, IAsyncDisposable
         {
             _pipeline.EnsureCredentials();
             using var response = await _pipeline.OpenStreamAsync(app, body, options, cancellationToken).ConfigureAwait(false);
-            var requestId = response.Headers.TryGetValues("x-fal-request-id", out var ids) ? ids.FirstOrDefault() : null;
+            var requestId = FalErrors.RequestIdOf(response);
             using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var item in SseParser.Create(stream, static (_, data) => data.ToArray()).EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Keep-alive comments never reach here; an event without data carries nothing to emit.
-                if (FalWire.ParseResult(System.Text.Encoding.UTF8.GetBytes(item.Data), requestId ?? "(stream)") is { } partial)
+                if (FalWire.ParseResult(item.Data, requestId ?? "(stream)") is { } partial)
                 {
                     observer.OnNext(partial);
                 }
@@ -233,7 +249,17 @@ public class FalClient : IDisposable, IAsyncDisposable
     {
         if (disposing && _ownsHttp)
         {
-            _http.Dispose();
+            // Cancels that disposed subscriptions started still need the connection: release it after them
+            // (they are bounded by their retries), so `using var fal = new FalClient()` loses none.
+            var pending = _pipeline.WhenCancellationsSentAsync(CancellationToken.None);
+            if (pending.IsCompleted)
+            {
+                _http.Dispose();
+            }
+            else
+            {
+                pending.ContinueWith(static (_, http) => ((HttpClient)http!).Dispose(), _http, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
         }
     }
 

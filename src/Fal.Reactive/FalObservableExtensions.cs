@@ -25,6 +25,7 @@ public static class FalObservableExtensions
     public static IObservable<JsonElement> Results(this IObservable<FalStatus> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.OfType<Completed>().Select(c => c.Result ?? default);
+        return source.OfType<Completed>().Select(c => c.Result
+            ?? throw new FalProtocolException($"Request {c.RequestId} completed with an empty result.") { RequestId = c.RequestId });
     }
 }

@@ -63,11 +63,11 @@ public class FalRequestHandle
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     /// <exception cref="FalProtocolException">fal's answer is malformed.</exception>
     public virtual FalStatus Status(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        _pipeline.StatusAsync(async: false, _urls, RequestId, withLogs, cancellationToken).EnsureCompleted();
+        _pipeline.StatusAsync(async: false, _urls, RequestId, withLogs, _pipeline.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Status"/>
     public virtual async Task<FalStatus> StatusAsync(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        await _pipeline.StatusAsync(async: true, _urls, RequestId, withLogs, cancellationToken).ConfigureAwait(false);
+        await _pipeline.StatusAsync(async: true, _urls, RequestId, withLogs, _pipeline.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Watches the request: asks its status at once, then every <paramref name="interval"/> after each
@@ -103,7 +103,7 @@ public class FalRequestHandle
                 var status = Status(withLogs, cancellationToken);
                 if (status is Completed completed)
                 {
-                    yield return completed with { Result = _pipeline.ResultAsync(async: false, _urls, RequestId, cancellationToken).EnsureCompleted() };
+                    yield return completed with { Result = _pipeline.ResultAsync(async: false, _urls, RequestId, _pipeline.Scheduler, cancellationToken).EnsureCompleted() };
                     yield break;
                 }
 
@@ -132,11 +132,11 @@ public class FalRequestHandle
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     public virtual void Cancel(CancellationToken cancellationToken = default) =>
-        _pipeline.CancelAsync(async: false, _urls, RequestId, cancellationToken).EnsureCompleted();
+        _pipeline.CancelAsync(async: false, _urls, RequestId, _pipeline.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Cancel"/>
     public virtual async Task CancelAsync(CancellationToken cancellationToken = default) =>
-        await _pipeline.CancelAsync(async: true, _urls, RequestId, cancellationToken).ConfigureAwait(false);
+        await _pipeline.CancelAsync(async: true, _urls, RequestId, _pipeline.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Waits for the request to complete (polling at the client's interval) and returns its output.</summary>
     /// <param name="cancellationToken">Stops waiting (not the request).</param>
@@ -181,7 +181,7 @@ public class FalRequestHandle
             var status = await StatusAsync(withLogs, cancellationToken).ConfigureAwait(false);
             if (status is Completed completed)
             {
-                var result = await _pipeline.ResultAsync(async: true, _urls, RequestId, cancellationToken).ConfigureAwait(false);
+                var result = await _pipeline.ResultAsync(async: true, _urls, RequestId, _pipeline.Scheduler, cancellationToken).ConfigureAwait(false);
                 yield return completed with { Result = result };
                 yield break;
             }

@@ -27,7 +27,7 @@ internal sealed class FalSimulatorHandler(FalSimulator simulator) : HttpMessageH
             return SendSlowlyAsync(request, cancellationToken);
         }
 
-        return Answer(request, simulator.SendAsync(ToSimulator(request, body), cancellationToken));
+        return Answer(request, simulator.SendAsync(ToSimulator(request, body), cancellationToken), cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendSlowlyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ internal sealed class FalSimulatorHandler(FalSimulator simulator) : HttpMessageH
         return ToHttp(request, await simulator.SendAsync(ToSimulator(request, body), cancellationToken).ConfigureAwait(false));
     }
 
-    private static Task<HttpResponseMessage> Answer(HttpRequestMessage request, Task<SimulatorHttpResponse> answer)
+    private static Task<HttpResponseMessage> Answer(HttpRequestMessage request, Task<SimulatorHttpResponse> answer, CancellationToken cancellationToken)
     {
         if (answer.IsCompletedSuccessfully)
         {
@@ -50,11 +50,13 @@ internal sealed class FalSimulatorHandler(FalSimulator simulator) : HttpMessageH
             }
         }
 
-        return AwaitAnswer(request, answer);
+        return AwaitAnswer(request, answer, cancellationToken);
     }
 
-    private static async Task<HttpResponseMessage> AwaitAnswer(HttpRequestMessage request, Task<SimulatorHttpResponse> answer) =>
-        ToHttp(request, await answer.ConfigureAwait(false));
+    // A caller that gives up (its token fires) stops waiting at once, as with a real socket; the simulator
+    // has still received the call.
+    private static async Task<HttpResponseMessage> AwaitAnswer(HttpRequestMessage request, Task<SimulatorHttpResponse> answer, CancellationToken cancellationToken) =>
+        ToHttp(request, await answer.WaitAsync(cancellationToken).ConfigureAwait(false));
 
     private static byte[] ReadBody(HttpContent? content, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ internal static class FalErrors
     public static FalHttpException FromResponse(HttpResponseMessage response, byte[] body, string operation, string? requestId)
     {
         var status = (int)response.StatusCode;
-        requestId ??= Header(response, "x-fal-request-id");
+        requestId ??= RequestIdOf(response);
         var (detail, errorType, validation) = ParseBody(body);
         errorType ??= Header(response, "x-fal-error-type");
         var isUserTimeout = response.StatusCode == HttpStatusCode.GatewayTimeout
@@ -96,6 +96,9 @@ internal static class FalErrors
         var type = e.TryGetProperty("type", out var ty) && ty.ValueKind == JsonValueKind.String ? ty.GetString() : null;
         return new FalValidationError(loc, msg, type);
     }
+
+    /// <summary>The request id fal puts on its answers (<c>x-fal-request-id</c>), if any.</summary>
+    public static string? RequestIdOf(HttpResponseMessage response) => Header(response, "x-fal-request-id");
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -72,11 +72,12 @@ internal sealed class FalPipeline
             requestId: null,
             () => CreateRequest(HttpMethod.Post, url, input, options),
             static (_, body) => FalWire.ParseSubmit(body),
-            retry: false,
+            RetryRule.Never,
+            Scheduler,
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<FalStatus> StatusAsync(bool async, FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken)
+    public async ValueTask<FalStatus> StatusAsync(bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken)
     {
         var url = urls.StatusQuery(withLogs);
         return await SendAsync(
@@ -85,22 +86,25 @@ internal sealed class FalPipeline
             requestId,
             () => CreateRequest(HttpMethod.Get, url, body: null, options: null),
             (_, body) => FalWire.ParseStatus(body, requestId, withLogs),
-            retry: true,
+            RetryRule.Transient,
+            scheduler,
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<JsonElement?> ResultAsync(bool async, FalRequestUrls urls, string requestId, CancellationToken cancellationToken) =>
+    public async ValueTask<JsonElement?> ResultAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken) =>
         await SendAsync(
             async,
             "result",
             requestId,
             () => CreateRequest(HttpMethod.Get, urls.Response, body: null, options: null),
             (_, body) => FalWire.ParseResult(body, requestId),
-            retry: true,
+            // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
+            RetryRule.TransientUnlessFromTheApp,
+            scheduler,
             cancellationToken).ConfigureAwait(false);
 
     /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
-    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, CancellationToken cancellationToken)
+    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,7 +114,8 @@ internal sealed class FalPipeline
                 requestId,
                 () => CreateRequest(HttpMethod.Put, urls.Cancel, body: null, options: null),
                 static (_, _) => true,
-                retry: true,
+                RetryRule.Transient,
+                scheduler,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (FalHttpException e) when (e.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
@@ -126,8 +131,9 @@ internal sealed class FalPipeline
             "run",
             requestId: null,
             () => CreateRequest(HttpMethod.Post, url, input, options),
-            static (response, body) => FalWire.ParseResult(body, RequestIdOf(response) ?? "(direct run)"),
-            retry: false,
+            static (response, body) => FalWire.ParseResult(body, FalErrors.RequestIdOf(response) ?? "(direct run)"),
+            RetryRule.Never,
+            Scheduler,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -145,7 +151,8 @@ internal sealed class FalPipeline
             requestId: null,
             () => CreateRequest(HttpMethod.Post, initiate, body, options: null),
             static (_, answer) => FalWire.ParseUploadInitiate(answer),
-            retry: true,
+            RetryRule.Transient,
+            Scheduler,
             cancellationToken).ConfigureAwait(false);
 
         using var put = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = new ByteArrayContent(data) };
@@ -199,10 +206,11 @@ internal sealed class FalPipeline
         string? requestId,
         Func<HttpRequestMessage> createRequest,
         Func<HttpResponseMessage, byte[], T> onSuccess,
-        bool retry,
+        RetryRule retry,
+        IScheduler scheduler,
         CancellationToken cancellationToken)
     {
-        var maxRetries = retry ? Options.Retry.MaxRetries : 0;
+        var maxRetries = retry == RetryRule.Never ? 0 : Options.Retry.MaxRetries;
         for (var attempt = 0; ; attempt++)
         {
             TimeSpan? retryAfter = null;
@@ -221,12 +229,12 @@ internal sealed class FalPipeline
                 }
 
                 var error = FalErrors.FromResponse(response, body, operation, requestId);
-                if (attempt >= maxRetries || !IsTransient(error))
+                if (attempt >= maxRetries || !IsTransient(error, response, retry))
                 {
                     throw error;
                 }
 
-                retryAfter = RetryAfter(response);
+                retryAfter = RetryAfter(response, scheduler);
             }
             catch (HttpRequestException e)
             {
@@ -247,11 +255,11 @@ internal sealed class FalPipeline
             var delay = Options.Retry.GetDelay(attempt, retryAfter);
             if (async)
             {
-                await SchedulerDelay.Delay(Scheduler, delay, cancellationToken).ConfigureAwait(false);
+                await SchedulerDelay.Delay(scheduler, delay, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                SchedulerDelay.Wait(Scheduler, delay, cancellationToken);
+                SchedulerDelay.Wait(scheduler, delay, cancellationToken);
             }
         }
     }
@@ -302,16 +310,37 @@ internal sealed class FalPipeline
         return request;
     }
 
-    private static bool IsTransient(FalHttpException e) =>
-        !e.IsUserTimeout && e.StatusCode is 408 or 429 or 500 or 502 or 503 or 504;
+    /// <summary>
+    /// 408 and 429 are always worth another try; 5xx too, except a start timeout the caller set and, for a
+    /// result, an answer fal attributes to the request (it carries <c>x-fal-request-id</c>): that is the app's
+    /// own error, replayed, where an ingress failure carries no request id.
+    /// </summary>
+    private static bool IsTransient(FalHttpException e, HttpResponseMessage response, RetryRule rule) =>
+        !e.IsUserTimeout
+        && (e.StatusCode is 408 or 429
+            || (e.StatusCode is 500 or 502 or 503 or 504
+                && (rule != RetryRule.TransientUnlessFromTheApp || FalErrors.RequestIdOf(response) is null)));
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, IScheduler scheduler) =>
         response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - Scheduler.Now,
+            { Date: { } date } => date - scheduler.Now,
             _ => null,
         };
+
+    /// <summary>Which failures of a call are tried again.</summary>
+    private enum RetryRule
+    {
+        /// <summary>Never (submits and runs: a second POST is a second request).</summary>
+        Never,
+
+        /// <summary>Transport errors and transient statuses.</summary>
+        Transient,
+
+        /// <summary>As <see cref="Transient"/>, but not 5xx answers fal attributes to the request.</summary>
+        TransientUnlessFromTheApp,
+    }
 
     private static FalException Unreachable(string operation, string? requestId, Exception inner)
     {
@@ -330,8 +359,4 @@ internal sealed class FalPipeline
     private static string WebhookQuery(Uri? webhook) =>
         webhook is null ? string.Empty : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
 
-    private static string? RequestIdOf(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("x-fal-request-id", out var v) ? v.FirstOrDefault() : null;
-
-    internal static bool IsNotFound(FalHttpException e) => e.StatusCode == (int)HttpStatusCode.NotFound;
 }

@@ -1,11 +1,30 @@
 namespace Fal.Reactive;
 
 /// <summary>Where a request's status, result and cancel live.</summary>
-/// <param name="Status">The status URL (<c>…/requests/{id}/status</c>).</param>
-/// <param name="Response">The result URL (<c>…/requests/{id}</c>).</param>
-/// <param name="Cancel">The cancel URL (<c>…/requests/{id}/cancel</c>).</param>
-internal sealed record FalRequestUrls(Uri Status, Uri Response, Uri Cancel)
+internal sealed class FalRequestUrls
 {
+    private readonly Uri _statusWithLogs;
+    private readonly Uri _statusWithoutLogs;
+
+    public FalRequestUrls(Uri status, Uri response, Uri cancel)
+    {
+        Status = status;
+        Response = response;
+        Cancel = cancel;
+        // Built once per request rather than once per poll.
+        _statusWithLogs = AppendQuery(status, "logs=1");
+        _statusWithoutLogs = AppendQuery(status, "logs=0");
+    }
+
+    /// <summary>The status URL (<c>…/requests/{id}/status</c>).</summary>
+    public Uri Status { get; }
+
+    /// <summary>The result URL (<c>…/requests/{id}</c>).</summary>
+    public Uri Response { get; }
+
+    /// <summary>The cancel URL (<c>…/requests/{id}/cancel</c>).</summary>
+    public Uri Cancel { get; }
+
     /// <summary>The URLs fal documents for a request: the queue host, owner/alias only.</summary>
     public static FalRequestUrls Compute(Uri queueUrl, FalAppId app, string requestId)
     {
@@ -34,18 +53,13 @@ internal sealed record FalRequestUrls(Uri Status, Uri Response, Uri Cancel)
     public static bool IsUnder(Uri? url, Uri baseUrl) =>
         url is { IsAbsoluteUri: true } && url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal);
 
-    /// <summary>The status URL with the logs flag, built once per request rather than once per poll.</summary>
-    public Uri StatusQuery(bool withLogs) =>
-        withLogs
-            ? _statusWithLogs ??= AppendQuery(Status, "logs=1")
-            : _statusWithoutLogs ??= AppendQuery(Status, "logs=0");
+    /// <summary>The status URL with the logs flag.</summary>
+    public Uri StatusQuery(bool withLogs) => withLogs ? _statusWithLogs : _statusWithoutLogs;
 
     /// <summary>The server-sent status stream of the request, with the logs flag.</summary>
     public Uri StatusStreamQuery(bool withLogs) =>
         new(new Uri(Status.GetLeftPart(UriPartial.Path) + "/stream"), withLogs ? "?logs=1" : "?logs=0");
 
-    private Uri? _statusWithLogs;
-    private Uri? _statusWithoutLogs;
 
     private static Uri AppendQuery(Uri url, string query) =>
         new(url.AbsoluteUri + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + query);

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Reactive.Concurrency;
-using System.Text;
+using System.Reactive.Disposables;
+using System.Runtime.ExceptionServices;
 using System.Reactive.Linq;
 
 namespace Fal.Reactive;
@@ -37,6 +38,7 @@ internal sealed class RequestRun : IDisposable
     private FalRequestUrls? _urls;
     private bool _serverDone;
     private StatusChangeTracker _tracker;
+    private ExceptionDispatchInfo? _observerFault;
 
     private RequestRun(FalPipeline pipeline, IObserver<FalStatus> observer, FalAppId app, IScheduler scheduler, TimeSpan interval, bool withLogs, FalStatusMode statusMode = FalStatusMode.Polling)
     {
@@ -122,17 +124,25 @@ internal sealed class RequestRun : IDisposable
             }
 
             _serverDone = true;
-            var result = await _pipeline.ResultAsync(async: true, _urls!, _requestId!, token).ConfigureAwait(false);
-            _observer.OnNext(completed with { Result = result });
-            _observer.OnCompleted();
+            var result = await _pipeline.ResultAsync(async: true, _urls!, _requestId!, _scheduler, token).ConfigureAwait(false);
+            Emit(completed with { Result = result });
+            CallObserver(0, static (o, _) => o.OnCompleted());
         }
-        catch (Exception) when (token.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested || _observerFault is not null)
         {
-            // Disposed: whatever the interrupted call threw has no one to go to.
+            // Disposed: whatever the interrupted call threw has no one to go to. (An exception the observer
+            // threw is kept in _observerFault and rethrown below.)
         }
         catch (Exception e)
         {
-            _observer.OnError(e);
+            try
+            {
+                _observer.OnError(e);
+            }
+            catch (Exception fromObserver)
+            {
+                _observerFault = ExceptionDispatchInfo.Capture(fromObserver);
+            }
         }
         finally
         {
@@ -140,6 +150,33 @@ internal sealed class RequestRun : IDisposable
             {
                 await CancelOnServerAsync().ConfigureAwait(false);
             }
+
+            if (_observerFault is { } fault)
+            {
+                // As Rx does for an observer that throws in scheduled work: the exception surfaces on the
+                // scheduler (a TestScheduler rethrows it from AdvanceBy), after the cancel went out.
+                _scheduler.Schedule(fault, static (_, f) =>
+                {
+                    f.Throw();
+                    return Disposable.Empty;
+                });
+            }
+        }
+    }
+
+    private void Emit(FalStatus status) => CallObserver(status, static (o, s) => o.OnNext(s));
+
+    /// <summary>Calls the observer, remembering an exception it throws so that it is not taken for a failure of the request.</summary>
+    private void CallObserver<T>(T value, Action<IObserver<FalStatus>, T> call)
+    {
+        try
+        {
+            call(_observer, value);
+        }
+        catch (Exception e)
+        {
+            _observerFault ??= ExceptionDispatchInfo.Capture(e);
+            throw;
         }
     }
 
@@ -153,7 +190,7 @@ internal sealed class RequestRun : IDisposable
                 await SchedulerDelay.Delay(_scheduler, _interval, token).ConfigureAwait(false);
             }
 
-            var status = await _pipeline.StatusAsync(async: true, _urls!, _requestId!, _withLogs, token).ConfigureAwait(false);
+            var status = await _pipeline.StatusAsync(async: true, _urls!, _requestId!, _withLogs, _scheduler, token).ConfigureAwait(false);
             if (status is Completed completed)
             {
                 return completed;
@@ -161,7 +198,7 @@ internal sealed class RequestRun : IDisposable
 
             if (_tracker.Changed(status))
             {
-                _observer.OnNext(status);
+                Emit(status);
                 if (token.IsCancellationRequested)
                 {
                     return null;
@@ -177,17 +214,31 @@ internal sealed class RequestRun : IDisposable
     /// </summary>
     private async Task<Completed?> StreamUntilCompletedAsync(CancellationToken token)
     {
+        try
+        {
+            return await FollowStatusStreamAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!token.IsCancellationRequested && _observerFault is null && e is HttpRequestException or IOException or FalHttpException)
+        {
+            // The stream failed to open or broke: polling, with its retries and typed errors, takes over.
+            return null;
+        }
+    }
+
+    private async Task<Completed?> FollowStatusStreamAsync(CancellationToken token)
+    {
         using var response = await _pipeline.OpenStatusStreamAsync(_urls!, _requestId!, _withLogs, token).ConfigureAwait(false);
         using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         var logs = _withLogs ? new List<FalLog>() : null;
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(token).ConfigureAwait(false))
+        // Events are parsed from their UTF-8 bytes as they are; keep-alive comments never reach here.
+        await foreach (var item in SseParser.Create(body, static (_, data) => data.ToArray()).EnumerateAsync(token).ConfigureAwait(false))
         {
-            if (string.IsNullOrWhiteSpace(item.Data))
+            if (item.Data.Length == 0)
             {
                 continue;
             }
 
-            var status = WithAllLogs(FalWire.ParseStatus(Encoding.UTF8.GetBytes(item.Data), _requestId!, _withLogs), logs);
+            var status = WithAllLogs(FalWire.ParseStatus(item.Data, _requestId!, _withLogs), logs);
             if (status is Completed completed)
             {
                 return completed;
@@ -195,7 +246,7 @@ internal sealed class RequestRun : IDisposable
 
             if (_tracker.Changed(status))
             {
-                _observer.OnNext(status);
+                Emit(status);
                 if (token.IsCancellationRequested)
                 {
                     return null;
@@ -238,7 +289,7 @@ internal sealed class RequestRun : IDisposable
         {
             var queued = new Queued(answer.RequestId, position);
             _tracker.Changed(queued);
-            _observer.OnNext(queued);
+            Emit(queued);
         }
     }
 
@@ -247,7 +298,7 @@ internal sealed class RequestRun : IDisposable
         try
         {
             // Retried on transient failures by the pipeline; never thrown at the (disposed) observer.
-            await _pipeline.CancelAsync(async: true, _urls!, _requestId!, CancellationToken.None).ConfigureAwait(false);
+            await _pipeline.CancelAsync(async: true, _urls!, _requestId!, _scheduler, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failed best-effort cancel has nowhere to go: the subscriber is gone.
         catch (Exception)

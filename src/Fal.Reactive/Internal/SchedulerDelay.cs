@@ -45,14 +45,8 @@ internal static class SchedulerDelay
 
         public void Arm(IScheduler scheduler, TimeSpan dueTime)
         {
-            _timer.Disposable = scheduler.Schedule(this, dueTime, static (_, self) =>
-            {
-                self._registration.Dispose();
-                InlineContinuations.Run(self, static s => s.TrySetResult());
-                return Disposable.Empty;
-            });
-
-            if (cancellationToken.CanBeCanceled && !Task.IsCompleted)
+            // Register first, so the timer's callback always finds the registration it must release.
+            if (cancellationToken.CanBeCanceled)
             {
                 _registration = cancellationToken.Register(static s =>
                 {
@@ -61,6 +55,13 @@ internal static class SchedulerDelay
                     InlineContinuations.Run(self, static s => s.TrySetCanceled(cancellationToken: default));
                 }, this);
             }
+
+            _timer.Disposable = scheduler.Schedule(this, dueTime, static (_, self) =>
+            {
+                self._registration.Dispose();
+                InlineContinuations.Run(self, static s => s.TrySetResult());
+                return Disposable.Empty;
+            });
         }
     }
 #pragma warning restore CA1001

@@ -53,6 +53,7 @@ public class CancellationOnDisposalTest : ReactiveTest
         var id = Ours(fal).RequestId;
         observer.Messages.Should().Equal(OnNext<FalStatus>(200, new Queued(id, 0)), OnCompleted<FalStatus>(200));
         fal.CallsOf(FalCallKind.Cancel).Should().ContainSingle().Which.Time.Ticks.Should().Be(200);
+        fal.Simulator.Requests.Should().HaveCount(2, "the blocker and ours were both submitted");
         fal.CallsOf(FalCallKind.Status).Where(c => c.RequestId == id).Should().BeEmpty();
         Ours(fal).State.Should().Be(FalSimulatedRequestState.Cancelled);
     }
@@ -155,8 +156,27 @@ public class CancellationOnDisposalTest : ReactiveTest
 
         var observer = fal.Scheduler.Start(() => Ours(fal.Client), disposed: Ticks(60));
 
-        observer.Messages.Last().Value.Exception.Should().BeOfType<FalHttpException>();
+        observer.Messages.Last().Value.Exception.Should().BeOfType<FalHttpException>().Which.StatusCode.Should().Be(500);
+        Ours(fal).State.Should().Be(FalSimulatedRequestState.Failed);
         fal.CallsOf(FalCallKind.Cancel).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void SyncClientDispose_RightAfterDisposingASubscription_StillSendsTheCancel()
+    {
+        var latency = TimeSpan.FromMilliseconds(50);
+        using var fal = CreateStalledQueue(latency);
+        var client = fal.Simulator.CreateClient(); // owns its HttpClient
+        fal.Scheduler.AdvanceBy(Ticks(1));
+        var subscription = Ours(client).Subscribe(_ => { }, _ => { });
+        fal.Scheduler.AdvanceBy(Ticks(0.5));
+
+        subscription.Dispose();
+        client.Dispose();                        // the cancel is still on its way
+        fal.Scheduler.AdvanceBy(Ticks(1));
+
+        Ours(fal).State.Should().Be(FalSimulatedRequestState.Cancelled);
+        fal.CallsOf(FalCallKind.Cancel).Should().ContainSingle().Which.StatusCode.Should().Be(200);
     }
 
     [Fact]

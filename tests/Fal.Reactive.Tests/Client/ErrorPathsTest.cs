@@ -51,6 +51,42 @@ public class ErrorPathsTest : ReactiveTest
         e.ErrorType.Should().Be("internal_error");
         e.RequestId.Should().Be(OnlyRequestId(fal));
         e.IsUserTimeout.Should().BeFalse();
+
+        // The result replays the app's own error: fetched once, reported at once, not retried as a glitch.
+        var result = fal.CallsOf(FalCallKind.Result).Should().ContainSingle().Subject;
+        result.Time.Should().Be(fal.Simulator.Requests.Single().CompletedAt!.Value);
+    }
+
+    [Fact]
+    public void Backoff_WaitsOnTheRequestsScheduler_NotTheClients()
+    {
+        using var fal = new SimulatedFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(1))
+            .WithFailures(FalCallKind.Status, count: 1, statusCode: 503));
+        using var client = new FalClient(fal.Http, new FalClientOptions { Credentials = FalCredentials.FromKey(Key), Scheduler = new TestScheduler() });
+
+        var observer = fal.Scheduler.Start(
+            () => client.Submit(App, new { prompt = "x" }, new FalSubmitOptions { Scheduler = fal.Scheduler }),
+            disposed: Ticks(60));
+
+        observer.Messages[^1].Value.Kind.Should().Be(System.Reactive.NotificationKind.OnCompleted);
+    }
+
+    [Fact]
+    public void ObserverThatThrows_ItsExceptionSurfacesOnTheScheduler_AndTheRequestIsCancelled()
+    {
+        using var fal = new SimulatedFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(10)));
+        var errors = new List<Exception>();
+        fal.Scheduler.Schedule(() => fal.Client.Submit(App, new { prompt = "x" })
+            .Subscribe(s => throw new InvalidOperationException("bug in the UI"), errors.Add));
+
+        var advance = () => fal.Scheduler.AdvanceBy(Ticks(1));
+
+        advance.Should().Throw<InvalidOperationException>().WithMessage("bug in the UI");
+        errors.Should().BeEmpty("an exception from OnNext is not a failure of the request");
+        fal.CallsOf(FalCallKind.Cancel).Should().ContainSingle();
+        fal.Simulator.Requests.Single().State.Should().Be(FalSimulatedRequestState.Cancelled);
     }
 
     [Fact]

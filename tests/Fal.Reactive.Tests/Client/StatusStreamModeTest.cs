@@ -72,8 +72,32 @@ public class StatusStreamModeTest : ReactiveTest
         fal.CallsOf(FalCallKind.Cancel).Should().ContainSingle().Which.Time.Ticks.Should().Be(200 + Ticks(0.5));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Streaming_StreamFailsToOpen_FallsBackToPolling_AndCompletes(bool dropConnection)
+    {
+        using var fal = new SimulatedFal(workers: 1);
+        var script = FalAppScript.Succeed(new { seed = 1 }, TimeSpan.FromSeconds(1));
+        fal.Simulator.MapApp(App, dropConnection
+            ? script.WithDroppedConnections(FalCallKind.StatusStream, 1)
+            : script.WithFailures(FalCallKind.StatusStream, 1, statusCode: 503));
+
+        var observer = fal.Scheduler.Start(() => fal.Client.Submit(App, new { prompt = "ours" }, s_streaming), disposed: Ticks(60));
+
+        observer.Messages[^1].Value.Kind.Should().Be(System.Reactive.NotificationKind.OnCompleted);
+        observer.Messages[^2].Value.Value.Should().BeOfType<Completed>();
+        fal.CallsOf(FalCallKind.StatusStream).Should().ContainSingle();
+        fal.CallsOf(FalCallKind.Status).Should().NotBeEmpty("polling took over");
+        fal.CallsOf(FalCallKind.Cancel).Should().BeEmpty();
+    }
+
     [Fact]
-    public void StatusMode_Undefined_IsAnArgumentError() =>
-        FluentActions.Invoking(() => new SimulatedFal().Client.Submit(App, null, new FalSubmitOptions { StatusMode = (FalStatusMode)5 }))
+    public void StatusMode_Undefined_IsAnArgumentError()
+    {
+        using var fal = new SimulatedFal();
+
+        FluentActions.Invoking(() => fal.Client.Submit(App, null, new FalSubmitOptions { StatusMode = (FalStatusMode)5 }))
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*StatusMode*");
+    }
 }

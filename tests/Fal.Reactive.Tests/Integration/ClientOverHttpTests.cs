@@ -69,7 +69,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
         var request = _fal.Submit("emulator/slow", new { queue_seconds = 30, run_seconds = 1 });
         string? id = null;
 
-        var act = () => request.Do(s => id = s.RequestId).Timeout(TimeSpan.FromMilliseconds(300)).ToTask();
+        var act = () => request.Do(s => id = s.RequestId).Timeout(TimeSpan.FromSeconds(3)).ToTask();
 
         await act.Should().ThrowAsync<TimeoutException>();
         id.Should().NotBeNull();
