@@ -164,6 +164,17 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
+    /// <summary>Emits a status that is news; false when its observer disposed the subscription.</summary>
+    private bool EmitIfChanged(FalStatus status, CancellationToken token)
+    {
+        if (_tracker.Changed(status))
+        {
+            Emit(status);
+        }
+
+        return !token.IsCancellationRequested;
+    }
+
     private void Emit(FalStatus status) => CallObserver(status, static (o, s) => o.OnNext(s));
 
     /// <summary>Calls the observer, remembering an exception it throws so that it is not taken for a failure of the request.</summary>
@@ -196,13 +207,9 @@ internal sealed class RequestRun : IDisposable
                 return completed;
             }
 
-            if (_tracker.Changed(status))
+            if (!EmitIfChanged(status, token))
             {
-                Emit(status);
-                if (token.IsCancellationRequested)
-                {
-                    return null;
-                }
+                return null;
             }
         }
     }
@@ -244,13 +251,9 @@ internal sealed class RequestRun : IDisposable
                 return completed;
             }
 
-            if (_tracker.Changed(status))
+            if (!EmitIfChanged(status, token))
             {
-                Emit(status);
-                if (token.IsCancellationRequested)
-                {
-                    return null;
-                }
+                return null;
             }
         }
 
