@@ -10,7 +10,6 @@ describe("timeouts", () => {
   test("subscribe `timeout` (client side) rejects and its cancel reaches the emulator: state cancelled", limits, async () => {
     const { fal, calls } = directClient();
     let requestId;
-    const started = Date.now();
     // Polling mode: in 1.10.1 the streaming-mode timeout throws inside a timer (uncatchable by the caller).
     await assert.rejects(
       fal.subscribe("emulator/slow", {
@@ -24,8 +23,6 @@ describe("timeouts", () => {
         return true;
       },
     );
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 1400 && elapsed < 5000, `rejected after ~1.5 s (took ${elapsed} ms)`);
     assert.ok(requestId, "the request was submitted");
     // The client fires the cancel and does not wait for it: poll the emulator's view.
     await waitForState(requestId, "cancelled", { timeoutMs: 3000 });
@@ -38,7 +35,6 @@ describe("timeouts", () => {
   test("startTimeout on a request stuck in the queue: ApiError 504, isUserTimeout, state failed", limits, async () => {
     const { fal, calls } = directClient();
     let requestId;
-    const started = Date.now();
     await assert.rejects(
       fal.subscribe("emulator/slow", {
         input: { queue_seconds: 30, run_seconds: 1 },
@@ -55,9 +51,7 @@ describe("timeouts", () => {
         return true;
       },
     );
-    const elapsed = Date.now() - started;
-    // 2 s start timeout; a 504 the client mistook for retryable would add ≥ 0.75 s of back-off per retry.
-    assert.ok(elapsed >= 1900 && elapsed < 4000, `rejected after ~2 s without retries (took ${elapsed} ms)`);
+    // Not retried: a 504 the client mistook for retryable would fetch the result again.
     const submit = calls.find((c) => c.method === "POST");
     assert.ok(submit, "submitted");
     assert.equal(calls.filter((c) => c.method === "GET" && !c.url.includes("/status")).length, 1, "result fetched once (not retried)");
