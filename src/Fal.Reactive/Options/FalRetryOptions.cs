@@ -16,11 +16,4 @@ public sealed class FalRetryOptions
 
     /// <summary>The longest delay between retries. Default 10 s.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
-
-    internal TimeSpan GetDelay(int attempt, TimeSpan? retryAfter)
-    {
-        var exponential = Delay.Ticks * Math.Pow(2, Math.Min(attempt, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(exponential, MaxDelay.Ticks));
-        return retryAfter is { } floor && floor > delay ? floor : delay;
-    }
 }

@@ -13,13 +13,13 @@ namespace Fal.Reactive;
 [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Get mirrors fal_client's handle.get(); the name is part of the promised API.")]
 public class FalRequestHandle
 {
-    private readonly FalPipeline _pipeline;
+    private readonly FalQueueApi _api;
     private readonly FalAppId _app;
     private readonly FalRequestUrls _urls;
 
-    internal FalRequestHandle(FalPipeline pipeline, FalAppId app, string requestId, FalRequestUrls urls)
+    internal FalRequestHandle(FalQueueApi api, FalAppId app, string requestId, FalRequestUrls urls)
     {
-        _pipeline = pipeline;
+        _api = api;
         _app = app;
         RequestId = requestId;
         _urls = urls;
@@ -28,7 +28,7 @@ public class FalRequestHandle
     /// <summary>For mocking.</summary>
     protected FalRequestHandle()
     {
-        _pipeline = null!;
+        _api = null!;
         _app = null!;
         _urls = null!;
         RequestId = string.Empty;
@@ -63,11 +63,11 @@ public class FalRequestHandle
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     /// <exception cref="FalProtocolException">fal's answer is malformed.</exception>
     public virtual FalStatus Status(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        _pipeline.StatusAsync(async: false, _urls, RequestId, withLogs, _pipeline.Scheduler, cancellationToken).EnsureCompleted();
+        _api.StatusAsync(async: false, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Status"/>
     public virtual async Task<FalStatus> StatusAsync(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        await _pipeline.StatusAsync(async: true, _urls, RequestId, withLogs, _pipeline.Scheduler, cancellationToken).ConfigureAwait(false);
+        await _api.StatusAsync(async: true, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Watches the request: asks its status at once, then every <paramref name="interval"/> after each
@@ -79,51 +79,51 @@ public class FalRequestHandle
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
     /// <returns>A cold observable of the request's statuses.</returns>
-    public virtual IObservable<FalStatus> Events(bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null) =>
-        RequestRun.Watch(_pipeline, _app, RequestId, _urls, withLogs, CheckInterval(interval), scheduler ?? _pipeline.Scheduler);
+    public virtual IObservable<FalStatus> Events(bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
+    {
+        var wait = Interval(interval);
+        var on = scheduler ?? _api.Scheduler;
+        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on);
+    }
 
     /// <summary>
-    /// The statuses of <see cref="Events"/> as a blocking enumerable (fal_client's <c>iter_events</c>): each
-    /// poll is a synchronous HTTP call and each wait blocks on the client's scheduler.
+    /// The request's status at every poll, as a blocking enumerable (fal_client's <c>iter_events</c>): asks
+    /// at once, then every <paramref name="interval"/> after each answer, and yields each poll's status, also
+    /// when nothing changed, so a loop can check a deadline at each one. Each poll is a synchronous HTTP
+    /// call and each wait blocks on the client's scheduler. (<see cref="Events"/> emits on change instead.)
     /// </summary>
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="cancellationToken">Stops the enumeration (not the request).</param>
-    /// <returns>The statuses, on change, ending with <see cref="Completed"/>.</returns>
+    /// <returns>One status per poll, ending with <see cref="Completed"/> (which carries the result).</returns>
     public virtual IEnumerable<FalStatus> IterEvents(bool withLogs = false, TimeSpan? interval = null, CancellationToken cancellationToken = default)
     {
-        var wait = CheckInterval(interval);
+        var wait = Interval(interval);
         return Iterate();
 
         IEnumerable<FalStatus> Iterate()
         {
-            var tracker = new StatusChangeTracker();
-            while (true)
+            var poller = NewPoller(withLogs, wait, _api.Scheduler);
+            FalStatus status;
+            do
             {
-                var status = Status(withLogs, cancellationToken);
-                if (status is Completed completed)
-                {
-                    yield return completed with { Result = _pipeline.ResultAsync(async: false, _urls, RequestId, _pipeline.Scheduler, cancellationToken).EnsureCompleted() };
-                    yield break;
-                }
-
-                if (tracker.Changed(status))
-                {
-                    yield return status;
-                }
-
-                SchedulerDelay.Wait(_pipeline.Scheduler, wait, cancellationToken);
+                status = poller.NextAsync(async: false, cancellationToken).EnsureCompleted();
+                yield return status;
             }
+            while (status is not Completed);
         }
     }
 
-    /// <summary>The statuses of <see cref="Events"/> as an async enumerable (fal_client's async <c>iter_events</c>).</summary>
+    /// <summary>
+    /// The request's status at every poll, as an async enumerable (fal_client's async <c>iter_events</c>),
+    /// as <see cref="IterEvents"/> yields them.
+    /// </summary>
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="cancellationToken">Stops the enumeration (not the request).</param>
-    /// <returns>The statuses, on change, ending with <see cref="Completed"/>.</returns>
+    /// <returns>One status per poll, ending with <see cref="Completed"/> (which carries the result).</returns>
     public virtual IAsyncEnumerable<FalStatus> IterEventsAsync(bool withLogs = false, TimeSpan? interval = null, CancellationToken cancellationToken = default) =>
-        IterateAsync(withLogs, CheckInterval(interval), cancellationToken);
+        IterateAsync(withLogs, Interval(interval), cancellationToken);
 
     /// <summary>
     /// Cancels the request: a queued request is removed, a running one is asked to stop. Cancelling a
@@ -132,11 +132,11 @@ public class FalRequestHandle
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     public virtual void Cancel(CancellationToken cancellationToken = default) =>
-        _pipeline.CancelAsync(async: false, _urls, RequestId, _pipeline.Scheduler, cancellationToken).EnsureCompleted();
+        _api.CancelAsync(async: false, _urls, RequestId, _api.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Cancel"/>
     public virtual async Task CancelAsync(CancellationToken cancellationToken = default) =>
-        await _pipeline.CancelAsync(async: true, _urls, RequestId, _pipeline.Scheduler, cancellationToken).ConfigureAwait(false);
+        await _api.CancelAsync(async: true, _urls, RequestId, _api.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Waits for the request to complete (polling at the client's interval) and returns its output.</summary>
     /// <param name="cancellationToken">Stops waiting (not the request).</param>
@@ -157,7 +157,7 @@ public class FalRequestHandle
     public virtual async Task<JsonElement> GetAsync(CancellationToken cancellationToken = default)
     {
         Completed? last = null;
-        await foreach (var status in IterateAsync(withLogs: false, _pipeline.Options.PollInterval, cancellationToken).ConfigureAwait(false))
+        await foreach (var status in IterateAsync(withLogs: false, _api.Options.PollInterval, cancellationToken).ConfigureAwait(false))
         {
             last = status as Completed;
         }
@@ -175,36 +175,22 @@ public class FalRequestHandle
 
     private async IAsyncEnumerable<FalStatus> IterateAsync(bool withLogs, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var tracker = new StatusChangeTracker();
-        while (true)
+        var poller = NewPoller(withLogs, interval, _api.Scheduler);
+        FalStatus status;
+        do
         {
-            var status = await StatusAsync(withLogs, cancellationToken).ConfigureAwait(false);
-            if (status is Completed completed)
-            {
-                var result = await _pipeline.ResultAsync(async: true, _urls, RequestId, _pipeline.Scheduler, cancellationToken).ConfigureAwait(false);
-                yield return completed with { Result = result };
-                yield break;
-            }
-
-            if (tracker.Changed(status))
-            {
-                yield return status;
-            }
-
-            await SchedulerDelay.Delay(_pipeline.Scheduler, interval, cancellationToken).ConfigureAwait(false);
+            status = await poller.NextAsync(async: true, cancellationToken).ConfigureAwait(false);
+            yield return status;
         }
+        while (status is not Completed);
     }
+
+    private StatusPoller NewPoller(bool withLogs, TimeSpan interval, IScheduler scheduler) =>
+        new(_api, _urls, RequestId, withLogs, interval, scheduler, askAtOnce: true);
 
     private JsonElement ResultOf(Completed completed) =>
         completed.Result ?? throw new FalProtocolException($"Request {RequestId} completed with an empty result.") { RequestId = RequestId };
 
-    private TimeSpan CheckInterval(TimeSpan? interval)
-    {
-        if (interval is { } value && value <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(interval), value, "The poll interval must be positive.");
-        }
-
-        return interval ?? _pipeline.Options.PollInterval;
-    }
+    private TimeSpan Interval(TimeSpan? interval) =>
+        interval is { } value ? FalOptionsValidation.PollInterval(value, nameof(interval)) : _api.Options.PollInterval;
 }

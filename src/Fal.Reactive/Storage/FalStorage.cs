@@ -5,12 +5,12 @@ namespace Fal.Reactive;
 /// </summary>
 public class FalStorage
 {
-    private readonly FalPipeline _pipeline;
+    private readonly FalQueueApi _api;
 
-    internal FalStorage(FalPipeline pipeline) => _pipeline = pipeline;
+    internal FalStorage(FalQueueApi api) => _api = api;
 
     /// <summary>For mocking.</summary>
-    protected FalStorage() => _pipeline = null!;
+    protected FalStorage() => _api = null!;
 
     /// <summary>Uploads bytes to fal storage and returns the URL that serves them.</summary>
     /// <param name="data">The file's bytes.</param>
@@ -24,7 +24,7 @@ public class FalStorage
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
-        return _pipeline.UploadAsync(data, contentType, fileName ?? "upload.bin", cancellationToken);
+        return _api.UploadAsync(data, contentType, fileName ?? "upload.bin", cancellationToken);
     }
 
     /// <summary>Uploads a file from disk; the MIME type comes from its extension.</summary>

@@ -17,6 +17,31 @@ public class FalClientOptions
     /// <summary>The poll interval fal_client uses: 100 ms.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Options with the defaults.</summary>
+    public FalClientOptions()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, with a copy of its <see cref="Retry"/> options (default ones when
+    /// it has none), as Azure.Core's <c>ClientOptions</c> offers: change the copy, the original stays.
+    /// </summary>
+    /// <param name="other">The options to copy.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
+    public FalClientOptions(FalClientOptions other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Credentials = other.Credentials;
+        QueueUrl = other.QueueUrl;
+        RunUrl = other.RunUrl;
+        RestUrl = other.RestUrl;
+        PollInterval = other.PollInterval;
+        Scheduler = other.Scheduler;
+        Retry = other.Retry is { } retry
+            ? new FalRetryOptions { MaxRetries = retry.MaxRetries, Delay = retry.Delay, MaxDelay = retry.MaxDelay }
+            : new FalRetryOptions();
+    }
+
     /// <summary>
     /// The key. When null, the client reads <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>)
     /// when it is created; with none set, the first request that needs a key fails with

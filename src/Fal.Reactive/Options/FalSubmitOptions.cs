@@ -42,40 +42,5 @@ public sealed class FalSubmitOptions
 
     internal static readonly FalSubmitOptions Default = new();
 
-    /// <summary>Throws the argument error a bad option deserves, at the call rather than on the wire.</summary>
-    internal void Validate(string paramName)
-    {
-        if (PollInterval is { } interval && interval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(paramName, interval, "PollInterval must be positive.");
-        }
-
-        if (Priority is { } priority && !Enum.IsDefined(priority))
-        {
-            throw new ArgumentOutOfRangeException(paramName, priority, "Priority must be FalQueuePriority.Normal or FalQueuePriority.Low.");
-        }
-
-        if (!Enum.IsDefined(StatusMode))
-        {
-            throw new ArgumentOutOfRangeException(paramName, StatusMode, "StatusMode must be FalStatusMode.Polling or FalStatusMode.Streaming.");
-        }
-
-        if (StartTimeout is { } timeout && timeout <= TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentOutOfRangeException(paramName, timeout, "StartTimeout must be greater than 1 second.");
-        }
-
-        if (WebhookUrl is { } webhook && (!webhook.IsAbsoluteUri || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps)))
-        {
-            throw new ArgumentException($"WebhookUrl must be an absolute http or https URL, not '{webhook}'.", paramName);
-        }
-
-        foreach (var name in Headers.Keys)
-        {
-            if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException("Headers cannot set Authorization: pass the key as FalClientOptions.Credentials.", paramName);
-            }
-        }
-    }
+    internal FalCallHeaders CallHeaders => new(Headers, Priority, Hint, StartTimeout);
 }
