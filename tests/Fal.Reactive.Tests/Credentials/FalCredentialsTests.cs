@@ -1,6 +1,6 @@
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Credentials;
 
-public class FalCredentialsTest
+public class FalCredentialsTests
 {
     private const string Secret = "sk-test-0123456789abcdef";
 

@@ -1,6 +1,6 @@
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Protocol;
 
-public class FalAppIdTest
+public class FalAppIdTests
 {
     [Theory]
     [InlineData("fal-ai/fast-sdxl", "fal-ai/fast-sdxl", "fal-ai/fast-sdxl")]

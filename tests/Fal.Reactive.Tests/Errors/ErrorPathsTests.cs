@@ -5,10 +5,10 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Errors;
 
 /// <summary>Every error path ends the sequence with its typed exception, the request id, and never the key.</summary>
-public class ErrorPathsTest : ReactiveTest
+public class ErrorPathsTests : ReactiveTest
 {
     private static Exception RunToError(SimulatedFal fal, FalSubmitOptions? options = null)
     {

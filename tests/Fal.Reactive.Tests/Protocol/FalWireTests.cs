@@ -1,8 +1,8 @@
 using System.Text;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Protocol;
 
-public class FalWireTest
+public class FalWireTests
 {
     private static byte[] Json(string s) => Encoding.UTF8.GetBytes(s);
 

@@ -4,10 +4,10 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Requests;
 
 /// <summary>Every way a subscription ends early leaves nothing running on the server: exactly one cancel.</summary>
-public class CancellationOnDisposalTest : ReactiveTest
+public class CancellationOnDisposalTests : ReactiveTest
 {
     /// <summary>One worker, busy for 100 s, so our request stalls at position 0.</summary>
     private static SimulatedFal CreateStalledQueue(TimeSpan? latency = null)

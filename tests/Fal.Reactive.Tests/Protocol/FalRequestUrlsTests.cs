@@ -1,6 +1,6 @@
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Protocol;
 
-public class FalRequestUrlsTest
+public class FalRequestUrlsTests
 {
     private static readonly Uri s_queue = new("https://queue.fal.run/");
 

@@ -6,7 +6,7 @@ namespace Fal.Reactive.Tests.Readme;
 /// Every C# block in README.md stands, line for line, in <see cref="ReadmeSnippets"/>, which the build
 /// compiles with warnings as errors: the README cannot show code that no longer compiles.
 /// </summary>
-public partial class ReadmeSnippetsTest
+public partial class ReadmeSnippetsTests
 {
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

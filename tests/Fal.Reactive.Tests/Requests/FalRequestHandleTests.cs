@@ -5,10 +5,10 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Requests;
 
 /// <summary>fal_client's request handle semantics, async and sync, against the simulator in virtual time.</summary>
-public class RequestHandleTest : ReactiveTest
+public class FalRequestHandleTests : ReactiveTest
 {
     private static readonly object s_output = new { images = new[] { new { url = "https://v3.fal.media/files/x.png" } }, seed = 7 };
 
@@ -40,7 +40,7 @@ public class RequestHandleTest : ReactiveTest
     }
 
     [Fact]
-    public async Task IterEventsAsync_YieldsOnChange_AndEndsWithCompletedCarryingTheResult()
+    public async Task IterEventsAsync_YieldsEveryPoll_AndEndsWithCompletedCarryingTheResult()
     {
         using var fal = Create(TimeSpan.FromSeconds(1));
         var handle = Await(fal, fal.Client.SubmitAsync(App, new { prompt = "x" }), seconds: 0);
@@ -48,7 +48,7 @@ public class RequestHandleTest : ReactiveTest
         var collected = Collect(handle.IterEventsAsync(withLogs: true, interval: TimeSpan.FromMilliseconds(200)));
         var statuses = Await(fal, collected, seconds: 5);
 
-        statuses.Select(s => s.GetType().Name).Should().Equal("InProgress", "InProgress", "Completed");
+        statuses.Select(s => s.GetType().Name).Should().Equal("InProgress", "InProgress", "InProgress", "InProgress", "InProgress", "Completed");
         var completed = statuses[^1].Should().BeOfType<Completed>().Subject;
         completed.Result!.Value.GetProperty("seed").GetInt32().Should().Be(7);
         completed.Logs.Should().ContainSingle();
@@ -67,6 +67,57 @@ public class RequestHandleTest : ReactiveTest
         task.IsCompleted.Should().BeFalse();
 
         Await(fal, task, seconds: 1).Seed.Should().Be(7);
+    }
+
+    [Fact]
+    public async Task StuckAtOneQueuePosition_IterEventsAsyncYieldsEveryPoll_WhileEventsEmitsOnce()
+    {
+        using var fal = Create(TimeSpan.FromSeconds(10));
+        Await(fal, fal.Client.SubmitAsync(App, new { prompt = "blocker" }), seconds: 0);
+        var handle = Await(fal, fal.Client.SubmitAsync(App, new { prompt = "x" }), seconds: 0);
+        var stuck = new Queued(handle.RequestId, 0);
+
+        // The request sits at position 0 behind the blocker: one status per poll from the enumerable, so a
+        // loop can check a deadline at each one.
+        var polls = fal.CallsOf(FalCallKind.Status).Count;
+        var statuses = Await(fal, Collect(handle.IterEventsAsync(interval: Interval).Take(20)), seconds: 5);
+        statuses.Should().HaveCount(20).And.OnlyContain(s => s == stuck);
+        (fal.CallsOf(FalCallKind.Status).Count - polls).Should().Be(20);
+
+        // The observable polls as often and emits on change: once.
+        polls = fal.CallsOf(FalCallKind.Status).Count;
+        var observer = fal.Scheduler.CreateObserver<FalStatus>();
+        using (handle.Events(interval: Interval).Subscribe(observer))
+        {
+            fal.Scheduler.AdvanceBy(Ticks(1.95));
+        }
+
+        (fal.CallsOf(FalCallKind.Status).Count - polls).Should().Be(20);
+        observer.Messages.Should().ContainSingle().Which.Value.Value.Should().Be(stuck);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void MonitorWithTimeout_OverIterEvents_CancelsARequestStuckInTheQueue()
+    {
+        using var fal = Create(TimeSpan.FromSeconds(10), advancing: true);
+        Await(fal, fal.Client.SubmitAsync(App, new { prompt = "blocker" }), seconds: 0);
+        var handle = Await(fal, fal.Client.SubmitAsync(App, new { prompt = "x" }), seconds: 0);
+        var deadline = fal.Scheduler.Now + TimeSpan.FromSeconds(2);
+        var seen = 0;
+
+        foreach (var status in handle.IterEvents(interval: Interval))
+        {
+            seen++;
+            if (fal.Scheduler.Now > deadline)
+            {
+                handle.Cancel();
+                break;
+            }
+        }
+
+        seen.Should().BeGreaterThan(1);
+        fal.Simulator.Requests.Single(r => r.RequestId == handle.RequestId).State.Should().Be(FalSimulatedRequestState.Cancelled);
     }
 
     [Fact]

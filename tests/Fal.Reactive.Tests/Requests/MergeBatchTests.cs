@@ -4,9 +4,9 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Requests;
 
-public class MergeBatchTest : ReactiveTest
+public class MergeBatchTests : ReactiveTest
 {
     private const int Requests = 50;
     private const int MaxConcurrent = 6;

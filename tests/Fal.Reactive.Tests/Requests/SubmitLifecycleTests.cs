@@ -5,10 +5,10 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Requests;
 
 /// <summary>The Submit observable's whole life cycle, tick for tick, in virtual time.</summary>
-public class SubmitLifecycleTest : ReactiveTest
+public class SubmitLifecycleTests : ReactiveTest
 {
     private static readonly object s_output = new { images = new[] { new { url = "https://v3.fal.media/files/a.png" } }, seed = 42 };
 

@@ -4,10 +4,10 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Client;
+namespace Fal.Reactive.Tests.Requests;
 
 /// <summary><see cref="FalStatusMode.Streaming"/>: the server-sent status stream instead of polling, in virtual time.</summary>
-public class StatusStreamModeTest : ReactiveTest
+public class StatusStreamModeTests : ReactiveTest
 {
     private static readonly FalSubmitOptions s_streaming = new() { WithLogs = true, StatusMode = FalStatusMode.Streaming };
 
