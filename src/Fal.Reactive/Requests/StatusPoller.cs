@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using System.Runtime.CompilerServices;
 
 namespace Fal.Reactive;
 
@@ -40,6 +41,8 @@ internal sealed class StatusPoller
     public bool ServerDone { get; private set; }
 
     /// <summary>The next status; a <see cref="Completed"/> carries the result and is the last.</summary>
+    /// <remarks>Pooled: a poll that waits allocates no new state machine (the value task is awaited once).</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FalStatus> NextAsync(bool async, CancellationToken cancellationToken)
     {
         if (_waitFirst)
