@@ -1,4 +1,6 @@
-namespace Fal.Reactive.Testing.Internal;
+using Fal.Reactive.Testing.Queue;
+
+namespace Fal.Reactive.Testing.Streaming;
 
 /// <summary>An open <c>/status/stream</c>: which request it watches and what it has sent so far.</summary>
 internal sealed class StatusListener(RequestRecord request, bool withLogs, SimulatorEventStream stream)

@@ -1,4 +1,7 @@
-namespace Fal.Reactive.Testing.Internal;
+using Fal.Reactive.Testing.Internal;
+using Fal.Reactive.Testing.Streaming;
+
+namespace Fal.Reactive.Testing.Http;
 
 /// <summary>The simulator's answer to one call: a buffered body, an event stream, or a dropped connection.</summary>
 internal sealed class SimulatorHttpResponse

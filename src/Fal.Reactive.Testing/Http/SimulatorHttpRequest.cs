@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Internal;
+namespace Fal.Reactive.Testing.Http;
 
 /// <summary>An HTTP call as the simulator sees it, independent of the transport that carried it.</summary>
 /// <param name="Method">The HTTP method, upper case.</param>
