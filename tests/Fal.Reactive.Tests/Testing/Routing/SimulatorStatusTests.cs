@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing.Routing;
 
 public class SimulatorStatusTests
 {
@@ -15,7 +15,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Logs_appear_at_their_offsets_and_status_answers_are_cumulative()
+    public async Task ScriptLogs_AppearAtTheirOffsetsAndStatusIsCumulative()
     {
         using var h = LoggingHarness();
         var submitted = await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -40,7 +40,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Logs_are_null_unless_requested_and_the_flag_accepts_true_and_false()
+    public async Task LogsNotRequested_AreNull_AndTheFlagAcceptsTrueAndFalse()
     {
         using var h = LoggingHarness();
         var submitted = await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -54,7 +54,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Completed_status_carries_metrics_all_logs_and_the_urls()
+    public async Task CompletedStatus_CarriesMetricsAllLogsAndTheUrls()
     {
         using var h = LoggingHarness();
         var submitted = await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -77,7 +77,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Result_before_completion_is_400()
+    public async Task ResultBeforeCompletion_Is400()
     {
         using var h = LoggingHarness();
         var submitted = await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -88,7 +88,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Failing_script_replays_its_422_field_errors_and_reports_the_error_in_the_status()
+    public async Task FailingScript_Replays422FieldErrorsAndReportsTheErrorInTheStatus()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("fal-ai/fast-sdxl", FalAppScript.Fail(422, new[] { new FalFieldError(["body", "prompt"], "field required", "value_error.missing") }));
@@ -108,7 +108,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Failing_script_with_a_message_and_error_type_sends_both()
+    public async Task FailingScriptWithMessageAndErrorType_SendsBoth()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/fail", FalAppScript.Fail(503, "Runner disconnected", "runner_disconnected", afterRun: TimeSpan.FromSeconds(1)));
@@ -125,7 +125,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Unknown_request_app_and_path_are_404_and_status_under_a_sub_path_is_not_routed()
+    public async Task UnknownRequestAppOrPath_Is404_AndStatusUnderASubPathIsNotRouted()
     {
         using var h = LoggingHarness();
         var submitted = await h.SubmitAsync("fal-ai/fast-sdxl/image-to-image");
@@ -140,7 +140,7 @@ public class SimulatorStatusTests
     }
 
     [Fact]
-    public async Task Missing_or_rejected_key_is_401_with_a_detail()
+    public async Task MissingOrRejectedKey_Is401WithADetail()
     {
         using var h = new SimulatorHarness(new FalSimulatorOptions { AcceptedKeys = ["good-key"] });
         h.Simulator.MapApp("emulator/echo", FalAppScript.Succeed(new { }));

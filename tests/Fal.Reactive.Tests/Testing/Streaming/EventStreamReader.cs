@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing.Streaming;
 
 /// <summary>
 /// Reads a server-sent event body without blocking: <see cref="Drain"/> collects what the simulator has produced

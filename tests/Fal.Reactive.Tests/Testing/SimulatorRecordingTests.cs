@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Fal.Reactive.Testing;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing;
 
 public class SimulatorRecordingTests
 {
@@ -25,7 +25,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Same_script_twice_gives_the_same_calls()
+    public async Task SameScriptTwice_GivesTheSameCalls()
     {
         var first = await RunScenarioAsync();
         var second = await RunScenarioAsync();
@@ -35,7 +35,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Calls_record_kind_request_and_status_but_never_the_key()
+    public async Task Calls_RecordKindRequestAndStatusButNeverTheKey()
     {
         var calls = await RunScenarioAsync();
 
@@ -46,7 +46,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Upload_round_trip_serves_the_bytes_back_with_their_content_type()
+    public async Task UploadRoundTrip_ServesTheBytesBackWithTheirContentType()
     {
         using var h = new SimulatorHarness();
         var (code, initiated) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3"), new { content_type = "image/png", file_name = "cat.png" });
@@ -72,7 +72,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Cdn_token_and_direct_upload_store_a_file()
+    public async Task CdnTokenAndDirectUpload_StoreAFile()
     {
         using var h = new SimulatorHarness();
         var (_, token) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/auth/token?storage_type=fal-cdn-v3"), new { });
@@ -87,7 +87,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Webhook_is_recorded_when_the_request_finishes()
+    public async Task RequestWithWebhook_RecordsItWhenTheRequestFinishes()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/echo", call => FalAppScript.Succeed(call.Input, TimeSpan.FromSeconds(1)));
@@ -105,7 +105,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Scripted_failures_answer_the_first_calls_then_the_protocol_resumes()
+    public async Task ScriptedFailures_AnswerTheFirstCallsThenTheProtocolResumes()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/flaky", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1))
@@ -126,7 +126,7 @@ public class SimulatorRecordingTests
     }
 
     [Fact]
-    public async Task Dropped_connection_surfaces_as_HttpRequestException()
+    public async Task DroppedConnection_SurfacesAsHttpRequestException()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/flaky", FalAppScript.Succeed(new { }).WithDroppedConnections(FalCallKind.Result, 1));

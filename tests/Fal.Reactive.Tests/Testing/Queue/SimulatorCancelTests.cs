@@ -1,6 +1,6 @@
 using Fal.Reactive.Testing;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing.Queue;
 
 public class SimulatorCancelTests
 {
@@ -14,7 +14,7 @@ public class SimulatorCancelTests
     }
 
     [Fact]
-    public async Task Cancelling_a_queued_request_removes_it_from_the_queue()
+    public async Task CancelQueued_RemovesItFromTheQueue()
     {
         using var h = Harness();
         await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -37,7 +37,7 @@ public class SimulatorCancelTests
     }
 
     [Fact]
-    public async Task Cancelling_a_running_request_stops_it_and_frees_its_worker()
+    public async Task CancelRunning_StopsItAndFreesItsWorker()
     {
         using var h = Harness();
         var running = await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -55,7 +55,7 @@ public class SimulatorCancelTests
     }
 
     [Fact]
-    public async Task An_app_that_ignores_cancellation_finishes_normally()
+    public async Task CancelRunningOfAnAppIgnoringCancellation_FinishesNormally()
     {
         using var h = Harness(FalAppScript.Succeed(new { done = true }, s_runTime).IgnoringCancellation());
         var running = await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -68,7 +68,7 @@ public class SimulatorCancelTests
     }
 
     [Fact]
-    public async Task Cancelling_a_completed_request_is_400_ALREADY_COMPLETED_and_an_unknown_one_404_NOT_FOUND()
+    public async Task CancelCompletedOrUnknown_Is400AlreadyCompletedOr404NotFound()
     {
         using var h = Harness();
         var done = await h.SubmitAsync("fal-ai/fast-sdxl");

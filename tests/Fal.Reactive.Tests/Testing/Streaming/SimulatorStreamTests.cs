@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing.Streaming;
 
 public class SimulatorStreamTests
 {
@@ -19,7 +19,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Status_stream_sends_each_change_with_new_logs_only_and_ends_after_COMPLETED()
+    public async Task StatusStream_SendsEachChangeWithNewLogsOnly_AndEndsAfterCompleted()
     {
         using var h = new SimulatorHarness(new FalSimulatorOptions { Workers = 1 });
         h.Simulator.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(2))
@@ -43,7 +43,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Status_stream_sends_keepalive_comments_on_the_scheduler()
+    public async Task StatusStream_SendsKeepAliveCommentsOnTheScheduler()
     {
         using var h = new SimulatorHarness(new FalSimulatorOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         h.Simulator.MapApp("emulator/slow", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(40)));
@@ -57,7 +57,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Status_stream_of_a_finished_request_sends_COMPLETED_and_ends()
+    public async Task StatusStreamOfAFinishedRequest_SendsCompletedAndEnds()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/echo", FalAppScript.Succeed(new { }));
@@ -70,7 +70,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Disposing_a_status_stream_stops_its_keepalives()
+    public async Task DisposeStatusStream_StopsItsKeepAlives()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/slow", FalAppScript.Succeed(new { }, TimeSpan.FromHours(1)));
@@ -87,7 +87,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Run_stream_sends_the_scripted_partial_outputs_then_the_final_output_and_ends()
+    public async Task RunStream_SendsScriptedPartialsThenTheFinalOutputAndEnds()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("fal-ai/any-llm", FalAppScript.Succeed(new { output = "Hello world", partial = false }, TimeSpan.FromSeconds(3))
@@ -109,7 +109,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Direct_run_is_answered_when_the_run_finishes_outside_the_worker_pool()
+    public async Task DirectRun_IsAnsweredWhenItFinishes_OutsideTheWorkerPool()
     {
         using var h = new SimulatorHarness(new FalSimulatorOptions { Workers = 1 });
         h.Simulator.MapApp("emulator/echo", call => FalAppScript.Succeed(call.Input, TimeSpan.FromSeconds(2)));
@@ -128,7 +128,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Cancelling_a_direct_run_abandons_it()
+    public async Task CancelDirectRun_AbandonsIt()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/echo", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(2)));
@@ -142,7 +142,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public async Task Latency_delays_each_answer_on_the_scheduler()
+    public async Task Latency_DelaysEachAnswerOnTheScheduler()
     {
         using var h = new SimulatorHarness(new FalSimulatorOptions { Latency = TimeSpan.FromMilliseconds(50) });
         h.Simulator.MapApp("emulator/echo", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1)));
@@ -158,7 +158,7 @@ public class SimulatorStreamTests
     }
 
     [Fact]
-    public void Synchronous_Send_is_answered_synchronously()
+    public void SynchronousSend_IsAnsweredSynchronously()
     {
         using var h = new SimulatorHarness();
         h.Simulator.MapApp("emulator/echo", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1)));

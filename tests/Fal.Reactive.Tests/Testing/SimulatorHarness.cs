@@ -4,7 +4,7 @@ using System.Text.Json;
 using Fal.Reactive.Testing;
 using Microsoft.Reactive.Testing;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing;
 
 /// <summary>A simulator on a TestScheduler behind an HttpClient, with one-line helpers for the protocol calls.</summary>
 internal sealed class SimulatorHarness : IDisposable

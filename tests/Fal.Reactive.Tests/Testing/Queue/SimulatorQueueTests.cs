@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
 
-namespace Fal.Reactive.Tests.Simulator;
+namespace Fal.Reactive.Tests.Testing.Queue;
 
 public class SimulatorQueueTests
 {
@@ -15,7 +15,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Submit_answers_IN_QUEUE_with_urls_built_from_owner_and_alias_only()
+    public async Task Submit_AnswersInQueueWithUrlsOfOwnerAndAliasOnly()
     {
         using var h = Harness(workers: 1);
         h.Simulator.MapApp("fal-ai/flux/dev", FalAppScript.Succeed(new { ok = true }, s_runTime));
@@ -32,7 +32,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Sub_path_of_a_mapped_app_is_served_by_it()
+    public async Task SubPathOfAMappedApp_IsServedByIt()
     {
         using var h = Harness(workers: 1);
 
@@ -45,7 +45,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Positions_count_the_requests_ahead_with_a_bounded_worker_pool()
+    public async Task BoundedWorkerPool_PositionsCountTheRequestsAhead()
     {
         using var h = Harness(workers: 2);
         var submitted = new List<JsonElement>();
@@ -75,7 +75,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Low_priority_waits_behind_normal_priority()
+    public async Task LowPriority_WaitsBehindNormalPriority()
     {
         using var h = Harness(workers: 1);
         await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -92,7 +92,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Invalid_priority_is_rejected_with_400()
+    public async Task InvalidPriority_IsRejectedWith400()
     {
         using var h = Harness(workers: 1);
 
@@ -104,7 +104,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Start_timeout_expiring_in_the_queue_completes_the_request_with_a_user_timeout()
+    public async Task StartTimeoutExpiringInTheQueue_CompletesWithAUserTimeout()
     {
         using var h = Harness(workers: 1);
         await h.SubmitAsync("fal-ai/fast-sdxl");
@@ -133,7 +133,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Start_timeout_stops_counting_once_a_worker_starts_the_request()
+    public async Task StartTimeout_StopsCountingOnceAWorkerStartsTheRequest()
     {
         using var h = Harness(workers: 1);
         var submitted = await h.SubmitAsync("fal-ai/fast-sdxl", configure: r => r.Headers.Add("X-Fal-Request-Timeout", "2"));
@@ -145,7 +145,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Queue_time_keeps_a_request_queued_although_a_worker_is_free()
+    public async Task QueueTime_KeepsTheRequestQueuedThoughAWorkerIsFree()
     {
         using var h = Harness(workers: 1);
         h.Simulator.MapApp("emulator/cold", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1)).WithQueueTime(TimeSpan.FromSeconds(3)));
@@ -160,7 +160,7 @@ public class SimulatorQueueTests
     }
 
     [Fact]
-    public async Task Script_factory_sees_the_call_and_shapes_the_result()
+    public async Task ScriptFactory_SeesTheCallAndShapesTheResult()
     {
         using var h = Harness(workers: 1);
         FalAppCall? seen = null;
