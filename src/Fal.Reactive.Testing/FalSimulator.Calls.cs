@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fal.Reactive.Testing.Http;
 using Fal.Reactive.Testing.Internal;
 using Fal.Reactive.Testing.Queue;
@@ -42,7 +43,8 @@ public sealed partial class FalSimulator
             FalCallKind.UploadPut => Locked(() => StorageCalls.PutUpload(_files, request, segments)),
             FalCallKind.StorageToken => Task.FromResult(StorageCalls.IssueToken(_files, _scheduler.Now)),
             FalCallKind.CdnUpload => Locked(() => StorageCalls.UploadToCdn(_files, request)),
-            _ => Locked(() => StorageCalls.GetFile(_files, segments)),
+            FalCallKind.File => Locked(() => StorageCalls.GetFile(_files, segments)),
+            _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
 
     private Task<SimulatorHttpResponse> Locked(Func<SimulatorHttpResponse> serve)
@@ -78,19 +80,8 @@ public sealed partial class FalSimulator
             return Task.FromResult(QueueAnswers.AppNotFound(segments));
         }
 
-        var appSegmentCount = appId.Split('/').Length;
-        var path = segments.Length > appSegmentCount ? "/" + string.Join('/', segments[appSegmentCount..]) : string.Empty;
-        var requestKind = call.Kind switch
-        {
-            FalCallKind.Submit => FalSimulatedRequestKind.Queue,
-            FalCallKind.Stream => FalSimulatedRequestKind.Stream,
-            _ => FalSimulatedRequestKind.Run,
-        };
-        var visibleHeaders = request.Headers
-            .Where(h => !h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        var script = factory(new FalAppCall(appId, path, requestKind, input, visibleHeaders))
-            ?? throw new InvalidOperationException($"The script factory of '{appId}' returned null.");
+        var appCall = AppCalls.Create(appId, segments, call.Kind, input, request.Headers);
+        var script = factory(appCall) ?? throw new InvalidOperationException($"The script factory of '{appId}' returned null.");
 
         var answer = new TaskCompletionSource<SimulatorHttpResponse>();
         var record = Mutate(d =>
@@ -105,9 +96,9 @@ public sealed partial class FalSimulator
             {
                 Id = _queue.NewRequestId(),
                 AppId = appId,
-                Path = path,
+                Path = appCall.Path,
                 OwnerAlias = AppPath.OwnerAlias(segments),
-                Kind = requestKind,
+                Kind = appCall.Kind,
                 Script = script,
                 Input = input,
                 LowPriority = headers.LowPriority,
@@ -117,7 +108,7 @@ public sealed partial class FalSimulator
                 SubmittedAt = _scheduler.Now,
             };
             call.RequestId = record.Id;
-            if (requestKind == FalSimulatedRequestKind.Queue)
+            if (appCall.Kind == FalSimulatedRequestKind.Queue)
             {
                 _queue.Enqueue(record, d);
                 answer.SetResult(QueueAnswers.Submitted(_hosts.Queue, record, _queue.PositionOf(record) ?? 0));

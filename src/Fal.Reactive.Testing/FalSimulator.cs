@@ -35,7 +35,9 @@ namespace Fal.Reactive.Testing;
 /// </example>
 public sealed partial class FalSimulator
 {
-    // The one lock: every component below is single-threaded and only touched while it is held.
+    // The facade: it holds the one lock and delegates. Routing/ finds, classifies and authorises a call and shapes the
+    // answers; Queue/ holds the requests and workers, Storage/ the files, Streaming/ the open event streams; Http/ is
+    // the transport side (handler, latency). Those components are single-threaded: only touched while _gate is held.
     private readonly object _gate = new();
     private readonly IScheduler _scheduler;
     private readonly SimulatorHosts _hosts;
