@@ -1,3 +1,4 @@
+using Fal.Reactive.Shared;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
@@ -227,7 +228,6 @@ public partial class FalClient : IDisposable, IAsyncDisposable
             throw new ArgumentException($"FalClientOptions.{name} must be an absolute http or https URL, not '{url}'.", paramName);
         }
 
-        // Relative paths resolve under the base only when it ends with '/'.
-        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+        return BaseUrls.WithTrailingSlash(url);
     }
 }

@@ -1,3 +1,5 @@
+using Fal.Reactive.Shared;
+
 namespace Fal.Reactive;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace Fal.Reactive;
 /// </summary>
 internal sealed class FalAppId
 {
-    private static readonly string[] s_namespaces = ["workflows", "comfy"];
-
     private FalAppId(string id, string submitPath, string basePath)
     {
         Id = id;
@@ -33,7 +33,7 @@ internal sealed class FalAppId
             segments = [owner, alias];
         }
 
-        var prefixLength = segments.Length > 0 && s_namespaces.Contains(segments[0]) ? 1 : 0;
+        var prefixLength = AppNamespaces.PrefixLength(segments);
         if (segments.Length < prefixLength + 2 || !segments.All(IsValidSegment))
         {
             throw new ArgumentException(

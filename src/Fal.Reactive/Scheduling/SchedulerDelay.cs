@@ -1,3 +1,4 @@
+using Fal.Reactive.Shared;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 
