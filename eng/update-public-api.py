@@ -7,7 +7,8 @@ PublicAPI.Unshipped.txt, then rebuilds until none is left. Review the diff: it i
 import collections, os, re, subprocess, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-pattern = re.compile(r"error RS0016: Symbol '(.*)' is not part of the declared public API.*\[(.*)\.csproj\]")
+# Multi-targeted projects name the framework after the project: [...Fal.Reactive.csproj::TargetFramework=net8.0]
+pattern = re.compile(r"error RS0016: Symbol '(.*)' is not part of the declared public API.*\[(.*)\.csproj(?:::[^\]]*)?\]")
 
 for _ in range(5):
     build = subprocess.run(["dotnet", "build", os.path.join(root, "Fal.Reactive.sln")], capture_output=True, text=True)

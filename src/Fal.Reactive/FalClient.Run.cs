@@ -20,13 +20,13 @@ public partial class FalClient
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     /// <exception cref="FalHttpException">The app answered with an error.</exception>
     [OverloadResolutionPriority(1)]
-    public virtual async Task<JsonElement> RunAsync(string appId, object? input, FalRunOptions? options = null, CancellationToken cancellationToken = default)
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
+    public virtual Task<JsonElement> RunAsync(string appId, object? input, FalRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         var app = FalAppId.Parse(appId);
-        options ??= FalRunOptions.Default;
-        FalOptionsValidation.Validate(options, nameof(options));
-        var result = await _api.RunAsync(app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
-        return result ?? throw new FalProtocolException($"The direct run of {appId} answered with an empty body.");
+        var checkedOptions = Checked(options);
+        return RunBodyAsync(app, checkedOptions, FalJson.SerializeInput(input), cancellationToken);
     }
 
     /// <summary>Runs an app directly with submit options, of which only the hint, start timeout, headers (and priority, as a header) are sent.</summary>
@@ -38,6 +38,8 @@ public partial class FalClient
     [Obsolete(UseRunOptions)]
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Kept for compatibility; OverloadResolutionPriority makes calls without options bind to the FalRunOptions overload.")]
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual Task<JsonElement> RunAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default) =>
         RunAsync(appId, input, ToRunOptions(options), cancellationToken);
 
@@ -52,13 +54,30 @@ public partial class FalClient
     /// <returns>A cold observable of partial outputs.</returns>
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     [OverloadResolutionPriority(1)]
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual IObservable<JsonElement> Stream(string appId, object? input, FalRunOptions? options = null)
     {
         var app = FalAppId.Parse(appId);
+        var checkedOptions = Checked(options);
+        return StreamBody(app, checkedOptions, FalJson.SerializeInput(input));
+    }
+
+    private static FalRunOptions Checked(FalRunOptions? options)
+    {
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
-        var body = FalJson.SerializeInput(input);
-        return Observable.Create<JsonElement>(async (observer, cancellationToken) =>
+        return options;
+    }
+
+    private async Task<JsonElement> RunBodyAsync(FalAppId app, FalRunOptions options, byte[] body, CancellationToken cancellationToken)
+    {
+        var result = await _api.RunAsync(app, body, options, cancellationToken).ConfigureAwait(false);
+        return result ?? throw new FalProtocolException($"The direct run of {app.Id} answered with an empty body.");
+    }
+
+    private IObservable<JsonElement> StreamBody(FalAppId app, FalRunOptions options, byte[] body) =>
+        Observable.Create<JsonElement>(async (observer, cancellationToken) =>
         {
             _api.Transport.EnsureCredentials();
             using var response = await _api.OpenStreamAsync(app, body, options, cancellationToken).ConfigureAwait(false);
@@ -73,7 +92,6 @@ public partial class FalClient
 
             observer.OnCompleted();
         });
-    }
 
     /// <summary>Runs a streaming endpoint with submit options, of which only the hint, start timeout, headers (and priority, as a header) are sent.</summary>
     /// <param name="appId">The app id.</param>
@@ -83,6 +101,8 @@ public partial class FalClient
     [Obsolete(UseRunOptions)]
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Kept for compatibility; OverloadResolutionPriority makes calls without options bind to the FalRunOptions overload.")]
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual IObservable<JsonElement> Stream(string appId, object? input, FalSubmitOptions? options = null) =>
         Stream(appId, input, ToRunOptions(options));
 

@@ -1,4 +1,5 @@
 using Fal.Reactive.Shared;
+using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
@@ -96,13 +97,13 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <returns>A cold observable of the request's statuses.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="appId"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual IObservable<FalStatus> Submit(string appId, object? input, FalSubmitOptions? options = null)
     {
         var app = FalAppId.Parse(appId);
-        options ??= FalSubmitOptions.Default;
-        FalOptionsValidation.Validate(options, nameof(options));
-        var body = FalJson.SerializeInput(input);
-        return SubmitRun.Create(_api, _pendingCancellations, app, body, options);
+        var checkedOptions = Checked(options);
+        return SubmitBody(app, checkedOptions, FalJson.SerializeInput(input));
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
@@ -114,13 +115,13 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     /// <exception cref="MissingCredentialsException">No key was given or found.</exception>
     /// <exception cref="FalHttpException">fal refused the request.</exception>
-    public virtual async Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
+    public virtual Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
         var app = FalAppId.Parse(appId);
-        options ??= FalSubmitOptions.Default;
-        FalOptionsValidation.Validate(options, nameof(options));
-        var answer = await _api.SubmitAsync(app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
-        return new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
+        var checkedOptions = Checked(options);
+        return SubmitBodyAsync(app, checkedOptions, FalJson.SerializeInput(input), cancellationToken);
     }
 
     /// <summary>A handle for a request submitted elsewhere, by its id.</summary>
@@ -148,10 +149,30 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting and cancels the request.</param>
     /// <returns>The output JSON.</returns>
     /// <exception cref="FalHttpException">The request finished with an error.</exception>
-    public virtual async Task<JsonElement> SubscribeAsync(
-        string appId, object? input, FalSubmitOptions? options = null, Action<FalStatus>? onUpdate = null, CancellationToken cancellationToken = default)
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
+    public virtual Task<JsonElement> SubscribeAsync(
+        string appId, object? input, FalSubmitOptions? options = null, Action<FalStatus>? onUpdate = null, CancellationToken cancellationToken = default) =>
+        WaitForOutputAsync(Submit(appId, input, options), onUpdate, cancellationToken);
+
+    private static FalSubmitOptions Checked(FalSubmitOptions? options)
     {
-        var statuses = Submit(appId, input, options);
+        options ??= FalSubmitOptions.Default;
+        FalOptionsValidation.Validate(options, nameof(options));
+        return options;
+    }
+
+    private IObservable<FalStatus> SubmitBody(FalAppId app, FalSubmitOptions options, byte[] body) =>
+        SubmitRun.Create(_api, _pendingCancellations, app, body, options);
+
+    private async Task<FalRequestHandle> SubmitBodyAsync(FalAppId app, FalSubmitOptions options, byte[] body, CancellationToken cancellationToken)
+    {
+        var answer = await _api.SubmitAsync(app, body, options, cancellationToken).ConfigureAwait(false);
+        return new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
+    }
+
+    private static async Task<JsonElement> WaitForOutputAsync(IObservable<FalStatus> statuses, Action<FalStatus>? onUpdate, CancellationToken cancellationToken)
+    {
         if (onUpdate is not null)
         {
             statuses = statuses.Do(onUpdate);

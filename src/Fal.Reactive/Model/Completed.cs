@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Fal.Reactive;
 
 /// <summary>
-/// The request has finished. From <see cref="FalClient.Submit"/> and <see cref="FalRequestHandle.Events"/>
+/// The request has finished. From <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> and <see cref="FalRequestHandle.Events"/>
 /// it carries the output in <see cref="Result"/>; a request that finished with an error ends those
 /// sequences with a <see cref="FalHttpException"/> instead.
 /// </summary>
@@ -27,16 +29,27 @@ public sealed record Completed(
     /// <returns>The deserialized output.</returns>
     /// <exception cref="InvalidOperationException">The status carries no result.</exception>
     /// <exception cref="FalProtocolException">The output does not fit <typeparamref name="T"/>.</exception>
-    public T GetResult<T>(JsonSerializerOptions? options = null)
-    {
-        if (Result is not { } result)
-        {
-            throw new InvalidOperationException(
-                $"Request {RequestId} carries no result: only statuses from Submit, Events and IterEvents fetch it.");
-        }
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
+    public T GetResult<T>(JsonSerializerOptions? options = null) =>
+        FalJson.Deserialize<T>(ResultOrThrow(), options, RequestId);
 
-        return FalJson.Deserialize<T>(result, options, RequestId);
+    /// <summary>Deserializes <see cref="Result"/> with source-generated metadata (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The output type of the app.</typeparam>
+    /// <param name="outputType">The type's metadata, e.g. <c>MyJsonContext.Default.MyOutput</c>.</param>
+    /// <returns>The deserialized output.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="outputType"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The status carries no result.</exception>
+    /// <exception cref="FalProtocolException">The output does not fit <typeparamref name="T"/>.</exception>
+    public T GetResult<T>(JsonTypeInfo<T> outputType)
+    {
+        ArgumentNullException.ThrowIfNull(outputType);
+        return FalJson.Deserialize(ResultOrThrow(), outputType, RequestId);
     }
+
+    private JsonElement ResultOrThrow() =>
+        Result ?? throw new InvalidOperationException(
+            $"Request {RequestId} carries no result: only statuses from Submit, Events and IterEvents fetch it.");
 
     /// <inheritdoc/>
     public bool Equals(Completed? other) =>

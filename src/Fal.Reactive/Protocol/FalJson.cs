@@ -1,34 +1,105 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Fal.Reactive;
 
-/// <summary>The serializer settings fal's JSON needs: snake_case names both ways.</summary>
+/// <summary>
+/// fal's JSON: inputs to bytes, outputs to types. The JSON DOM types (<see cref="JsonElement"/>,
+/// <see cref="JsonNode"/>) and callers' <see cref="JsonTypeInfo{T}"/> need no reflection; only the
+/// <c>object</c> conveniences do, and they say so ([RequiresUnreferencedCode]).
+/// </summary>
 internal static class FalJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-    };
+    /// <summary>The warning the reflection-based conveniences carry.</summary>
+    public const string ReflectionMessage =
+        "Serializes or deserializes a type by reflection, which trimming and Native AOT can break: pass a JsonElement, a JsonNode or a source-generated JsonTypeInfo<T> instead.";
 
+    private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
+
+    private static JsonSerializerOptions? s_reflectionOptions;
+
+    /// <summary>
+    /// fal's settings (snake_case names both ways) with reflection: what the <c>object</c> conveniences
+    /// use, so a plain record or an anonymous object maps to fal's names.
+    /// </summary>
+    public static JsonSerializerOptions ReflectionOptions
+    {
+        [RequiresUnreferencedCode(ReflectionMessage)]
+        [RequiresDynamicCode(ReflectionMessage)]
+        get => s_reflectionOptions ??= new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(FalJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        };
+    }
+
+    public static byte[] SerializeInput(JsonElement input) =>
+        input.ValueKind == JsonValueKind.Undefined ? s_emptyObject : JsonSerializer.SerializeToUtf8Bytes(input, FalJsonContext.Default.JsonElement);
+
+    public static byte[] SerializeInput(JsonNode? input) =>
+        input is null ? s_emptyObject : JsonSerializer.SerializeToUtf8Bytes(input, FalJsonContext.Default.JsonNode);
+
+    public static byte[] SerializeInput<T>(T input, JsonTypeInfo<T> inputType) =>
+        input is null ? s_emptyObject : JsonSerializer.SerializeToUtf8Bytes(input, inputType);
+
+    /// <summary>Any input: the DOM types without reflection, anything else by reflection with fal's names.</summary>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static byte[] SerializeInput(object? input) =>
         input switch
         {
-            null => "{}"u8.ToArray(),
-            JsonElement element => JsonSerializer.SerializeToUtf8Bytes(element, Options),
-            _ => JsonSerializer.SerializeToUtf8Bytes(input, input.GetType(), Options),
+            null => s_emptyObject,
+            JsonElement element => SerializeInput(element),
+            JsonNode node => SerializeInput(node),
+            JsonDocument document => SerializeInput(document.RootElement),
+            _ => JsonSerializer.SerializeToUtf8Bytes(input, input.GetType(), ReflectionOptions),
         };
 
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static T Deserialize<T>(JsonElement element, JsonSerializerOptions? options, string? requestId)
     {
         try
         {
-            return element.Deserialize<T>(options ?? Options)
-                ?? throw new FalProtocolException($"Request {requestId}: the output is null, expected {typeof(T).Name}.") { RequestId = requestId };
+            return element.Deserialize<T>(options ?? ReflectionOptions) ?? throw NullOutput<T>(requestId);
         }
         catch (JsonException e)
         {
-            throw new FalProtocolException($"Request {requestId}: the output does not fit {typeof(T).Name}: {e.Message}", e) { RequestId = requestId };
+            throw DoesNotFit<T>(requestId, e);
         }
     }
+
+    public static T Deserialize<T>(JsonElement element, JsonTypeInfo<T> outputType, string? requestId)
+    {
+        try
+        {
+            return element.Deserialize(outputType) ?? throw NullOutput<T>(requestId);
+        }
+        catch (JsonException e)
+        {
+            throw DoesNotFit<T>(requestId, e);
+        }
+    }
+
+    private static FalProtocolException NullOutput<T>(string? requestId) =>
+        new($"Request {requestId}: the output is null, expected {typeof(T).Name}.") { RequestId = requestId };
+
+    private static FalProtocolException DoesNotFit<T>(string? requestId, JsonException e) =>
+        new($"Request {requestId}: the output does not fit {typeof(T).Name}: {e.Message}", e) { RequestId = requestId };
 }
+
+/// <summary>Source-generated metadata for what the client serializes itself: the JSON DOM and the upload request.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonArray))]
+[JsonSerializable(typeof(FalUploadRequest))]
+internal sealed partial class FalJsonContext : JsonSerializerContext;
+
+/// <summary>The body of <c>storage/upload/initiate</c>.</summary>
+internal sealed record FalUploadRequest(string ContentType, string FileName);

@@ -109,7 +109,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     public async Task<Uri> UploadAsync(byte[] data, string contentType, string fileName, CancellationToken cancellationToken)
     {
         var initiate = new Uri(Options.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { content_type = contentType, file_name = fileName });
+        var body = JsonSerializer.SerializeToUtf8Bytes(new FalUploadRequest(contentType, fileName), FalJsonContext.Default.FalUploadRequest);
         var (uploadUrl, fileUrl) = await transport.SendAsync(
             async: true,
             "upload",

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Fal.Reactive;
 
@@ -150,6 +151,8 @@ public class FalRequestHandle
     /// <param name="cancellationToken">Stops waiting (not the request).</param>
     /// <returns>The output.</returns>
     /// <exception cref="FalHttpException">The request finished with an error.</exception>
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual T Get<T>(CancellationToken cancellationToken = default) =>
         FalJson.Deserialize<T>(Get(cancellationToken), options: null, RequestId);
 
@@ -165,9 +168,31 @@ public class FalRequestHandle
         return ResultOf(last!);
     }
 
-    /// <inheritdoc cref="Get{T}"/>
+    /// <inheritdoc cref="Get{T}(CancellationToken)"/>
+    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
+    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual async Task<T> GetAsync<T>(CancellationToken cancellationToken = default) =>
         FalJson.Deserialize<T>(await GetAsync(cancellationToken).ConfigureAwait(false), options: null, RequestId);
+
+    /// <summary>Waits for the request to complete and returns its output, read with source-generated metadata (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The app's output type.</typeparam>
+    /// <param name="outputType">The type's metadata, e.g. <c>MyJsonContext.Default.MyOutput</c>.</param>
+    /// <param name="cancellationToken">Stops waiting (not the request).</param>
+    /// <returns>The output.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="outputType"/> is null.</exception>
+    /// <exception cref="FalHttpException">The request finished with an error.</exception>
+    public virtual T Get<T>(JsonTypeInfo<T> outputType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outputType);
+        return FalJson.Deserialize(Get(cancellationToken), outputType, RequestId);
+    }
+
+    /// <inheritdoc cref="Get{T}(JsonTypeInfo{T}, CancellationToken)"/>
+    public virtual async Task<T> GetAsync<T>(JsonTypeInfo<T> outputType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outputType);
+        return FalJson.Deserialize(await GetAsync(cancellationToken).ConfigureAwait(false), outputType, RequestId);
+    }
 
     /// <summary>Describes the handle.</summary>
     /// <returns>The app and request id.</returns>

@@ -3,7 +3,7 @@ using System.Reactive.Linq;
 namespace Fal.Reactive;
 
 /// <summary>
-/// One subscription to <see cref="FalClient.Submit"/>: submits the request, then follows it by polling (or
+/// One subscription to <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/>: submits the request, then follows it by polling (or
 /// the status stream, falling back to polling) until it completes. Thousands of runs share one HttpClient
 /// and one scheduler with no thread or timer of their own.
 /// </summary>
