@@ -25,7 +25,11 @@ internal sealed class FalTransport
         Options = options;
         _credentials = credentials;
         _retry = new FalRetryPolicy(options.Retry);
+        Diagnostics = new FalDiagnostics(options.LoggerFactory, options.MeterFactory);
     }
+
+    /// <summary>The client's logger and instruments.</summary>
+    public FalDiagnostics Diagnostics { get; }
 
     /// <summary>The client's validated options (a private copy).</summary>
     public FalClientOptions Options { get; }
@@ -51,6 +55,7 @@ internal sealed class FalTransport
             try
             {
                 using var request = createRequest();
+                FalDiagnostics.HttpCall();
                 using var response = async
                     ? await _http.SendAsync(request, cancellationToken).ConfigureAwait(false)
                     : _http.Send(request, cancellationToken);
@@ -87,6 +92,7 @@ internal sealed class FalTransport
             }
 
             var delay = _retry.Delay(attempt, retryAfter);
+            Diagnostics.Retrying(operation, requestId, attempt + 1, delay);
             if (async)
             {
                 await SchedulerDelay.Delay(scheduler, delay, cancellationToken).ConfigureAwait(false);
@@ -105,6 +111,7 @@ internal sealed class FalTransport
         using var request = CreateRequest(method, url, body, headers);
         request.Headers.Remove("Accept");
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+        FalDiagnostics.HttpCall();
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
 
 namespace Fal.Reactive;
 
@@ -37,6 +39,8 @@ public class FalClientOptions
         RestUrl = other.RestUrl;
         PollInterval = other.PollInterval;
         Scheduler = other.Scheduler;
+        LoggerFactory = other.LoggerFactory;
+        MeterFactory = other.MeterFactory;
         Retry = other.Retry is { } retry
             ? new FalRetryOptions { MaxRetries = retry.MaxRetries, Delay = retry.Delay, MaxDelay = retry.MaxDelay }
             : new FalRetryOptions();
@@ -69,4 +73,16 @@ public class FalClientOptions
 
     /// <summary>How transient failures of status, result and cancel calls are retried.</summary>
     public FalRetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// Where the client logs submits, status changes, retries, cancels and failures (category
+    /// <c>Fal.Reactive.FalClient</c>), by request id and never with the key. Null (the default): silent.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// The factory of the client's <c>Fal.Reactive</c> meter (the host's, with dependency injection). Null
+    /// (the default): a process-wide meter of that name. See <see cref="FalTelemetry"/>.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 }

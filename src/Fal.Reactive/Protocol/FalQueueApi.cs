@@ -15,6 +15,8 @@ internal sealed class FalQueueApi(FalTransport transport)
 
     public IScheduler Scheduler => transport.Options.Scheduler;
 
+    public FalDiagnostics Diagnostics => transport.Diagnostics;
+
     /// <summary>Submits a request. Not retried: a second POST would be a second (billed) request.</summary>
     public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
     {
@@ -80,6 +82,7 @@ internal sealed class FalQueueApi(FalTransport transport)
                 FalRetryRule.Transient,
                 scheduler,
                 cancellationToken).ConfigureAwait(false);
+            Diagnostics.CancelSent(requestId);
         }
         catch (FalHttpException e) when (e.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
         {

@@ -32,6 +32,9 @@ internal abstract class RequestRun : IDisposable
     /// <summary>The scheduler every wait of this run goes through.</summary>
     protected IScheduler Scheduler { get; }
 
+    /// <summary>The request's span, logs and metrics; null for runs that only watch.</summary>
+    protected FalRequestTelemetry? Telemetry { get; init; }
+
     /// <summary>Whether the observer threw; then nothing the run still does may reach it.</summary>
     protected bool ObserverFaulted => _observerFault is not null;
 
@@ -82,6 +85,7 @@ internal abstract class RequestRun : IDisposable
     {
         if (_tracker.Changed(status))
         {
+            Telemetry?.StatusChanged(status);
             Emit(status);
         }
 
@@ -91,10 +95,12 @@ internal abstract class RequestRun : IDisposable
     private async Task RunAsync()
     {
         var token = _disposed.Token;
+        Telemetry?.Start();
         try
         {
             if (await FollowAsync(token).ConfigureAwait(false) is { } completed)
             {
+                Telemetry?.Completed(completed);
                 Emit(completed);
                 CallObserver(0, static (o, _) => o.OnCompleted());
             }
@@ -106,6 +112,7 @@ internal abstract class RequestRun : IDisposable
         }
         catch (Exception e)
         {
+            Telemetry?.Failed(e);
             try
             {
                 _observer.OnError(e);
@@ -118,6 +125,7 @@ internal abstract class RequestRun : IDisposable
         finally
         {
             await OnExitAsync().ConfigureAwait(false);
+            Telemetry?.End();
             if (_observerFault is { } fault)
             {
                 // As Rx does for an observer that throws in scheduled work: the exception surfaces on the

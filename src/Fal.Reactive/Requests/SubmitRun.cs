@@ -33,6 +33,7 @@ internal sealed class SubmitRun : RequestRun
         _input = input;
         _options = options;
         _interval = options.PollInterval ?? api.Options.PollInterval;
+        Telemetry = api.Diagnostics.ForRequest(app, Scheduler);
     }
 
     /// <summary>A cold observable: each subscription submits its own request.</summary>
@@ -77,10 +78,11 @@ internal sealed class SubmitRun : RequestRun
             // Retried on transient failures by the transport; never thrown at the (disposed) observer.
             await _api.CancelAsync(async: true, poller.Urls, poller.RequestId, Scheduler, CancellationToken.None).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // A failed best-effort cancel has nowhere to go: the subscriber is gone.
-        catch (Exception)
+#pragma warning disable CA1031 // A failed best-effort cancel has nowhere to go but the log: the subscriber is gone.
+        catch (Exception e)
 #pragma warning restore CA1031
         {
+            _api.Diagnostics.CancelFailed(poller.RequestId, e);
         }
     }
 
@@ -89,6 +91,7 @@ internal sealed class SubmitRun : RequestRun
         _api.Transport.EnsureCredentials();
         // Not cancelled by disposal: if the server accepts the request we must learn its id to cancel it.
         var answer = await _api.SubmitAsync(_app, _input, _options, CancellationToken.None).ConfigureAwait(false);
+        Telemetry?.Submitted(answer.RequestId, answer.QueuePosition);
         // After a submit the first poll waits, as every later one does; a fallback from the stream asks at once.
         var poller = new StatusPoller(
             _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming);
