@@ -10,7 +10,7 @@ internal sealed class SimulatedFal : IDisposable
     public const string App = "fal-ai/fast-sdxl";
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    public SimulatedFal(int workers = 1, TimeSpan? latency = null, bool blockingApi = false)
+    public SimulatedFal(int workers = 1, TimeSpan? latency = null, bool blockingApi = false, Action<FalClientOptions>? configure = null)
     {
         Simulator = new FalSimulator(Scheduler, new FalSimulatorOptions { Workers = workers, Latency = latency ?? TimeSpan.Zero });
         Http = new HttpClient(Simulator.CreateHandler());
@@ -21,6 +21,7 @@ internal sealed class SimulatedFal : IDisposable
             Scheduler = blockingApi ? new AdvancingScheduler(Scheduler) : Scheduler,
             PollInterval = Interval,
         };
+        configure?.Invoke(options);
         Client = new FalClient(Http, options);
     }
 
