@@ -1,68 +1,35 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Reflection;
+using Fal.Reactive.Emulator;
 
-namespace Fal.Reactive.Tests.Emulator;
+#pragma warning disable CA1050 // The point is a Program in the global namespace, as a consumer's web app has.
 
-/// <summary>The emulator's command line (fal-emulator), run as the process users start.</summary>
-public class EmulatorProgramTests
+/// <summary>
+/// A consumer's own <c>Program</c> in the global namespace, as the target of <c>WebApplicationFactory&lt;Program&gt;</c>.
+/// Were the emulator's <c>Program</c> public, naming this type would not compile: CS0436 (warning as error) here,
+/// CS0433 when the consumer's <c>Program</c> comes from another assembly, as it does in a web app's test project.
+/// </summary>
+internal sealed class Program;
+
+#pragma warning restore CA1050
+
+namespace Fal.Reactive.Tests.Emulator
 {
-    private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(60);
-
-    [Fact]
-    public async Task PortAlreadyInUse_OneLineOnStderr_AndANonZeroExit()
+    public class EmulatorProgramTests
     {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-
-        var (exitCode, stdout, stderr) = await RunEmulator("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        exitCode.Should().Be(1);
-        stdout.Should().BeEmpty();
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        lines.Should().ContainSingle().Which.Should().Contain($"127.0.0.1:{port}").And.Contain("already in use").And.Contain("--port");
-    }
-
-    [Fact]
-    public async Task UnknownArgument_OneLineOnStderr_AndExit2()
-    {
-        var (exitCode, _, stderr) = await RunEmulator("--no-such-flag");
-
-        exitCode.Should().Be(2);
-        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--no-such-flag");
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunEmulator(params string[] args)
-    {
-        // The emulator's build output is copied beside the tests (a project reference to an executable).
-        var dll = Path.Combine(AppContext.BaseDirectory, "Fal.Reactive.Emulator.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        [Fact]
+        public void EmulatorEntryPoint_IsNotPublic()
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
+            var entryType = typeof(FalEmulator).Assembly.EntryPoint!.DeclaringType!;
+
+            entryType.Name.Should().Be("Program");
+            entryType.IsPublic.Should().BeFalse();
+            typeof(FalEmulator).Assembly.GetExportedTypes().Should().NotContain(t => t.Name == "Program");
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
+        [Fact]
+        public void ConsumerProgram_BindsToTheConsumersOwnType()
         {
-            await process.WaitForExitAsync().WaitAsync(s_bound);
+            typeof(global::Program).Assembly.Should().BeSameAs(typeof(EmulatorProgramTests).Assembly);
         }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
