@@ -36,12 +36,19 @@ for name in expected:
             settings = [n for n in names if n.endswith("DotnetToolSettings.xml")]
             if not settings or b'Name="fal-emulator"' not in z.read(settings[0]):
                 missing.append("tool command fal-emulator")
-    if not os.path.exists(nupkg[: -len(".nupkg")] + ".snupkg"):
+    snupkg = nupkg[: -len(".nupkg")] + ".snupkg"
+    if not os.path.exists(snupkg):
         missing.append(".snupkg")
+    else:
+        with zipfile.ZipFile(snupkg) as z:
+            pdbs = [n for n in z.namelist() if n.endswith(f"/{name}.pdb")]
+            # SourceLink: the PDB maps the sources to the repository at the built commit.
+            if not pdbs or b'{"documents":' not in z.read(pdbs[0]):
+                missing.append("SourceLink in the .snupkg's PDB")
     if missing:
         problems.append(f"{os.path.basename(nupkg)}: missing " + ", ".join(missing))
     else:
-        print(f"{os.path.basename(nupkg)}: README, LICENSE, XML docs, symbols, repository: ok")
+        print(f"{os.path.basename(nupkg)}: README, LICENSE, XML docs, symbols with SourceLink, repository: ok")
 
 for problem in problems:
     print(problem, file=sys.stderr)

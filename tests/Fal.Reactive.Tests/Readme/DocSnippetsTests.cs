@@ -58,10 +58,14 @@ public partial class DocSnippetsTests
         return data;
     }
 
-    [Fact]
-    public void EveryGuide_HasCSharpBlocks() =>
-        MarkdownFiles().Where(f => f.StartsWith("docs/", StringComparison.Ordinal))
-            .Should().NotBeEmpty().And.OnlyContain(f => CSharpBlock().IsMatch(File.ReadAllText(Path.Combine(RepositoryRoot(), f))));
+    [Theory]
+    [InlineData("docs/batch.md")]
+    [InlineData("docs/ui-binding.md")]
+    [InlineData("docs/testing.md")]
+    [InlineData("docs/emulator.md")]
+    [InlineData("docs/dependency-injection.md")]
+    public void ScenarioGuide_HasCSharpBlocks(string file) =>
+        CSharpBlock().Count(File.ReadAllText(Path.Combine(RepositoryRoot(), file))).Should().BeGreaterThan(0);
 
     [Theory]
     [MemberData(nameof(Blocks))]
