@@ -5,6 +5,7 @@ using Fal.Reactive.Tests.Support;
 namespace Fal.Reactive.Tests.Options;
 
 /// <summary>Host overrides from FAL_EMULATOR_URL, FAL_RUN_HOST and FAL_QUEUE_RUN_HOST, applied to unset hosts.</summary>
+[Collection(EnvironmentVariablesDefinition.Name)]
 public class FalEnvironmentTests
 {
     private static readonly string[] s_variables =

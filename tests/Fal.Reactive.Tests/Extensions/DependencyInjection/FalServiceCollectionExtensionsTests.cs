@@ -16,6 +16,7 @@ namespace Fal.Reactive.Tests.Extensions.DependencyInjection;
 /// AddFalClient in a generic host: configuration binding, validation at start, and the client over real HTTP
 /// against the emulator through IHttpClientFactory.
 /// </summary>
+[Collection(EnvironmentVariablesDefinition.Name)]
 public sealed class FalServiceCollectionExtensionsTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private const string Secret = "di-secret-0123456789";
