@@ -25,6 +25,7 @@ internal sealed class FalRequestTelemetry
     private int _httpCalls;
     private string _outcome = "cancelled";
     private string? _errorType;
+    private bool _ended;
 
     public FalRequestTelemetry(FalDiagnostics diagnostics, string appId, IScheduler scheduler)
     {
@@ -83,6 +84,7 @@ internal sealed class FalRequestTelemetry
 
         _activity?.AddEvent(new ActivityEvent("fal.completed"));
         FalLogMessages.Completed(_diagnostics.Logger, completed.RequestId, _appId, now - _start);
+        End();
     }
 
     public void Failed(Exception exception)
@@ -93,6 +95,7 @@ internal sealed class FalRequestTelemetry
             : exception.GetType().FullName;
         _activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         FalLogMessages.Failed(_diagnostics.Logger, exception, _requestId, _appId, exception.Message);
+        End();
     }
 
     public void OnHttpCall() => Interlocked.Increment(ref _httpCalls);
@@ -102,9 +105,19 @@ internal sealed class FalRequestTelemetry
 
     public void OnCancelSent() => _activity?.AddEvent(new ActivityEvent("fal.cancel_sent"));
 
-    /// <summary>Records the outcome (completed, failed, or else cancelled: disposed before the end) and ends the span.</summary>
+    /// <summary>
+    /// Records the outcome and ends the span, once: completion and failure end it before the subscriber hears
+    /// of them (so a caller that awaited the result sees the metrics and the span), anything else (disposal)
+    /// ends it as cancelled after the run's exit path, whose cancel it then shows.
+    /// </summary>
     public void End()
     {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
         var tags = new TagList { { "fal.app_id", _appId }, { "fal.outcome", _outcome } };
         if (_errorType is not null)
         {

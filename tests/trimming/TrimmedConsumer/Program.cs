@@ -26,8 +26,8 @@ var node = new JsonObject { ["prompt"] = "a trimmed consumer", ["num_images"] = 
 JsonElement raw = await fal.Submit("fal-ai/fast-sdxl", node).Results().FirstAsync();
 Console.WriteLine($"JsonNode in, JsonElement out: {raw.GetProperty("images")[0].GetProperty("url").GetString()}");
 
-var typed = await fal.Submit("fal-ai/fast-sdxl", new SdxlInput("typed", 2), ConsumerJson.Default.SdxlInput)
-    .Results(ConsumerJson.Default.SdxlOutput)
+var typed = await fal.Submit("fal-ai/fast-sdxl", new SdxlInput("typed", 2), AppJson.Default.SdxlInput)
+    .Results(AppJson.Default.SdxlOutput)
     .FirstAsync();
 Console.WriteLine($"typed in and out: {typed.Images.Length} images, seed {typed.Seed}");
 
@@ -44,4 +44,4 @@ internal sealed record SdxlOutput(SdxlImage[] Images, long Seed);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SdxlInput))]
 [JsonSerializable(typeof(SdxlOutput))]
-internal sealed partial class ConsumerJson : JsonSerializerContext;
+internal sealed partial class AppJson : JsonSerializerContext;
