@@ -17,7 +17,7 @@ namespace Fal.Reactive;
 ///    .Subscribe(status => Console.WriteLine(status));
 /// </code>
 /// </example>
-public class FalClient : IDisposable, IAsyncDisposable
+public partial class FalClient : IDisposable, IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;

@@ -166,6 +166,18 @@ internal sealed class FalPipeline
         return fileUrl;
     }
 
+    /// <summary>POSTs JSON with the key to a path under the REST host and returns the answer body (realtime tokens).</summary>
+    public async Task<byte[]> PostRestJsonAsync(string relativePath, byte[] json, CancellationToken cancellationToken) =>
+        await SendAsync(
+            async: true,
+            relativePath.TrimEnd('/'),
+            requestId: null,
+            () => CreateRequest(HttpMethod.Post, new Uri(Options.RestUrl, relativePath), json, options: null),
+            static (_, body) => body,
+            RetryRule.Transient,
+            Scheduler,
+            cancellationToken).ConfigureAwait(false);
+
     /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
     public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken) =>
         OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, options: null, "status stream", requestId, cancellationToken);

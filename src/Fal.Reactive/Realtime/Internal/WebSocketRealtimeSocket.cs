@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Fal.Reactive;
+
+/// <summary>The real socket: <see cref="ClientWebSocket"/>, whole messages in and out.</summary>
+internal sealed class WebSocketRealtimeSocket : IRealtimeSocket
+{
+    private readonly ClientWebSocket _socket = new();
+
+    public Task ConnectAsync(Uri url, CancellationToken cancellationToken) => _socket.ConnectAsync(url, cancellationToken);
+
+    public Task SendAsync(ReadOnlyMemory<byte> message, bool text, CancellationToken cancellationToken) =>
+        _socket.SendAsync(message, text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).AsTask();
+
+    public async Task<RealtimeFrame> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                }
+                catch (WebSocketException e)
+                {
+                    // The peer vanished without a close frame: what a browser reports as 1006.
+                    return RealtimeFrame.Closed(RealtimeFrame.AbnormalClosure, e.Message);
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return RealtimeFrame.Closed((int?)_socket.CloseStatus ?? RealtimeFrame.AbnormalClosure, _socket.CloseStatusDescription);
+                }
+
+                length += result.Count;
+                if (result.EndOfMessage)
+                {
+                    var kind = result.MessageType == WebSocketMessageType.Text ? RealtimeFrameKind.Text : RealtimeFrameKind.Binary;
+                    return new RealtimeFrame(kind, buffer.AsSpan(0, length).ToArray());
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the client", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Best effort: the connection is going away either way.
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
