@@ -1,0 +1,40 @@
+using Fal.Reactive.Testing.Internal;
+
+namespace Fal.Reactive.Testing;
+
+/// <summary>Wires a <see cref="FalClient"/> to a <see cref="FalRealtimeSimulator"/>.</summary>
+public static class FalRealtimeSimulatorClientExtensions
+{
+    /// <summary>
+    /// Creates a client whose token requests and realtime sockets the simulator answers in memory, on its scheduler
+    /// and hosts (other calls get 404). Options given are copied; their scheduler, if set, is kept.
+    /// </summary>
+    /// <param name="simulator">The simulator.</param>
+    /// <param name="options">Client options (credentials, retry, scheduler); null for defaults.</param>
+    /// <returns>A client; dispose it to release its <see cref="HttpClient"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="simulator"/> is null.</exception>
+    public static FalClient CreateClient(this FalRealtimeSimulator simulator, FalClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        var wired = new FalClientOptions
+        {
+            Credentials = options?.Credentials ?? FalCredentials.FromKey(FalSimulatorClientExtensions.TestKey),
+            RunUrl = simulator.RunUrl,
+            RestUrl = simulator.RestUrl,
+            Scheduler = options?.Scheduler ?? simulator.Scheduler,
+            Retry = options?.Retry ?? new FalRetryOptions(),
+        };
+        var client = new FalClient(new HttpClient(new RealtimeTokenHandler(simulator)), wired, disposeHttpClient: true);
+        client.RealtimeSocketFactory = () => new SimulatedRealtimeSocket(simulator);
+        return client;
+    }
+
+    /// <summary>An <see cref="HttpMessageHandler"/> answering the simulator's token requests (<c>POST {rest}/tokens/</c>).</summary>
+    /// <param name="simulator">The simulator.</param>
+    /// <returns>The handler.</returns>
+    public static HttpMessageHandler CreateTokenHandler(this FalRealtimeSimulator simulator)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        return new RealtimeTokenHandler(simulator);
+    }
+}

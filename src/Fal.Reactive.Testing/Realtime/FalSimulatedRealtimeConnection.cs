@@ -1,0 +1,259 @@
+using System.Reactive.Concurrency;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fal.Reactive.Testing.Internal;
+
+namespace Fal.Reactive.Testing;
+
+/// <summary>
+/// One realtime connection a <see cref="FalRealtimeSimulator"/> accepted: what the client sent, what it got, how it
+/// ended; and controls to push a frame, close it, or drop it as a network failure would.
+/// </summary>
+/// <remarks>
+/// The app answers one input at a time, each after its processing time on the simulator's scheduler. Inputs that
+/// arrive meanwhile wait; with <see cref="MaxBuffering"/> set, only that many wait and the oldest is dropped for a
+/// newer one (fal's <c>max_buffering</c>). An answer goes back in the input's format: msgpack for a binary frame,
+/// JSON text for a text frame, with the input's <c>request_id</c>. An app that throws answers an
+/// <c>x-fal-error</c> frame (<c>APP_ERROR</c>, the exception's message as the reason).
+/// </remarks>
+public sealed class FalSimulatedRealtimeConnection
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly object _gate = new();
+    private readonly IRealtimePeer _peer;
+    private readonly IScheduler _scheduler;
+    private readonly Func<JsonElement, object?>? _app;
+    private readonly TimeSpan _processingTime;
+    private readonly Queue<(JsonElement Input, bool Binary)> _waiting = new();
+    private readonly List<JsonElement> _inputs = [];
+    private bool _busy;
+
+    internal FalSimulatedRealtimeConnection(
+        string appId, Uri url, string? token, int? maxBuffering, IRealtimePeer peer, IScheduler scheduler, Func<JsonElement, object?>? app, TimeSpan processingTime)
+    {
+        AppId = appId;
+        Url = url;
+        Token = token;
+        MaxBuffering = maxBuffering;
+        _peer = peer;
+        _scheduler = scheduler;
+        _app = app;
+        _processingTime = processingTime;
+        OpenedAt = scheduler.Now;
+    }
+
+    /// <summary>Gets the app id the connection is to.</summary>
+    public string AppId { get; }
+
+    /// <summary>Gets the URL the client opened (its query holds the temporary token, never a key).</summary>
+    public Uri Url { get; }
+
+    /// <summary>Gets the token the client presented (<c>fal_jwt_token</c>).</summary>
+    public string? Token { get; }
+
+    /// <summary>Gets the <c>max_buffering</c> the client asked for.</summary>
+    public int? MaxBuffering { get; }
+
+    /// <summary>Gets when the connection was opened, on the simulator's clock.</summary>
+    public DateTimeOffset OpenedAt { get; }
+
+    /// <summary>Gets a value indicating whether the token was refused (an <c>Unauthorized</c> frame, then a close).</summary>
+    public bool Refused { get; private set; }
+
+    /// <summary>Gets a value indicating whether the connection is still open.</summary>
+    public bool IsOpen { get { lock (_gate) { return CloseStatus is null; } } }
+
+    /// <summary>Gets the close status once closed (1000 normal, 1006 dropped).</summary>
+    public int? CloseStatus { get; private set; }
+
+    /// <summary>Gets a value indicating whether the client closed the connection (rather than the app or a drop).</summary>
+    public bool ClosedByClient { get; private set; }
+
+    /// <summary>Gets the inputs received, decoded to JSON, in order (dropped ones included).</summary>
+    public IReadOnlyList<JsonElement> Inputs { get { lock (_gate) { return [.. _inputs]; } } }
+
+    /// <summary>Gets how many results the app sent.</summary>
+    public int ResultCount { get; private set; }
+
+    /// <summary>Gets how many inputs the app dropped because <see cref="MaxBuffering"/> were already waiting.</summary>
+    public int DroppedCount { get; private set; }
+
+    /// <summary>Sends a JSON text frame to the client (e.g. an <c>x-fal-message</c> or <c>x-fal-error</c>).</summary>
+    /// <param name="message">Any object serializable to JSON.</param>
+    public void SendJson(object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (IsOpen)
+        {
+            _peer.Deliver(new RealtimeFrame(RealtimeFrameKind.Text, JsonSerializer.SerializeToUtf8Bytes(message, s_json)));
+        }
+    }
+
+    /// <summary>Closes the connection from the app's side; 1006 drops it without a close frame, as a network failure does.</summary>
+    /// <param name="status">The close status: 1000 (normal, e.g. an idle timeout), 1011 (server error), 1006 (dropped).</param>
+    /// <param name="reason">The close reason.</param>
+    public void Close(int status = RealtimeFrame.NormalClosure, string? reason = null)
+    {
+        lock (_gate)
+        {
+            if (CloseStatus is not null)
+            {
+                return;
+            }
+
+            CloseStatus = status;
+            _waiting.Clear();
+        }
+
+        _peer.Deliver(RealtimeFrame.Closed(status, reason));
+    }
+
+    /// <summary>Refuses the token: the <c>Unauthorized</c> frame the JS client reads as "token expired", then a normal close.</summary>
+    internal void Refuse()
+    {
+        Refused = true;
+        SendJson(new { status = "error", error = "Unauthorized" });
+        Close(RealtimeFrame.NormalClosure, "Unauthorized");
+    }
+
+    /// <summary>A frame from the client.</summary>
+    internal void Receive(RealtimeFrame frame)
+    {
+        JsonElement input;
+        try
+        {
+            input = RealtimeCodec.Decode(frame);
+        }
+        catch (FormatException e)
+        {
+            SendJson(new Dictionary<string, string> { ["type"] = "x-fal-error", ["error"] = "INVALID_INPUT", ["reason"] = e.Message });
+            return;
+        }
+
+        (JsonElement Input, bool Binary)? start = null;
+        lock (_gate)
+        {
+            if (CloseStatus is not null)
+            {
+                return;
+            }
+
+            _inputs.Add(input);
+            _waiting.Enqueue((input, frame.Kind == RealtimeFrameKind.Binary));
+            if (MaxBuffering is { } max && _waiting.Count > max)
+            {
+                _waiting.Dequeue();
+                DroppedCount++;
+            }
+
+            if (!_busy)
+            {
+                _busy = true;
+                start = _waiting.Dequeue();
+            }
+        }
+
+        if (start is { } first)
+        {
+            Schedule(first);
+        }
+    }
+
+    /// <summary>The client closed (or vanished: 1006).</summary>
+    internal void ClientClosed(int status)
+    {
+        lock (_gate)
+        {
+            if (CloseStatus is not null)
+            {
+                return;
+            }
+
+            CloseStatus = status;
+            ClosedByClient = true;
+            _waiting.Clear();
+        }
+    }
+
+    /// <summary>The app works on one input at a time; the buffer holds the ones waiting, not the one in progress.</summary>
+    private void Schedule((JsonElement Input, bool Binary) item) =>
+        _scheduler.Schedule((Self: this, Item: item), _processingTime, static (IScheduler unused, (FalSimulatedRealtimeConnection Self, (JsonElement, bool) Item) state) =>
+        {
+            state.Self.Answer(state.Item);
+            return System.Reactive.Disposables.Disposable.Empty;
+        });
+
+    private void Answer((JsonElement Input, bool Binary) item)
+    {
+        lock (_gate)
+        {
+            if (CloseStatus is not null)
+            {
+                _busy = false;
+                return;
+            }
+        }
+
+        var (reply, isResult) = Answer(item.Input);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(reply, s_json);
+        lock (_gate)
+        {
+            if (CloseStatus is not null)
+            {
+                _busy = false;
+                return;
+            }
+
+            ResultCount += isResult ? 1 : 0;
+        }
+
+        _peer.Deliver(item.Binary
+            ? new RealtimeFrame(RealtimeFrameKind.Binary, RealtimeCodec.JsonToMessagePack(bytes))
+            : new RealtimeFrame(RealtimeFrameKind.Text, bytes));
+
+        (JsonElement Input, bool Binary)? next = null;
+        lock (_gate)
+        {
+            if (CloseStatus is null && _waiting.Count > 0)
+            {
+                next = _waiting.Dequeue();
+            }
+            else
+            {
+                _busy = false;
+            }
+        }
+
+        if (next is { } following)
+        {
+            Schedule(following);
+        }
+    }
+
+    private (JsonObject Reply, bool IsResult) Answer(JsonElement input)
+    {
+        var requestId = input.ValueKind == JsonValueKind.Object && input.TryGetProperty("request_id", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
+        JsonObject reply;
+        var isResult = true;
+        try
+        {
+            var output = _app is null ? null : JsonSerializer.SerializeToNode(_app(input), s_json);
+            reply = output as JsonObject ?? new JsonObject { ["output"] = output };
+        }
+        catch (Exception e)
+        {
+            reply = new JsonObject { ["type"] = "x-fal-error", ["error"] = "APP_ERROR", ["reason"] = e.Message };
+            isResult = false;
+        }
+
+        if (requestId is not null)
+        {
+            reply["request_id"] = requestId;
+        }
+
+        return (reply, isResult);
+    }
+}
