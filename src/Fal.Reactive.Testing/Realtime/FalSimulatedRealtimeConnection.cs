@@ -73,6 +73,9 @@ public sealed class FalSimulatedRealtimeConnection
     /// <summary>Gets the inputs received, decoded to JSON, in order (dropped ones included).</summary>
     public IReadOnlyList<JsonElement> Inputs { get { lock (_gate) { return [.. _inputs]; } } }
 
+    /// <summary>Gets how many inputs came as JSON text frames (the others were msgpack binary frames).</summary>
+    public int TextInputCount { get; private set; }
+
     /// <summary>Gets how many results the app sent.</summary>
     public int ResultCount { get; private set; }
 
@@ -140,6 +143,7 @@ public sealed class FalSimulatedRealtimeConnection
             }
 
             _inputs.Add(input);
+            TextInputCount += frame.Kind == RealtimeFrameKind.Text ? 1 : 0;
             _waiting.Enqueue((input, frame.Kind == RealtimeFrameKind.Binary));
             if (MaxBuffering is { } max && _waiting.Count > max)
             {

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Testing.Internal;
+using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Realtime.RealtimeHarness;
 
@@ -21,7 +23,9 @@ public class FalRealtimeConnectionTests : ReactiveTest
         observer.Messages.Select(m => (m.Time, m.Value.Value.RequestId, PromptOf(m.Value.Value))).Should().Equal(
             (Ticks(1) + ProcessingTime.Ticks, "req-1", "a cat"),
             (Ticks(2) + ProcessingTime.Ticks, "req-2", "a dog"));
-        rt.Simulator.Connections.Should().ContainSingle().Which.Inputs.Select(i => i.GetProperty("request_id").GetString()).Should().Equal("req-1", "req-2");
+        var socket = rt.Simulator.Connections.Should().ContainSingle().Subject;
+        socket.Inputs.Select(i => i.GetProperty("request_id").GetString()).Should().Equal("req-1", "req-2");
+        socket.TextInputCount.Should().Be(0, "msgpack (binary) is the default");
     }
 
     [Fact]
@@ -304,6 +308,55 @@ public class FalRealtimeConnectionTests : ReactiveTest
 
         observer.Messages.Should().Equal(OnCompleted<FalRealtimeResult<JsonElement>>(Ticks(1)));
         rt.Simulator.Connections.Should().ContainSingle().Which.ClosedByClient.Should().BeTrue();
+    }
+
+    [Fact]
+    public void NoKeyAnywhere_EndsWithMissingCredentials_AtSubscription_NotAtTheCall()
+    {
+        var rt = new RealtimeHarness();
+        FalClient client;
+        using (EnvironmentScope.Without(FalCredentials.KeyVariable, FalCredentials.KeyIdVariable, FalCredentials.KeySecretVariable))
+        {
+            client = new FalClient(new HttpClient(rt.Simulator.CreateTokenHandler()), new FalClientOptions { RunUrl = rt.Simulator.RunUrl, RestUrl = rt.Simulator.RestUrl, Scheduler = rt.Scheduler }, disposeHttpClient: true);
+        }
+
+        using (client)
+        {
+            client.RealtimeSocketFactory = () => new SimulatedRealtimeSocket(rt.Simulator);
+            using var connection = client.Realtime(Echo);
+
+            var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(1));
+
+            observer.Messages.Should().ContainSingle().Which.Value.Exception.Should().BeOfType<MissingCredentialsException>();
+            rt.Simulator.Connections.Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public void FailingTokenProvider_EndsWithFalRealtimeException_NamingTheApp()
+    {
+        using var rt = new RealtimeHarness();
+        var options = new FalRealtimeOptions { TokenProvider = (_, _) => Task.FromException<string>(new HttpRequestException("backend down")) };
+        using var connection = rt.Client.Realtime(Echo, options);
+
+        var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(1));
+
+        var error = observer.Messages.Should().ContainSingle().Subject.Value.Exception.Should().BeOfType<FalRealtimeException>().Subject;
+        error.AppId.Should().Be(Echo);
+        error.InnerException.Should().BeOfType<HttpRequestException>();
+    }
+
+    [Fact]
+    public void JsonFormat_SendsJsonText_AndReadsTheTextAnswers()
+    {
+        using var rt = new RealtimeHarness();
+        using var connection = rt.Client.Realtime(Echo, new FalRealtimeOptions { Format = FalRealtimeFormat.Json });
+        rt.At(1, () => connection.Send(Prompt("as json"), "j"));
+
+        var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(10));
+
+        observer.Messages.Should().ContainSingle().Which.Value.Value.Should().Match<FalRealtimeResult<JsonElement>>(r => r.RequestId == "j" && PromptOf(r) == "as json");
+        rt.Simulator.Connections[0].TextInputCount.Should().Be(1);
     }
 
     public sealed record EchoInput(string Prompt, int NumSteps);

@@ -8,7 +8,7 @@ namespace Fal.Reactive;
 /// refuses an expired token. A normal close (the app's idle timeout) is re-opened on the next input, as the
 /// official clients do. Every result and the one terminal error come from a single loop, so they never overlap.
 /// </summary>
-internal sealed class RealtimeSession : IDisposable
+internal sealed partial class RealtimeSession : IDisposable
 {
     private readonly object _gate = new();
     private readonly RealtimeSettings _settings;
@@ -44,38 +44,6 @@ internal sealed class RealtimeSession : IDisposable
         }
 
         _ = RunAsync();
-    }
-
-    /// <summary>Sends a frame now when connected, else once connected (re-opening an idle connection).</summary>
-    public void Send(byte[] data, bool text)
-    {
-        bool pump = false, connect = false;
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                return;
-            }
-
-            _outbox.Enqueue((data, text));
-            if (_socket is not null && !_pumping)
-            {
-                _pumping = pump = true;
-            }
-            else if (!_running)
-            {
-                _running = connect = true;
-            }
-        }
-
-        if (pump)
-        {
-            _ = PumpAsync();
-        }
-        else if (connect)
-        {
-            _ = RunAsync();
-        }
     }
 
     /// <summary>Ends the session with an error (reported once, to the observers).</summary>
@@ -156,7 +124,14 @@ internal sealed class RealtimeSession : IDisposable
                     return;
                 }
 
-                var end = await ReadAsync(socket, () => failures = refusals = 0, ct).ConfigureAwait(false);
+                var end = await RealtimeReader.ReadAsync(socket, _settings.AppId, (message, requestId) =>
+                {
+                    failures = refusals = 0;
+                    if (!Volatile.Read(ref _ended))
+                    {
+                        _onResult(message, requestId);
+                    }
+                }, ct).ConfigureAwait(false);
                 lock (_gate)
                 {
                     if (_socket == socket)
@@ -223,122 +198,6 @@ internal sealed class RealtimeSession : IDisposable
         }
     }
 
-    private bool Opened(IRealtimeSocket socket)
-    {
-        bool pump;
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                return false;
-            }
-
-            _socket = socket;
-            pump = _outbox.Count > 0 && !_pumping;
-            _pumping |= pump;
-        }
-
-        if (pump)
-        {
-            _ = PumpAsync();
-        }
-
-        return true;
-    }
-
-    private async Task<ReadEnd> ReadAsync(IRealtimeSocket socket, Action onResult, CancellationToken ct)
-    {
-        while (true)
-        {
-            var frame = await socket.ReceiveAsync(ct).ConfigureAwait(false);
-            if (frame.Kind == RealtimeFrameKind.Close)
-            {
-                return new ReadEnd(RealtimeFrameKind.Close, frame.CloseStatus, frame.CloseReason, Unauthorized: false, Error: null);
-            }
-
-            JsonElement message;
-            try
-            {
-                message = RealtimeCodec.Decode(frame);
-            }
-            catch (FormatException e)
-            {
-                return ReadEnd.Failed(new FalProtocolException($"Realtime app {_settings.AppId}: {e.Message}", e));
-            }
-
-            var meaning = RealtimeCodec.Classify(message);
-            switch (meaning.Kind)
-            {
-                case RealtimeMessageKind.Unauthorized:
-                    return new ReadEnd(RealtimeFrameKind.Text, 0, null, Unauthorized: true, Error: null);
-                case RealtimeMessageKind.Error:
-                    return ReadEnd.Failed(RealtimeErrors.FromFrame(_settings.AppId, meaning));
-                case RealtimeMessageKind.Result:
-                    onResult();
-                    if (!Volatile.Read(ref _ended))
-                    {
-                        _onResult(message, meaning.RequestId);
-                    }
-
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Sends the queued frames in order on the current socket; a frame leaves the queue once sent.</summary>
-    private async Task PumpAsync()
-    {
-        var ct = _cts.Token;
-        while (true)
-        {
-            IRealtimeSocket socket;
-            (byte[] Data, bool Text) item;
-            lock (_gate)
-            {
-                if (_ended || _socket is null || _outbox.Count == 0)
-                {
-                    _pumping = false;
-                    return;
-                }
-
-                socket = _socket;
-                item = _outbox.Peek();
-            }
-
-            try
-            {
-                await socket.SendAsync(item.Data, item.Text, ct).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                lock (_gate)
-                {
-                    // A dropped socket: the read loop reconnects, and the frame goes out on the next one.
-                    if (_socket == socket || _socket is null)
-                    {
-                        _pumping = false;
-                        return;
-                    }
-                }
-
-                continue;
-            }
-
-            lock (_gate)
-            {
-                if (_outbox.Count > 0 && ReferenceEquals(_outbox.Peek().Data, item.Data))
-                {
-                    _outbox.Dequeue();
-                }
-            }
-        }
-    }
-
-    private readonly record struct ReadEnd(RealtimeFrameKind Kind, int CloseStatus, string? CloseReason, bool Unauthorized, Exception? Error)
-    {
-        public static ReadEnd Failed(Exception error) => new(RealtimeFrameKind.Text, 0, null, Unauthorized: false, error);
-    }
-
     /// <summary>
     /// Closing a disposed session: the normal close goes out first, then the read is cancelled (cancelling a
     /// <see cref="System.Net.WebSockets.ClientWebSocket"/> read aborts the connection, which the app would see as a drop).
@@ -349,13 +208,18 @@ internal sealed class RealtimeSession : IDisposable
 
         private async Task CloseAsync()
         {
-            if (socket is not null)
+            try
             {
-                await socket.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+                if (socket is not null)
+                {
+                    await socket.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+                }
             }
-
-            session._cts.Cancel();
-            socket?.Dispose();
+            finally
+            {
+                session._cts.Cancel();
+                socket?.Dispose();
+            }
         }
     }
 }

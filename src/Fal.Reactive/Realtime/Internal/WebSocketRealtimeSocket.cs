@@ -68,9 +68,9 @@ internal sealed class WebSocketRealtimeSocket : IRealtimeSocket
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the client", cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            // Best effort: the connection is going away either way.
+            // Best effort (a send still in flight makes a close invalid): the connection is going away either way.
         }
     }
 
