@@ -47,3 +47,10 @@ Console.WriteLine($"Fal.Reactive emulator listening on {emulator.BaseUrl} (queue
 Console.WriteLine($"Apps: {string.Join(", ", FalEmulator.BuiltInAppIds)}. Requests: {emulator.BaseUrl}_emulator/requests. Ctrl+C to stop.");
 await emulator.WaitForShutdownAsync();
 return 0;
+
+/// <summary>
+/// The entry point of <c>dotnet run --project src/Fal.Reactive.Emulator</c>. Internal: the Web SDK would make it
+/// public, and a public <c>Program</c> in this package collides (CS0433) with the consumer's own web app in the usual
+/// <c>WebApplicationFactory&lt;Program&gt;</c> test setup.
+/// </summary>
+internal partial class Program;

@@ -1,5 +1,10 @@
 using System.Reactive.Concurrency;
+using Fal.Reactive.Testing.Http;
 using Fal.Reactive.Testing.Internal;
+using Fal.Reactive.Testing.Queue;
+using Fal.Reactive.Testing.Routing;
+using Fal.Reactive.Testing.Storage;
+using Fal.Reactive.Testing.Streaming;
 
 namespace Fal.Reactive.Testing;
 
@@ -30,31 +35,21 @@ namespace Fal.Reactive.Testing;
 /// </example>
 public sealed partial class FalSimulator
 {
+    // The facade: it holds the one lock and delegates. Routing/ finds, classifies and authorises a call and shapes the
+    // answers; Queue/ holds the requests and workers, Storage/ the files, Streaming/ the open event streams; Http/ is
+    // the transport side (handler, latency). Those components are single-threaded: only touched while _gate is held.
     private readonly object _gate = new();
     private readonly IScheduler _scheduler;
-    private readonly int _workers;
-    private readonly HashSet<string>? _acceptedKeys;
-    private readonly Uri _queueUrl;
-    private readonly Uri _runUrl;
-    private readonly Uri _restUrl;
-    private readonly Uri _cdnUrl;
-    private readonly TimeSpan _latency;
-    private readonly TimeSpan _keepAliveInterval;
-    private readonly HttpClient? _webhookClient;
-
-    private readonly Dictionary<string, Func<FalAppCall, FalAppScript>> _apps = new(StringComparer.Ordinal);
-    private readonly List<RequestRecord> _requests = [];
-    private readonly Dictionary<string, RequestRecord> _requestsById = new(StringComparer.Ordinal);
-    private readonly List<RequestRecord> _queue = [];
+    private readonly SimulatorHosts _hosts;
+    private readonly SimulatorRouter _router;
+    private readonly AppRegistry _apps = new();
+    private readonly QueueModel _queue;
+    private readonly FaultCounter _faults = new();
+    private readonly WebhookOutbox _webhooks;
+    private readonly StatusStreams _statusStreams;
+    private readonly FileStore _files;
     private readonly List<CallRecord> _calls = [];
-    private readonly List<FalWebhookDelivery> _webhooks = [];
-    private readonly List<StatusListener> _listeners = [];
-    private readonly Dictionary<string, int> _faultsAnsweredByBody = new(StringComparer.Ordinal);
-    private readonly List<StoredFile> _files = [];
-    private readonly Dictionary<string, StoredFile> _filesById = new(StringComparer.Ordinal);
-    private int _running;
-    private long _requestCount;
-    private int _nextFile;
+    private readonly AnswerDelivery _delivery;
 
     /// <summary>Initializes a new instance of the <see cref="FalSimulator"/> class.</summary>
     /// <param name="scheduler">The scheduler all simulated time runs on.</param>
@@ -76,28 +71,32 @@ public sealed partial class FalSimulator
         }
 
         _scheduler = scheduler;
-        _workers = options.Workers;
-        _acceptedKeys = options.AcceptedKeys is null ? null : new HashSet<string>(options.AcceptedKeys, StringComparer.Ordinal);
-        _queueUrl = BaseUrl(options.QueueUrl, nameof(options.QueueUrl));
-        _runUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl));
-        _restUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl));
-        _cdnUrl = BaseUrl(options.CdnUrl, nameof(options.CdnUrl));
-        _latency = options.Latency;
-        _keepAliveInterval = options.KeepAliveInterval;
-        _webhookClient = options.WebhookClient;
+        _hosts = new SimulatorHosts(options);
+        _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
+        _webhooks = new WebhookOutbox(options.WebhookClient);
+        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks);
+        _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
+        _files = new FileStore(_hosts.Cdn);
+        _delivery = new AnswerDelivery(scheduler, options.Latency, (call, statusCode) =>
+        {
+            lock (_gate)
+            {
+                call.StatusCode = statusCode;
+            }
+        });
     }
 
     /// <summary>Gets the queue host the simulator answers on and builds <c>status_url</c>s with.</summary>
-    public Uri QueueUrl => _queueUrl;
+    public Uri QueueUrl => _hosts.Queue;
 
     /// <summary>Gets the run host the simulator answers on.</summary>
-    public Uri RunUrl => _runUrl;
+    public Uri RunUrl => _hosts.Run;
 
     /// <summary>Gets the REST host the simulator answers on.</summary>
-    public Uri RestUrl => _restUrl;
+    public Uri RestUrl => _hosts.Rest;
 
     /// <summary>Gets the CDN host that receives uploads and serves files.</summary>
-    public Uri CdnUrl => _cdnUrl;
+    public Uri CdnUrl => _hosts.Cdn;
 
     /// <summary>Gets the scheduler the simulator's time runs on.</summary>
     public IScheduler Scheduler => _scheduler;
@@ -109,7 +108,7 @@ public sealed partial class FalSimulator
         {
             lock (_gate)
             {
-                return [.. _requests.Select(Snapshot)];
+                return [.. _queue.Requests.Select(Snapshot)];
             }
         }
     }
@@ -133,7 +132,7 @@ public sealed partial class FalSimulator
         {
             lock (_gate)
             {
-                return [.. _webhooks];
+                return [.. _webhooks.Sent];
             }
         }
     }
@@ -145,7 +144,7 @@ public sealed partial class FalSimulator
         {
             lock (_gate)
             {
-                return [.. _files.Where(f => f.Content is not null).Select(f => new FalSimulatedFile(f.Url, f.ContentType, f.FileName, f.Content!.Value))];
+                return [.. _files.Files];
             }
         }
     }
@@ -175,15 +174,10 @@ public sealed partial class FalSimulator
     {
         ArgumentNullException.ThrowIfNull(appId);
         ArgumentNullException.ThrowIfNull(scriptFactory);
-        var segments = appId.Trim('/').Split('/');
-        if (segments.Length < OwnerAliasLength(segments) || segments.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ArgumentException($"'{appId}' is not an app id of the form owner/alias[/path].", nameof(appId));
-        }
-
+        var id = AppRegistry.NormalizeId(appId);
         lock (_gate)
         {
-            _apps[string.Join('/', segments)] = scriptFactory;
+            _apps.Map(id, scriptFactory);
         }
 
         return this;
@@ -210,9 +204,9 @@ public sealed partial class FalSimulator
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         lock (_gate)
         {
-            var file = NewFile(contentType, fileName);
+            var file = _files.Create(contentType, fileName);
             file.Content = content.ToArray();
-            return new FalSimulatedFile(file.Url, file.ContentType, file.FileName, file.Content.Value);
+            return FileStore.ToPublic(file);
         }
     }
 
@@ -225,26 +219,10 @@ public sealed partial class FalSimulator
         ArgumentNullException.ThrowIfNull(url);
         lock (_gate)
         {
-            var stored = _files.FirstOrDefault(f => f.Url == url && f.Content is not null);
-            file = stored is null ? null : new FalSimulatedFile(stored.Url, stored.ContentType, stored.FileName, stored.Content!.Value);
+            file = _files.Find(url);
             return file is not null;
         }
     }
-
-    private static Uri BaseUrl(Uri? url, string name)
-    {
-        if (url is null || !url.IsAbsoluteUri)
-        {
-            throw new ArgumentException($"{name} must be an absolute URL.", name);
-        }
-
-        // Relative paths resolve against the base only when it ends with a slash.
-        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
-    }
-
-    /// <summary>The number of leading segments that name the app for status URLs: <c>owner/alias</c>, or three with a namespace.</summary>
-    private static int OwnerAliasLength(string[] segments) =>
-        segments.Length > 0 && segments[0] is "workflows" or "comfy" ? 3 : 2;
 
     /// <summary>Runs a change of the model under the lock, publishes the status changes, then runs the deferred work.</summary>
     private T Mutate<T>(Func<DeferredActions, T> change)
@@ -254,7 +232,7 @@ public sealed partial class FalSimulator
         lock (_gate)
         {
             result = change(deferred);
-            PublishStatusChanges(deferred);
+            _statusStreams.PublishChanges(deferred);
         }
 
         deferred.Run();
@@ -278,7 +256,7 @@ public sealed partial class FalSimulator
         Path = r.Path,
         Kind = r.Kind,
         State = r.State,
-        QueuePosition = r.State == FalSimulatedRequestState.Queued ? _queue.IndexOf(r) : null,
+        QueuePosition = _queue.PositionOf(r),
         SubmittedAt = r.SubmittedAt,
         StartedAt = r.StartedAt,
         CompletedAt = r.CompletedAt,

@@ -1,3 +1,5 @@
+using Fal.Reactive.Shared;
+
 namespace Fal.Reactive.Testing.Internal;
 
 /// <summary>
@@ -23,7 +25,7 @@ internal sealed class DeferredActions
             return;
         }
 
-        Inline.Run(() =>
+        InlineContinuations.Run(() =>
         {
             foreach (var action in _actions)
             {

@@ -15,7 +15,7 @@ public class EmulatorAppsTests(EmulatorFixture fixture) : IClassFixture<Emulator
     private FalEmulator Emulator => fixture.Emulator;
 
     [Fact]
-    public async Task Fast_sdxl_outputs_fal_shapes_and_serves_a_valid_png()
+    public async Task FastSdxl_OutputsFalShapesAndServesAValidPng()
     {
         var submitted = await fixture.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "a lighthouse", num_inference_steps = 2, image_size = new { width = 40, height = 24 } });
         await fixture.WaitCompletedAsync(submitted);
@@ -36,7 +36,7 @@ public class EmulatorAppsTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
-    public async Task Fast_sdxl_without_a_prompt_fails_with_a_422_field_error()
+    public async Task FastSdxlWithoutPrompt_FailsWithA422FieldError()
     {
         var submitted = await fixture.SubmitAsync("fal-ai/fast-sdxl/image-to-image", new { num_inference_steps = 2 });
         await fixture.WaitCompletedAsync(submitted);
@@ -51,7 +51,7 @@ public class EmulatorAppsTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
-    public async Task Any_llm_stream_sends_growing_partials_then_the_final_output()
+    public async Task AnyLlmStream_SendsGrowingPartialsThenTheFinalOutput()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Emulator.RunUrl, "fal-ai/any-llm/stream")) { Content = JsonContent.Create(new { prompt = "hi" }) };
         using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -66,7 +66,7 @@ public class EmulatorAppsTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
-    public async Task Any_llm_run_answers_the_output_directly()
+    public async Task AnyLlmRun_AnswersTheOutputDirectly()
     {
         using var response = await Http.PostAsJsonAsync(new Uri(Emulator.RunUrl, "fal-ai/any-llm"), new { prompt = "hello", model = "meta-llama/llama-3.1-8b-instruct" });
 
@@ -77,7 +77,7 @@ public class EmulatorAppsTests(EmulatorFixture fixture) : IClassFixture<Emulator
     }
 
     [Fact]
-    public async Task Upload_round_trip_through_the_rest_and_cdn_paths()
+    public async Task UploadRoundTrip_GoesThroughTheRestAndCdnPaths()
     {
         using var initiate = await Http.PostAsJsonAsync(new Uri(Emulator.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3"), new { content_type = "text/plain", file_name = "note.txt" });
         var urls = await initiate.Content.ReadFromJsonAsync<JsonElement>();

@@ -13,7 +13,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     private FalEmulator Emulator => fixture.Emulator;
 
     [Fact]
-    public async Task Submit_status_result_round_trip_over_http()
+    public async Task SubmitStatusResult_RoundTripOverHttp()
     {
         var submitted = await fixture.SubmitAsync("emulator/echo", new { text = "héllo \"quoted\"", run_seconds = 0.02 });
 
@@ -28,7 +28,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Missing_key_is_401_with_a_detail()
+    public async Task MissingKey_Is401WithADetail()
     {
         using var anonymous = new HttpClient();
 
@@ -39,7 +39,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Configured_keys_reject_any_other_key()
+    public async Task ConfiguredKeys_RejectAnyOtherKey()
     {
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Keys = ["right"] });
         using var http = new HttpClient();
@@ -54,7 +54,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Cancelling_a_running_request_gives_499_and_the_request_list_shows_it()
+    public async Task CancelRunning_Gives499AndTheRequestListShowsIt()
     {
         var submitted = await fixture.SubmitAsync("emulator/slow", new { run_seconds = 30 });
         var id = submitted.GetProperty("request_id").GetString()!;
@@ -72,7 +72,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Start_timeout_in_the_queue_gives_504_user_timeout()
+    public async Task StartTimeoutInTheQueue_Gives504UserTimeout()
     {
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Workers = 1 });
         using var http = new HttpClient();
@@ -100,7 +100,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Proxy_header_is_served_as_if_sent_to_the_fal_url()
+    public async Task ProxyHeader_IsServedAsIfSentToTheFalUrl()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Emulator.BaseUrl, "_proxy")) { Content = JsonContent.Create(new { a = 1 }) };
         request.Headers.Add("x-fal-target-url", "https://queue.fal.run/emulator/echo");
@@ -121,7 +121,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Status_stream_sends_events_over_http_and_closes_after_COMPLETED()
+    public async Task StatusStream_SendsEventsOverHttpAndClosesAfterCompleted()
     {
         var submitted = await fixture.SubmitAsync("emulator/slow", new { run_seconds = 0.1, logs_per_second = 30 });
 
@@ -139,7 +139,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Request_list_reports_every_request_with_its_state()
+    public async Task RequestList_ReportsEveryRequestWithItsState()
     {
         var submitted = await fixture.SubmitAsync("emulator/echo", new { marker = "list" });
         await fixture.WaitCompletedAsync(submitted);
@@ -153,7 +153,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Fail_app_replays_its_error_and_status_reports_it()
+    public async Task FailApp_ReplaysItsErrorAndStatusReportsIt()
     {
         var submitted = await fixture.SubmitAsync("emulator/fail", new { status = 503, detail = "Runner disconnected", error_type = "runner_disconnected", after_seconds = 0.01 });
 
@@ -166,7 +166,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Flaky_app_drops_the_first_connection_then_answers()
+    public async Task FlakyApp_DropsTheFirstConnectionThenAnswers()
     {
         var input = new { fail_on = "run", failures = 1, drop_connection = true, output = new { ok = true } };
         var url = new Uri(Emulator.RunUrl, "emulator/flaky");
@@ -178,7 +178,7 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     }
 
     [Fact]
-    public async Task Client_vanishing_mid_run_leaves_nothing_running()
+    public async Task ClientVanishingMidRun_LeavesNothingRunning()
     {
         using var cts = new CancellationTokenSource();
         var call = Http.PostAsync(new Uri(Emulator.RunUrl, "emulator/slow"), new StringContent("{\"run_seconds\": 30, \"marker\": \"vanish\"}", Encoding.UTF8, "application/json"), cts.Token);

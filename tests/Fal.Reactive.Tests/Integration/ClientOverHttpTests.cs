@@ -99,7 +99,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task HandleApi_AsyncAndSync_AgainstRealHttp()
+    public async Task HandleApiAsyncAndSync_WorkOverRealHttp()
     {
         var handle = await _fal.SubmitAsync("emulator/echo", new { hello = "world", run_seconds = 0.2 });
 
@@ -146,7 +146,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task RunAsync_DirectRun()
+    public async Task RunAsync_AnswersTheDirectRunOutput()
     {
         var output = await _fal.RunAsync("emulator/echo", new { direct = true }).WaitAsync(s_bound);
 
@@ -165,7 +165,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Storage_UploadRoundTrip()
+    public async Task StorageUpload_RoundTripsTheBytes()
     {
         var bytes = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
 

@@ -1,4 +1,0 @@
-namespace Fal.Reactive.Testing.Internal;
-
-/// <summary>A log line a running request has emitted, stamped with scheduler time.</summary>
-internal sealed record EmittedLog(string Message, string Level, DateTimeOffset Timestamp);

@@ -1,0 +1,4 @@
+namespace Fal.Reactive.Testing.Queue;
+
+/// <summary>A log line a running request has emitted, stamped with scheduler time.</summary>
+internal sealed record EmittedLog(string Message, string Level, DateTimeOffset Timestamp);

@@ -1,0 +1,65 @@
+namespace Fal.Reactive.Testing.Routing;
+
+/// <summary>Classifies a call by host, method and path: which of fal's endpoints it is.</summary>
+internal static class CallClassifier
+{
+    public static FalCallKind Classify(SimulatorHosts hosts, Uri? host, string method, string[] s)
+    {
+        if (host == hosts.Queue)
+        {
+            return Queue(method, s);
+        }
+
+        if (host == hosts.Run)
+        {
+            return method != "POST" || s.Length < AppPath.OwnerAliasLength(s) ? FalCallKind.Unknown
+                : s[^1] == "stream" ? FalCallKind.Stream
+                : FalCallKind.Run;
+        }
+
+        if (host == hosts.Rest)
+        {
+            return (method, string.Join('/', s)) switch
+            {
+                ("POST", "storage/upload/initiate") => FalCallKind.UploadInitiate,
+                ("POST", "storage/auth/token") => FalCallKind.StorageToken,
+                _ => FalCallKind.Unknown,
+            };
+        }
+
+        if (host == hosts.Cdn)
+        {
+            return (method, s) switch
+            {
+                ("PUT", ["upload", _]) => FalCallKind.UploadPut,
+                ("POST", ["files", "upload"]) => FalCallKind.CdnUpload,
+                ("GET", ["files", _, ..]) => FalCallKind.File,
+                _ => FalCallKind.Unknown,
+            };
+        }
+
+        return FalCallKind.Unknown;
+    }
+
+    /// <summary>
+    /// Queue host: <c>POST {app id}</c> submits; <c>{owner/alias}/requests/{id}[/status[/stream]|/cancel]</c> address a
+    /// request. Status URLs under a sub-path (<c>fal-ai/flux/dev/requests/…</c>) are not fal's and are not routed.
+    /// </summary>
+    private static FalCallKind Queue(string method, string[] s)
+    {
+        var n = AppPath.OwnerAliasLength(s);
+        if (s.Length >= n + 2 && s[n] == "requests")
+        {
+            return (method, s.Length - n - 2) switch
+            {
+                ("GET", 0) => FalCallKind.Result,
+                ("GET", 1) when s[^1] == "status" => FalCallKind.Status,
+                ("GET", 2) when s[^2] == "status" && s[^1] == "stream" => FalCallKind.StatusStream,
+                ("PUT", 1) when s[^1] == "cancel" => FalCallKind.Cancel,
+                _ => FalCallKind.Unknown,
+            };
+        }
+
+        return method == "POST" && s.Length >= n ? FalCallKind.Submit : FalCallKind.Unknown;
+    }
+}

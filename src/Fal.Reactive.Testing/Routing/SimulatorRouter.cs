@@ -1,0 +1,31 @@
+using Fal.Reactive.Testing.Http;
+
+namespace Fal.Reactive.Testing.Routing;
+
+/// <summary>Finds, classifies and authorises an HTTP call: which host and endpoint, and whether it may be served. Holds no state.</summary>
+internal sealed class SimulatorRouter(SimulatorHosts hosts, KeyCheck keys)
+{
+    public RoutedCall Route(SimulatorHttpRequest request)
+    {
+        var (host, segments) = hosts.Locate(request.Url);
+        var kind = CallClassifier.Classify(hosts, host, request.Method, segments);
+        return new RoutedCall(kind, segments, Refuse(kind, request, segments));
+    }
+
+    private SimulatorHttpResponse? Refuse(FalCallKind kind, SimulatorHttpRequest request, string[] segments)
+    {
+        if (KeyCheck.RequiresKey(kind) && keys.Authorize(request) is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
+        return kind switch
+        {
+            // The CDN takes the storage token, whatever it is: only its absence is refused.
+            FalCallKind.CdnUpload when string.IsNullOrWhiteSpace(request.Header("Authorization")) =>
+                SimulatorHttpResponse.Detail(401, "Missing authorization header."),
+            FalCallKind.Unknown => SimulatorHttpResponse.Detail(404, $"Path /{string.Join('/', segments)} not found"),
+            _ => null,
+        };
+    }
+}
