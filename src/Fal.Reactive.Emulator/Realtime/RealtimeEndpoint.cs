@@ -1,8 +1,6 @@
-using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using Fal.Reactive.Emulator.Hosting;
 using Fal.Reactive.Testing;
-using Fal.Reactive.Testing.Internal;
 
 namespace Fal.Reactive.Emulator.Realtime;
 
@@ -80,47 +78,7 @@ internal sealed class RealtimeEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        await ServeAsync(context, simulator, url, socket).ConfigureAwait(false);
-    }
-
-    private static async Task ServeAsync(HttpContext context, FalRealtimeSimulator simulator, Uri url, WebSocket socket)
-    {
-        var aborted = context.RequestAborted;
-        var peer = new WebSocketPeer(socket, context.Abort, aborted);
-        var writer = peer.WriteAsync();
-        var connection = simulator.Accept(url, peer)!;
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        try
-        {
-            while (true)
-            {
-                var result = await socket.ReceiveAsync(buffer, aborted).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    connection.ClientClosed((int?)result.CloseStatus ?? RealtimeFrame.NormalClosure);
-                    // Answer the client's close (a no-op when the app closed first).
-                    peer.Deliver(RealtimeFrame.Closed(RealtimeFrame.NormalClosure, null));
-                    break;
-                }
-
-                message.Write(buffer, 0, result.Count);
-                if (result.EndOfMessage)
-                {
-                    var kind = result.MessageType == WebSocketMessageType.Text ? RealtimeFrameKind.Text : RealtimeFrameKind.Binary;
-                    connection.Receive(new RealtimeFrame(kind, message.ToArray()));
-                    message.SetLength(0);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            connection.ClientClosed(RealtimeFrame.AbnormalClosure);
-        }
-        finally
-        {
-            peer.Complete();
-            await writer.ConfigureAwait(false);
-        }
+        // The same model as in memory: the simulator reads and writes the socket; Abort() (a drop) aborts the connection.
+        await simulator.ServeAsync(url, socket).ConfigureAwait(false);
     }
 }

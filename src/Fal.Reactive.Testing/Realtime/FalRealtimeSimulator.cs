@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Text.Json;
 using Fal.Reactive.Testing.Internal;
@@ -10,7 +11,7 @@ namespace Fal.Reactive.Testing;
 /// connections (<c>{run}/{app}/realtime?fal_jwt_token=…</c>) to the apps mapped on it, and answers each input on
 /// the <see cref="IScheduler"/> given to it, so a <c>TestScheduler</c> drives a whole realtime session in virtual
 /// time. It stands alone: use <see cref="FalRealtimeSimulatorClientExtensions.CreateClient"/> for a client wired
-/// to it. The emulator serves the same model over a real WebSocket.
+/// to it (a real <c>ClientWebSocket</c> over an in-memory connection). The emulator serves the same model over Kestrel.
 /// </summary>
 /// <remarks>
 /// A connection whose token is unknown, expired, or not for the app gets the <c>Unauthorized</c> frame and a
@@ -122,7 +123,7 @@ public sealed class FalRealtimeSimulator
     {
         foreach (var connection in Connections)
         {
-            connection.Close(RealtimeFrame.AbnormalClosure, "dropped by the simulator");
+            connection.Close(FalSimulatedRealtimeConnection.AbnormalClosure, "dropped by the simulator");
         }
     }
 
@@ -163,21 +164,25 @@ public sealed class FalRealtimeSimulator
         return (201, JsonSerializer.SerializeToUtf8Bytes(IssueToken(apps, TimeSpan.FromSeconds(seconds)).Token));
     }
 
-    /// <summary>Whether <paramref name="url"/> names a mapped app (so the emulator can answer 404 before upgrading).</summary>
+    /// <summary>Whether <paramref name="url"/> names a mapped app (otherwise the upgrade is answered 404).</summary>
     internal bool IsRealtimeApp(Uri url) => FindApp(url) is not null;
 
-    /// <summary>Opens a connection for a client; null when no app answers at that URL (a 404 on the wire).</summary>
-    internal FalSimulatedRealtimeConnection? Accept(Uri url, IRealtimePeer peer)
+    /// <summary>
+    /// Serves an accepted WebSocket (in memory, or the emulator's Kestrel one) for the app at <paramref name="url"/>;
+    /// completes when the connection ends.
+    /// </summary>
+    internal Task ServeAsync(Uri url, WebSocket socket)
     {
         if (FindApp(url) is not { } found)
         {
-            return null;
+            socket.Abort();
+            return Task.CompletedTask;
         }
 
         var query = System.Web.HttpUtility.ParseQueryString(url.Query);
         var token = query["fal_jwt_token"];
         int? maxBuffering = int.TryParse(query["max_buffering"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-        var connection = new FalSimulatedRealtimeConnection(found.AppId, url, token, maxBuffering, peer, _scheduler, found.App, found.ProcessingTime);
+        var connection = new FalSimulatedRealtimeConnection(found.AppId, url, token, maxBuffering, socket, _scheduler, found.App, found.ProcessingTime);
         bool authorized;
         lock (_gate)
         {
@@ -188,6 +193,8 @@ public sealed class FalRealtimeSimulator
                 && issued.AllowedApps.Any(a => a == found.AppId || a == Alias(found.AppId) || a.StartsWith(found.AppId + "/", StringComparison.Ordinal));
         }
 
+        // Read first, so that the client's answer to a refusal's close is seen.
+        var serving = connection.ServeAsync();
         if (!authorized)
         {
             connection.Refuse();
@@ -198,7 +205,7 @@ public sealed class FalRealtimeSimulator
             connection.Close(1008, "invalid max_buffering");
         }
 
-        return connection;
+        return serving;
     }
 
     private (string AppId, Func<JsonElement, object?> App, TimeSpan ProcessingTime)? FindApp(Uri url)

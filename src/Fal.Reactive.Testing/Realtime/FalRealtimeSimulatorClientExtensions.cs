@@ -7,7 +7,9 @@ public static class FalRealtimeSimulatorClientExtensions
 {
     /// <summary>
     /// Creates a client whose token requests and realtime sockets the simulator answers in memory, on its scheduler
-    /// and hosts (other calls get 404). Options given are copied; their scheduler, if set, is kept.
+    /// and hosts (other calls get 404): the client's own <c>ClientWebSocket</c> connects through the simulator's
+    /// handler and speaks WebSocket over an in-memory connection. Options given are copied; their scheduler, if set,
+    /// is kept.
     /// </summary>
     /// <param name="simulator">The simulator.</param>
     /// <param name="options">Client options (credentials, retry, scheduler); null for defaults.</param>
@@ -24,17 +26,18 @@ public static class FalRealtimeSimulatorClientExtensions
             Scheduler = options?.Scheduler ?? simulator.Scheduler,
             Retry = options?.Retry ?? new FalRetryOptions(),
         };
-        var client = new FalClient(new HttpClient(new RealtimeTokenHandler(simulator)), wired, disposeHttpClient: true);
-        client.RealtimeSocketFactory = () => new SimulatedRealtimeSocket(simulator);
-        return client;
+        return new FalClient(new HttpClient(new RealtimeHttpHandler(simulator)), wired, disposeHttpClient: true);
     }
 
-    /// <summary>An <see cref="HttpMessageHandler"/> answering the simulator's token requests (<c>POST {rest}/tokens/</c>).</summary>
+    /// <summary>
+    /// An <see cref="HttpMessageHandler"/> answering the simulator's token requests (<c>POST {rest}/tokens/</c>) and
+    /// WebSocket upgrades (<c>{run}/{app}/realtime</c>), for an <see cref="HttpClient"/> of your own.
+    /// </summary>
     /// <param name="simulator">The simulator.</param>
     /// <returns>The handler.</returns>
-    public static HttpMessageHandler CreateTokenHandler(this FalRealtimeSimulator simulator)
+    public static HttpMessageHandler CreateHandler(this FalRealtimeSimulator simulator)
     {
         ArgumentNullException.ThrowIfNull(simulator);
-        return new RealtimeTokenHandler(simulator);
+        return new RealtimeHttpHandler(simulator);
     }
 }

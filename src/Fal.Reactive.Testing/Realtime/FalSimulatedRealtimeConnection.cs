@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,10 +19,14 @@ namespace Fal.Reactive.Testing;
 /// </remarks>
 public sealed class FalSimulatedRealtimeConnection
 {
+    /// <summary>RFC 6455 7.4.1: the status reported for a connection that ended without a close frame.</summary>
+    public const int AbnormalClosure = 1006;
+
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly object _gate = new();
-    private readonly IRealtimePeer _peer;
+    private readonly WebSocket _socket;
+    private Task _sending = Task.CompletedTask;
     private readonly IScheduler _scheduler;
     private readonly Func<JsonElement, object?>? _app;
     private readonly TimeSpan _processingTime;
@@ -30,13 +35,13 @@ public sealed class FalSimulatedRealtimeConnection
     private bool _busy;
 
     internal FalSimulatedRealtimeConnection(
-        string appId, Uri url, string? token, int? maxBuffering, IRealtimePeer peer, IScheduler scheduler, Func<JsonElement, object?>? app, TimeSpan processingTime)
+        string appId, Uri url, string? token, int? maxBuffering, WebSocket socket, IScheduler scheduler, Func<JsonElement, object?>? app, TimeSpan processingTime)
     {
         AppId = appId;
         Url = url;
         Token = token;
         MaxBuffering = maxBuffering;
-        _peer = peer;
+        _socket = socket;
         _scheduler = scheduler;
         _app = app;
         _processingTime = processingTime;
@@ -89,14 +94,14 @@ public sealed class FalSimulatedRealtimeConnection
         ArgumentNullException.ThrowIfNull(message);
         if (IsOpen)
         {
-            _peer.Deliver(new RealtimeFrame(RealtimeFrameKind.Text, JsonSerializer.SerializeToUtf8Bytes(message, s_json)));
+            Send(JsonSerializer.SerializeToUtf8Bytes(message, s_json), WebSocketMessageType.Text);
         }
     }
 
     /// <summary>Closes the connection from the app's side; 1006 drops it without a close frame, as a network failure does.</summary>
     /// <param name="status">The close status: 1000 (normal, e.g. an idle timeout), 1011 (server error), 1006 (dropped).</param>
     /// <param name="reason">The close reason.</param>
-    public void Close(int status = RealtimeFrame.NormalClosure, string? reason = null)
+    public void Close(int status = 1000, string? reason = null)
     {
         lock (_gate)
         {
@@ -109,7 +114,14 @@ public sealed class FalSimulatedRealtimeConnection
             _waiting.Clear();
         }
 
-        _peer.Deliver(RealtimeFrame.Closed(status, reason));
+        if (status == AbnormalClosure)
+        {
+            // No close frame: the connection just goes away.
+            _socket.Abort();
+            return;
+        }
+
+        Chain(socket => socket.CloseOutputAsync((WebSocketCloseStatus)status, reason, CancellationToken.None));
     }
 
     /// <summary>Refuses the token: the <c>Unauthorized</c> frame the JS client reads as "token expired", then a normal close.</summary>
@@ -117,20 +129,56 @@ public sealed class FalSimulatedRealtimeConnection
     {
         Refused = true;
         SendJson(new { status = "error", error = "Unauthorized" });
-        Close(RealtimeFrame.NormalClosure, "Unauthorized");
+        Close(1000, "Unauthorized");
     }
 
-    /// <summary>A frame from the client.</summary>
-    internal void Receive(RealtimeFrame frame)
+    /// <summary>Reads the client's frames until the connection ends.</summary>
+    internal async Task ServeAsync()
+    {
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    ClientClosed((int?)result.CloseStatus ?? 1000);
+                    // Answer the client's close (nothing to do when the app closed first).
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        Chain(socket => socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None));
+                    }
+
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (result.EndOfMessage)
+                {
+                    Receive(message.ToArray(), result.MessageType == WebSocketMessageType.Text);
+                    message.SetLength(0);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            ClientClosed(AbnormalClosure);
+        }
+    }
+
+    /// <summary>A whole message from the client.</summary>
+    private void Receive(byte[] frame, bool text)
     {
         JsonElement input;
         try
         {
-            input = RealtimeCodec.Decode(frame);
+            input = RealtimeWire.Read(frame, text);
         }
         catch (FormatException e)
         {
-            SendJson(new Dictionary<string, string> { ["type"] = "x-fal-error", ["error"] = "INVALID_INPUT", ["reason"] = e.Message });
+            SendJson(new Dictionary<string, string> { ["type"] = "x-fal-error", ["error"] = "INVALID_INPUT", ["reason"] = "The frame is " + e.Message });
             return;
         }
 
@@ -143,8 +191,8 @@ public sealed class FalSimulatedRealtimeConnection
             }
 
             _inputs.Add(input);
-            TextInputCount += frame.Kind == RealtimeFrameKind.Text ? 1 : 0;
-            _waiting.Enqueue((input, frame.Kind == RealtimeFrameKind.Binary));
+            TextInputCount += text ? 1 : 0;
+            _waiting.Enqueue((input, !text));
             if (MaxBuffering is { } max && _waiting.Count > max)
             {
                 _waiting.Dequeue();
@@ -165,7 +213,7 @@ public sealed class FalSimulatedRealtimeConnection
     }
 
     /// <summary>The client closed (or vanished: 1006).</summary>
-    internal void ClientClosed(int status)
+    private void ClientClosed(int status)
     {
         lock (_gate)
         {
@@ -212,9 +260,14 @@ public sealed class FalSimulatedRealtimeConnection
             ResultCount += isResult ? 1 : 0;
         }
 
-        _peer.Deliver(item.Binary
-            ? new RealtimeFrame(RealtimeFrameKind.Binary, RealtimeCodec.JsonToMessagePack(bytes))
-            : new RealtimeFrame(RealtimeFrameKind.Text, bytes));
+        if (item.Binary)
+        {
+            Send(RealtimeWire.ToMessagePack(bytes), WebSocketMessageType.Binary);
+        }
+        else
+        {
+            Send(bytes, WebSocketMessageType.Text);
+        }
 
         (JsonElement Input, bool Binary)? next = null;
         lock (_gate)
@@ -232,6 +285,34 @@ public sealed class FalSimulatedRealtimeConnection
         if (next is { } following)
         {
             Schedule(following);
+        }
+    }
+
+    private void Send(byte[] message, WebSocketMessageType type) =>
+        Chain(socket => socket.SendAsync(message, type, endOfMessage: true, CancellationToken.None));
+
+    /// <summary>
+    /// Frames go out in order, one after the other (a WebSocket takes one send at a time). In memory each send
+    /// completes at once, so under a <c>TestScheduler</c> the client has read the frame when this returns.
+    /// </summary>
+    private void Chain(Func<WebSocket, Task> send)
+    {
+        lock (_gate)
+        {
+            _sending = Next(_sending, _socket, send);
+        }
+
+        static async Task Next(Task previous, WebSocket socket, Func<WebSocket, Task> send)
+        {
+            await previous.ConfigureAwait(false);
+            try
+            {
+                await send(socket).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            {
+                // The client is gone; the read side records how.
+            }
         }
     }
 

@@ -6,10 +6,10 @@ namespace Fal.Reactive;
 public partial class FalClient
 {
     /// <summary>
-    /// Opens sockets for realtime connections: a <see cref="System.Net.WebSockets.ClientWebSocket"/> unless the
-    /// realtime simulator in Fal.Reactive.Testing stands in.
+    /// Opens sockets for realtime connections: a <see cref="System.Net.WebSockets.ClientWebSocket"/> connected through
+    /// the client's <see cref="HttpClient"/> (null: that one); tests of the session may put a fake here.
     /// </summary>
-    internal Func<IRealtimeSocket> RealtimeSocketFactory { get; set; } = static () => new WebSocketRealtimeSocket();
+    internal Func<IRealtimeSocket>? RealtimeSocketFactory { get; set; }
 
     /// <summary>
     /// A connection to a realtime app (fal's WebSocket apps): send inputs to it as an observer, subscribe to it for
@@ -36,7 +36,7 @@ public partial class FalClient
                 ? ct => provider(appPath, ct)
                 : ct => FetchRealtimeTokenAsync(app, valid.TokenExpiration ?? FalRealtimeOptions.DefaultTokenExpiration, ct),
             valid.TokenExpiration,
-            RealtimeSocketFactory,
+            RealtimeSocketFactory ?? (() => new WebSocketRealtimeSocket(_http)),
             valid.Scheduler ?? _pipeline.Scheduler,
             valid.Reconnect);
         return new FalRealtimeConnection<TInput, TOutput>(settings, valid.Format, valid.SerializerOptions ?? FalJson.Options);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
-using Fal.Reactive.Testing.Internal;
 using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Realtime.RealtimeHarness;
@@ -317,12 +316,11 @@ public class FalRealtimeConnectionTests : ReactiveTest
         FalClient client;
         using (EnvironmentScope.Without(FalCredentials.KeyVariable, FalCredentials.KeyIdVariable, FalCredentials.KeySecretVariable))
         {
-            client = new FalClient(new HttpClient(rt.Simulator.CreateTokenHandler()), new FalClientOptions { RunUrl = rt.Simulator.RunUrl, RestUrl = rt.Simulator.RestUrl, Scheduler = rt.Scheduler }, disposeHttpClient: true);
+            client = new FalClient(new HttpClient(rt.Simulator.CreateHandler()), new FalClientOptions { RunUrl = rt.Simulator.RunUrl, RestUrl = rt.Simulator.RestUrl, Scheduler = rt.Scheduler }, disposeHttpClient: true);
         }
 
         using (client)
         {
-            client.RealtimeSocketFactory = () => new SimulatedRealtimeSocket(rt.Simulator);
             using var connection = client.Realtime(Echo);
 
             var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(1));

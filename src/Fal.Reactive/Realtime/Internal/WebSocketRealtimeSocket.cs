@@ -3,12 +3,17 @@ using System.Net.WebSockets;
 
 namespace Fal.Reactive;
 
-/// <summary>The real socket: <see cref="ClientWebSocket"/>, whole messages in and out.</summary>
-internal sealed class WebSocketRealtimeSocket : IRealtimeSocket
+/// <summary>
+/// The real socket: a <see cref="ClientWebSocket"/> whose opening handshake goes through the client's
+/// <see cref="HttpMessageInvoker"/> (its <see cref="HttpClient"/> and handlers), whole messages in and out. Going
+/// through the handler is also how the realtime simulator of Fal.Reactive.Testing stands in for fal: it answers the
+/// upgrade in memory, as it answers every other call.
+/// </summary>
+internal sealed class WebSocketRealtimeSocket(HttpMessageInvoker invoker) : IRealtimeSocket
 {
     private readonly ClientWebSocket _socket = new();
 
-    public Task ConnectAsync(Uri url, CancellationToken cancellationToken) => _socket.ConnectAsync(url, cancellationToken);
+    public Task ConnectAsync(Uri url, CancellationToken cancellationToken) => _socket.ConnectAsync(url, invoker, cancellationToken);
 
     public Task SendAsync(ReadOnlyMemory<byte> message, bool text, CancellationToken cancellationToken) =>
         _socket.SendAsync(message, text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).AsTask();
