@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using System.Text.Json;
 using Fal.Reactive.Testing;
 using Fal.Reactive.Tests.Support;
@@ -222,6 +223,23 @@ public class FalRealtimeConnectionTests : ReactiveTest
         error.Reason.Should().Be("the model crashed on boom");
         error.RequestId.Should().Be("req-9");
         rt.Simulator.Connections.Should().ContainSingle().Which.ClosedByClient.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Retry_AfterAnErrorFrame_OpensAFreshConnection()
+    {
+        using var rt = new RealtimeHarness();
+        using var connection = rt.Client.Realtime("fal-ai/broken");
+        rt.At(1, () => connection.Send(Prompt("boom"), "first"));
+        rt.At(2, () => connection.Send(Prompt("boom"), "second"));
+
+        var observer = rt.Scheduler.Start(() => connection.Retry(2), created: 100, subscribed: 200, disposed: Ticks(10));
+
+        rt.Simulator.Connections.Should().HaveCount(2).And.OnlyContain(c => !c.IsOpen);
+        rt.Simulator.Connections[1].Inputs.Single().GetProperty("request_id").GetString().Should().Be("second");
+        var error = observer.Messages.Should().ContainSingle("two subscriptions in all").Subject;
+        error.Time.Should().Be(Ticks(2) + ProcessingTime.Ticks);
+        error.Value.Exception.Should().BeOfType<FalRealtimeException>().Which.RequestId.Should().Be("second");
     }
 
     [Fact]
