@@ -32,6 +32,7 @@ public sealed class FalRealtimeSimulator
     private readonly IScheduler _scheduler;
     private readonly HashSet<string>? _acceptedKeys;
     private readonly TimeSpan _maxTokenExpiration;
+    private readonly bool _refuseAtHandshake;
     private readonly Dictionary<string, (Func<JsonElement, object?> App, TimeSpan ProcessingTime)> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FalSimulatedRealtimeToken> _tokens = new(StringComparer.Ordinal);
     private readonly List<FalSimulatedRealtimeToken> _issued = [];
@@ -49,6 +50,7 @@ public sealed class FalRealtimeSimulator
         _scheduler = scheduler;
         _acceptedKeys = options.AcceptedKeys is null ? null : new HashSet<string>(options.AcceptedKeys, StringComparer.Ordinal);
         _maxTokenExpiration = options.MaxTokenExpiration;
+        _refuseAtHandshake = options.RefuseTokensAtHandshake;
         RunUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl));
         RestUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl));
     }
@@ -167,6 +169,21 @@ public sealed class FalRealtimeSimulator
     /// <summary>Whether <paramref name="url"/> names a mapped app (otherwise the upgrade is answered 404).</summary>
     internal bool IsRealtimeApp(Uri url) => FindApp(url) is not null;
 
+    /// <summary>Whether the upgrade is answered 401 (<see cref="FalRealtimeSimulatorOptions.RefuseTokensAtHandshake"/> and a bad token).</summary>
+    internal bool RefusesHandshake(Uri url) =>
+        _refuseAtHandshake && FindApp(url) is { } found && !IsAuthorized(System.Web.HttpUtility.ParseQueryString(url.Query)["fal_jwt_token"], found.AppId);
+
+    private bool IsAuthorized(string? token, string appId)
+    {
+        lock (_gate)
+        {
+            return token is not null
+                && _tokens.TryGetValue(token, out var issued)
+                && _scheduler.Now < issued.ExpiresAt
+                && issued.AllowedApps.Any(a => a == appId || a == Alias(appId) || a.StartsWith(appId + "/", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>
     /// Serves an accepted WebSocket (in memory, or the emulator's Kestrel one) for the app at <paramref name="url"/>;
     /// completes when the connection ends.
@@ -183,14 +200,10 @@ public sealed class FalRealtimeSimulator
         var token = query["fal_jwt_token"];
         int? maxBuffering = int.TryParse(query["max_buffering"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
         var connection = new FalSimulatedRealtimeConnection(found.AppId, url, token, maxBuffering, socket, _scheduler, found.App, found.ProcessingTime);
-        bool authorized;
+        var authorized = IsAuthorized(token, found.AppId);
         lock (_gate)
         {
             _connections.Add(connection);
-            authorized = token is not null
-                && _tokens.TryGetValue(token, out var issued)
-                && _scheduler.Now < issued.ExpiresAt
-                && issued.AllowedApps.Any(a => a == found.AppId || a == Alias(found.AppId) || a.StartsWith(found.AppId + "/", StringComparison.Ordinal));
         }
 
         // Read first, so that the client's answer to a refusal's close is seen.

@@ -15,6 +15,12 @@ public sealed class FalRealtimeSimulatorOptions
     /// <summary>Gets or sets the REST host that issues tokens (<c>https://rest.fal.ai/</c> by default).</summary>
     public Uri RestUrl { get; set; } = new("https://rest.fal.ai/");
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a bad token is refused at the WebSocket handshake (HTTP 401, no
+    /// connection) rather than with the <c>Unauthorized</c> frame after it (the default, as the JS client expects).
+    /// </summary>
+    public bool RefuseTokensAtHandshake { get; set; }
+
     /// <summary>Gets or sets the longest token lifetime a token request may ask for. Default 24 hours.</summary>
     public TimeSpan MaxTokenExpiration { get; set; } = TimeSpan.FromHours(24);
 }

@@ -194,6 +194,26 @@ public class FalRealtimeConnectionTests : ReactiveTest
     }
 
     [Fact]
+    public void TokenRefusedAtTheHandshake_IsReplacedOnce_LikeTheUnauthorizedFrame()
+    {
+        using var rt = new RealtimeHarness(new FalRealtimeSimulatorOptions { RefuseTokensAtHandshake = true });
+        using var connection = rt.Client.Realtime(Echo);
+        rt.At(60, () =>
+        {
+            rt.Simulator.ExpireTokens();
+            rt.Simulator.DropConnections();
+        });
+        rt.At(62, () => connection.Send(Prompt("after re-auth"), "r"));
+
+        var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(70));
+
+        rt.Simulator.IssuedTokens.Should().HaveCount(2, "the refused token was replaced at once");
+        rt.Simulator.IssuedTokens[1].IssuedAt.UtcTicks.Should().Be(Ticks(61), "after the 1 s back-off of the drop");
+        rt.Simulator.Connections.Should().HaveCount(2).And.OnlyContain(c => !c.Refused, "no connection opened with the refused token");
+        observer.Messages.Should().ContainSingle().Which.Value.Value.RequestId.Should().Be("r");
+    }
+
+    [Fact]
     public void TokenFetchAnswered401_EndsWithUnauthorized_WithoutConnecting()
     {
         using var rt = new RealtimeHarness(clientOptions: new FalClientOptions { Credentials = FalCredentials.FromKey("some-other-key") });

@@ -34,6 +34,11 @@ internal sealed class RealtimeHttpHandler(FalRealtimeSimulator simulator) : Http
 
         if (request.Method == HttpMethod.Get && request.Headers.TryGetValues("Sec-WebSocket-Key", out var keys) && simulator.IsRealtimeApp(url))
         {
+            if (simulator.RefusesHandshake(url))
+            {
+                return Task.FromResult(Json(request, HttpStatusCode.Unauthorized, Encoding.UTF8.GetBytes("{\"detail\":\"Invalid or expired token\"}")));
+            }
+
             return Task.FromResult(Upgrade(request, url, keys.First()));
         }
 

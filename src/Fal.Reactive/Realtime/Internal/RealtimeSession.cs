@@ -104,6 +104,19 @@ internal sealed partial class RealtimeSession : IDisposable
                 {
                     await socket.ConnectAsync(_settings.Url(token), ct).ConfigureAwait(false);
                 }
+                catch (RealtimeRefusedException) when (!ct.IsCancellationRequested)
+                {
+                    // The gateway refused the token at the handshake (401/403): as an Unauthorized frame.
+                    socket.Dispose();
+                    _tokens.Invalidate(token);
+                    if (++refusals > 1)
+                    {
+                        Fail(RealtimeErrors.Unauthorized(_settings.AppId));
+                        return;
+                    }
+
+                    continue;
+                }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
                     socket.Dispose();

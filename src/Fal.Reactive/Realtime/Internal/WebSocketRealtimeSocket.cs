@@ -11,9 +11,19 @@ namespace Fal.Reactive;
 /// </summary>
 internal sealed class WebSocketRealtimeSocket(HttpMessageInvoker invoker) : IRealtimeSocket
 {
-    private readonly ClientWebSocket _socket = new();
+    private readonly ClientWebSocket _socket = new() { Options = { CollectHttpResponseDetails = true } };
 
-    public Task ConnectAsync(Uri url, CancellationToken cancellationToken) => _socket.ConnectAsync(url, invoker, cancellationToken);
+    public async Task ConnectAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ConnectAsync(url, invoker, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketException e) when (_socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        {
+            throw new RealtimeRefusedException((int)_socket.HttpStatusCode, e);
+        }
+    }
 
     public Task SendAsync(ReadOnlyMemory<byte> message, bool text, CancellationToken cancellationToken) =>
         _socket.SendAsync(message, text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).AsTask();
