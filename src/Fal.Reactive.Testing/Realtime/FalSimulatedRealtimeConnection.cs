@@ -26,13 +26,13 @@ public sealed class FalSimulatedRealtimeConnection
 
     private readonly object _gate = new();
     private readonly WebSocket _socket;
-    private Task _sending = Task.CompletedTask;
     private readonly IScheduler _scheduler;
     private readonly Func<JsonElement, object?>? _app;
     private readonly TimeSpan _processingTime;
     private readonly Queue<(JsonElement Input, bool Binary)> _waiting = new();
     private readonly List<JsonElement> _inputs = [];
     private bool _busy;
+    private Task _sending = Task.CompletedTask;
 
     internal FalSimulatedRealtimeConnection(
         string appId, Uri url, string? token, int? maxBuffering, WebSocket socket, IScheduler scheduler, Func<JsonElement, object?>? app, TimeSpan processingTime)
@@ -101,8 +101,14 @@ public sealed class FalSimulatedRealtimeConnection
     /// <summary>Closes the connection from the app's side; 1006 drops it without a close frame, as a network failure does.</summary>
     /// <param name="status">The close status: 1000 (normal, e.g. an idle timeout), 1011 (server error), 1006 (dropped).</param>
     /// <param name="reason">The close reason.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> is not a status a close frame may carry, nor 1006.</exception>
     public void Close(int status = 1000, string? reason = null)
     {
+        if (status is < 1000 or > 4999 or 1004 or 1005 or 1015)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A close status is 1000-4999, not 1004, 1005 or 1015 (RFC 6455 7.4); 1006 drops the connection.");
+        }
+
         lock (_gate)
         {
             if (CloseStatus is not null)

@@ -160,6 +160,12 @@ internal sealed partial class RealtimeSession : IDisposable
                 }
 
                 socket.Dispose();
+                if (Volatile.Read(ref _ended))
+                {
+                    // Disposed (the close we sent was answered) or failed elsewhere: nothing to re-open.
+                    return;
+                }
+
                 if (end.Error is { } error)
                 {
                     Fail(error);
