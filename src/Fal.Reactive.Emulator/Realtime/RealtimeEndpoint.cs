@@ -78,6 +78,8 @@ internal sealed class RealtimeEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        // A socket outlives requests: drop it when the emulator stops, rather than hold the shutdown for its timeout.
+        using var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(socket.Abort);
         // The same model as in memory: the simulator reads and writes the socket; Abort() (a drop) aborts the connection.
         await simulator.ServeAsync(url, socket).ConfigureAwait(false);
     }

@@ -163,6 +163,24 @@ public class RealtimeEmulatorTests(EmulatorFixture fixture) : IClassFixture<Emul
     }
 
     [Fact]
+    public async Task EmulatorStopping_DropsTheSocket_AndTheClientReportsTheClose()
+    {
+        var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
+        using var fal = new FalClient(emulator.CreateClientOptions());
+        var options = Options();
+        options.Reconnect = new FalRetryOptions { MaxRetries = 0 };
+        using var connection = fal.Realtime("emulator/echo", options);
+        var ended = connection.Materialize().Where(n => n.Kind != System.Reactive.NotificationKind.OnNext).FirstAsync().Timeout(s_deadline).ToTask();
+        var first = connection.FirstAsync().Timeout(s_deadline).ToTask();
+        connection.Send(new { prompt = "x" }, "x");
+        await first;
+
+        await emulator.DisposeAsync();
+
+        (await ended).Exception.Should().BeOfType<FalRealtimeConnectionClosedException>().Which.AppId.Should().Be("emulator/echo");
+    }
+
+    [Fact]
     public async Task Disposal_ClosesTheWebSocketNormally()
     {
         using var fal = CreateClient();
