@@ -28,16 +28,17 @@ public partial class FalClient
         var app = FalAppId.Parse(appId);
         var valid = (options ?? new FalRealtimeOptions()).Validated(nameof(options));
         var appPath = RealtimeUrl.AppPath(app, valid.Path);
-        var runUrl = _pipeline.Options.RunUrl;
+        var transport = _api.Transport;
+        var runUrl = transport.Options.RunUrl;
         var settings = new RealtimeSettings(
             app.Id,
             token => RealtimeUrl.Build(runUrl, appPath, token, valid.MaxBuffering),
             valid.TokenProvider is { } provider
                 ? ct => provider(appPath, ct)
-                : ct => FetchRealtimeTokenAsync(app, valid.TokenExpiration ?? FalRealtimeOptions.DefaultTokenExpiration, ct),
+                : ct => RealtimeTokens.FetchAsync(transport, app, valid.TokenExpiration ?? FalRealtimeOptions.DefaultTokenExpiration, ct),
             valid.TokenExpiration,
             RealtimeSocketFactory ?? (() => new WebSocketRealtimeSocket(_http)),
-            valid.Scheduler ?? _pipeline.Scheduler,
+            valid.Scheduler ?? transport.Options.Scheduler,
             valid.Reconnect);
         return new FalRealtimeConnection<TInput, TOutput>(settings, valid.Format, valid.SerializerOptions ?? FalJson.Options);
     }
@@ -49,17 +50,4 @@ public partial class FalClient
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     public virtual FalRealtimeConnection<object, JsonElement> Realtime(string appId, FalRealtimeOptions? options = null) =>
         Realtime<object, JsonElement>(appId, options);
-
-    /// <summary><c>POST {rest}/tokens/</c> with the key: a token for the app's alias, as the official clients ask.</summary>
-    private async Task<string> FetchRealtimeTokenAsync(FalAppId app, TimeSpan expiration, CancellationToken cancellationToken)
-    {
-        _pipeline.EnsureCredentials();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["allowed_apps"] = new[] { RealtimeUrl.Alias(app) },
-            ["token_expiration"] = (int)Math.Ceiling(expiration.TotalSeconds),
-        });
-        var answer = await _pipeline.PostRestJsonAsync("tokens/", body, cancellationToken).ConfigureAwait(false);
-        return RealtimeTokenSource.Parse(answer, app.Id);
-    }
 }

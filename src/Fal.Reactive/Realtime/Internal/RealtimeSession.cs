@@ -13,6 +13,7 @@ internal sealed partial class RealtimeSession : IDisposable
     private readonly object _gate = new();
     private readonly RealtimeSettings _settings;
     private readonly RealtimeTokenSource _tokens;
+    private readonly FalRetryPolicy _backOff;
     private readonly Action<JsonElement, string?> _onResult;
     private readonly Action<Exception> _onError;
     private readonly CancellationTokenSource _cts = new();
@@ -26,6 +27,7 @@ internal sealed partial class RealtimeSession : IDisposable
     {
         _settings = settings;
         _tokens = new RealtimeTokenSource(settings.FetchToken, settings.TokenLifetime, settings.Scheduler);
+        _backOff = new FalRetryPolicy(settings.Reconnect);
         _onResult = onResult;
         _onError = onError;
     }
@@ -126,7 +128,7 @@ internal sealed partial class RealtimeSession : IDisposable
                         return;
                     }
 
-                    await SchedulerDelay.Delay(_settings.Scheduler, _settings.Reconnect.GetDelay(failures++, null), ct).ConfigureAwait(false);
+                    await SchedulerDelay.Delay(_settings.Scheduler, _backOff.Delay(failures++, retryAfter: null), ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -204,7 +206,7 @@ internal sealed partial class RealtimeSession : IDisposable
                     return;
                 }
 
-                await SchedulerDelay.Delay(_settings.Scheduler, _settings.Reconnect.GetDelay(failures++, null), ct).ConfigureAwait(false);
+                await SchedulerDelay.Delay(_settings.Scheduler, _backOff.Delay(failures++, retryAfter: null), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
