@@ -17,6 +17,41 @@ public class RealtimeCodecTests
     }
 
     [Fact]
+    public void MessagePackInput_KeepsEscapesUnicodeAndNumbers()
+    {
+        var input = new { prompt = "a \"quoted\" cat\nnext line é 猫 🐱", big = 9007199254740993L, negative = -3, ratio = 1e-7, on = true, none = (string?)null };
+
+        var frame = RealtimeCodec.EncodeInput(input, input.GetType(), null, FalJson.Options, FalRealtimeFormat.MessagePack);
+        var back = RealtimeCodec.Decode(new RealtimeFrame(RealtimeFrameKind.Binary, frame));
+
+        back.GetProperty("prompt").GetString().Should().Be(input.prompt);
+        back.GetProperty("big").GetInt64().Should().Be(9007199254740993L);
+        back.GetProperty("negative").GetInt32().Should().Be(-3);
+        back.GetProperty("ratio").GetDouble().Should().Be(1e-7);
+        back.GetProperty("on").GetBoolean().Should().BeTrue();
+        back.GetProperty("none").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void MessagePackResultWithBinary_ReadsTheBytesAsBase64()
+    {
+        // Realtime image apps answer raw bytes (msgpack bin), e.g. {"image": {"content": <bytes>}}.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new MessagePack.MessagePackWriter(buffer);
+        writer.WriteMapHeader(2);
+        writer.Write("request_id");
+        writer.Write("r");
+        writer.Write("content");
+        writer.Write(new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+        writer.Flush();
+
+        var message = RealtimeCodec.Decode(new RealtimeFrame(RealtimeFrameKind.Binary, buffer.WrittenMemory.ToArray()));
+
+        message.GetProperty("request_id").GetString().Should().Be("r");
+        message.GetProperty("content").GetBytesFromBase64().Should().Equal(0x89, 0x50, 0x4E, 0x47);
+    }
+
+    [Fact]
     public void JsonInput_IsUtf8Json()
     {
         var frame = RealtimeCodec.EncodeInput(new { prompt = "a cat" }, typeof(object), null, FalJson.Options, FalRealtimeFormat.Json);
