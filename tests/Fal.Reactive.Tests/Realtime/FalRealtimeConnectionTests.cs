@@ -113,6 +113,31 @@ public class FalRealtimeConnectionTests : ReactiveTest
     }
 
     [Fact]
+    public void FailedRefresh_IsRetriedAt5PercentOfTheLifetime_Quietly()
+    {
+        using var rt = new RealtimeHarness();
+        var calls = new List<long>();
+        var options = new FalRealtimeOptions
+        {
+            TokenExpiration = TimeSpan.FromSeconds(100),
+            TokenProvider = (scope, _) =>
+            {
+                calls.Add(rt.Scheduler.Clock);
+                return calls.Count == 2
+                    ? Task.FromException<string>(new HttpRequestException("backend blip"))
+                    : Task.FromResult(rt.Simulator.IssueToken([scope], TimeSpan.FromSeconds(100)).Token);
+            },
+        };
+        using var connection = rt.Client.Realtime(Echo, options);
+
+        var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(100));
+
+        calls.Should().Equal(200, 200 + Ticks(90), 200 + Ticks(95));
+        observer.Messages.Should().BeEmpty("a failed refresh is no error while the token still works");
+        rt.Simulator.Connections.Should().ContainSingle().Which.IsOpen.Should().BeFalse("disposed at the end");
+    }
+
+    [Fact]
     public void DroppedConnection_ReopensAfterTheBackOff_WithTheRefreshedToken_AndSendsWhatWasQueued()
     {
         using var rt = new RealtimeHarness();
