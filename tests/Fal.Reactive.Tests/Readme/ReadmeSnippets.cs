@@ -6,7 +6,9 @@ using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
 using Microsoft.Reactive.Testing;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using System.Text.Json;
 using Xunit;
 
@@ -115,14 +117,16 @@ internal static class ReadmeSnippets
         await Task.CompletedTask;
     }
 
-    public static async Task Realtime(FalClient fal, IObservable<string> prompts)
+    public static async Task Realtime(FalClient fal)
     {
+        var prompts = new Subject<string>();                  // e.g. a text box's changes
+
         using var connection = fal.Realtime("fal-ai/fast-lcm-diffusion", new FalRealtimeOptions { MaxBuffering = 2 });
 
         using var results = connection.Subscribe(r =>        // the first subscriber connects: a token, then the WebSocket
             Console.WriteLine($"{r.RequestId}: {r.Output.GetProperty("images")[0].GetProperty("url")}"));
 
-        using var typing = prompts                            // any IObservable<string>, e.g. a text box's changes
+        using var typing = prompts                            // any IObservable<string>
             .Sample(TimeSpan.FromMilliseconds(128))           // the JS client's built-in 128 ms throttle, as an operator
             .Select(prompt => new { prompt })
             .Subscribe(connection);                           // each input goes out as one msgpack frame
