@@ -37,6 +37,17 @@ internal static class FalJson
         };
     }
 
+    /// <summary>
+    /// <see cref="ReflectionOptions"/> under the name code written before source generation uses; reflection
+    /// code keeps working there, and the trim analyzer flags it in the library.
+    /// </summary>
+    public static JsonSerializerOptions Options
+    {
+        [RequiresUnreferencedCode(ReflectionMessage)]
+        [RequiresDynamicCode(ReflectionMessage)]
+        get => ReflectionOptions;
+    }
+
     public static byte[] SerializeInput(JsonElement input) =>
         input.ValueKind == JsonValueKind.Undefined ? s_emptyObject : JsonSerializer.SerializeToUtf8Bytes(input, FalJsonContext.Default.JsonElement);
 
@@ -99,6 +110,7 @@ internal static class FalJson
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(FalUploadRequest))]
+[JsonSerializable(typeof(RealtimeTokenRequest))]
 internal sealed partial class FalJsonContext : JsonSerializerContext;
 
 /// <summary>The body of <c>storage/upload/initiate</c>.</summary>

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// The built-in token fetch: <c>POST {rest}/tokens/</c> with the key, for the app's alias, as the official clients
+/// ask; retried like fal's other idempotent calls (the JS client retries it too).
+/// </summary>
+internal static class RealtimeTokens
+{
+
+    public static async Task<string> FetchAsync(FalTransport transport, FalAppId app, TimeSpan expiration, CancellationToken cancellationToken)
+    {
+        transport.EnsureCredentials();
+        var url = new Uri(transport.Options.RestUrl, "tokens/");
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new RealtimeTokenRequest([RealtimeUrl.Alias(app)], (int)Math.Ceiling(expiration.TotalSeconds)),
+            FalJsonContext.Default.RealtimeTokenRequest);
+        return await transport.SendAsync(
+            async: true,
+            "realtime token",
+            requestId: null,
+            () => transport.CreateRequest(HttpMethod.Post, url, body, headers: null),
+            (_, answer) => RealtimeTokenSource.Parse(answer, app.Id),
+            FalRetryRule.Transient,
+            transport.Options.Scheduler,
+            cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>The body of <c>POST {rest}/tokens/</c>.</summary>
+internal sealed record RealtimeTokenRequest(string[] AllowedApps, int TokenExpiration);
+
+/// <summary>Why the realtime serializer's reflection is not reported where it happens.</summary>
+internal static class RealtimeJson
+{
+    public const string Justification =
+        "A realtime connection is only made by FalClient.Realtime, which is marked [RequiresUnreferencedCode] and " +
+        "[RequiresDynamicCode]: its caller has been warned, and these members run only for connections it made.";
+}
