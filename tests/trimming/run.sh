@@ -25,12 +25,13 @@ emulator_out="$here/out/emulator.txt"
 dotnet "$root/src/Fal.Reactive.Emulator/bin/Debug/net10.0/Fal.Reactive.Emulator.dll" --port 0 > "$emulator_out" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
+# Up to 60 s: a cold start on a busy machine takes several seconds.
+for _ in $(seq 1 600); do
   grep -q "listening on" "$emulator_out" && break
-  kill -0 "$emulator" 2>/dev/null || { cat "$emulator_out" >&2; exit 1; }
+  kill -0 "$emulator" 2>/dev/null || { cat "$emulator_out" >&2; echo "trimmed consumer: the emulator did not start" >&2; exit 1; }
   sleep 0.1
 done
-line=$(grep "listening on" "$emulator_out")
+line=$(grep "listening on" "$emulator_out") || { cat "$emulator_out" >&2; echo "trimmed consumer: the emulator did not start within 60 s" >&2; exit 1; }
 queue=$(sed -n 's/.*(queue \([^,]*\), run \([^,]*\), rest \([^)]*\)).*/\1/p' <<<"$line")
 run=$(sed -n 's/.*(queue \([^,]*\), run \([^,]*\), rest \([^)]*\)).*/\2/p' <<<"$line")
 rest=$(sed -n 's/.*(queue \([^,]*\), run \([^,]*\), rest \([^)]*\)).*/\3/p' <<<"$line")
