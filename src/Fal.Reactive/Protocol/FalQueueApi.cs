@@ -86,17 +86,21 @@ internal sealed class FalQueueApi(FalTransport transport)
         }
     }
 
-    /// <summary>A direct run on the run host. Not retried, as a submit.</summary>
-    public ValueTask<JsonElement?> RunAsync(FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
+    /// <summary>A direct run on the run host, with the request id fal answers with. Not retried, as a submit.</summary>
+    public ValueTask<(string? RequestId, JsonElement? Result)> RunAsync(bool async, FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.RunUrl, app.SubmitPath);
         var headers = options.CallHeaders;
         return transport.SendAsync(
-            async: true,
+            async,
             "run",
             requestId: null,
             () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
-            static (response, body) => FalWire.ParseResult(body, FalErrors.RequestIdOf(response) ?? "(direct run)"),
+            static (response, body) =>
+            {
+                var requestId = FalErrors.RequestIdOf(response);
+                return (requestId, FalWire.ParseResult(body, requestId ?? "(direct run)"));
+            },
             FalRetryRule.Never,
             Scheduler,
             cancellationToken);
@@ -122,6 +126,26 @@ internal sealed class FalQueueApi(FalTransport transport)
 
         await transport.PutWithoutKeyAsync(uploadUrl, data, contentType, "upload", cancellationToken).ConfigureAwait(false);
         return fileUrl;
+    }
+
+    /// <summary><c>POST {rest}/tokens/</c> with the key: a temporary token for the given app aliases. Retried as a status call (it bills nothing).</summary>
+    public ValueTask<string> CreateTokenAsync(IReadOnlyList<string> aliases, TimeSpan expiration, CancellationToken cancellationToken)
+    {
+        var url = new Uri(Options.RestUrl, "tokens/");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["allowed_apps"] = aliases,
+            ["token_expiration"] = (int)Math.Ceiling(expiration.TotalSeconds),
+        });
+        return transport.SendAsync(
+            async: true,
+            "token",
+            requestId: null,
+            () => transport.CreateRequest(HttpMethod.Post, url, body, headers: null),
+            static (_, answer) => FalWire.ParseToken(answer),
+            FalRetryRule.Transient,
+            Scheduler,
+            cancellationToken);
     }
 
     /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
