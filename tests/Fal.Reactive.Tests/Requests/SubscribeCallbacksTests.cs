@@ -51,6 +51,19 @@ public class SubscribeCallbacksTests : ReactiveTest
     }
 
     [Fact]
+    public async Task SubscribeAsync_OnQueueUpdateThrows_FailsWithThatError_AndCancelsTheRequest()
+    {
+        using var fal = Create();
+        var options = new FalSubmitOptions { OnQueueUpdate = s => throw new InvalidOperationException("ui is gone") };
+
+        var output = fal.Client.SubscribeAsync(App, null, options);
+        fal.Scheduler.AdvanceBy(Ticks(1));
+
+        await output.Awaiting(o => o).Should().ThrowAsync<InvalidOperationException>().WithMessage("ui is gone");
+        fal.Simulator.Requests.Single().State.Should().Be(FalSimulatedRequestState.Cancelled);
+    }
+
+    [Fact]
     public async Task SubmitAsync_OnEnqueueThrows_CancelsTheRequestNobodyHasAHandleFor()
     {
         using var fal = Create();
