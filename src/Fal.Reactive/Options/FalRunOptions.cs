@@ -21,7 +21,8 @@ public sealed class FalRunOptions
     /// A client-side limit on the whole call (a direct run, or a stream from its start to its last event),
     /// timed on the client's scheduler. When it runs out the call is abandoned (which ends a direct run on
     /// fal's side) and fails with <see cref="FalTimeoutException"/>. Default none: the run may take as long
-    /// as the app needs (the client's own <see cref="HttpClient"/> has no timeout of its own).
+    /// as the app needs (the client's own <see cref="HttpClient"/>, and the one <c>AddFalClient</c> registers,
+    /// have no timeout; an <see cref="HttpClient"/> you pass in keeps its own, 100 s unless you change it).
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
