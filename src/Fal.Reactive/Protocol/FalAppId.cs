@@ -24,9 +24,6 @@ internal sealed class FalAppId
     /// <summary>Where status, result and cancel live: namespace, owner and alias only (<c>fal-ai/flux</c>).</summary>
     public string BasePath { get; }
 
-    /// <summary>The alias (<c>fast-sdxl</c> of <c>fal-ai/fast-sdxl/image-to-image</c>): what temporary tokens are scoped to.</summary>
-    public string Alias => BasePath[(BasePath.LastIndexOf('/') + 1)..];
-
     public static FalAppId Parse(string appId, string paramName = "appId")
     {
         ArgumentNullException.ThrowIfNull(appId, paramName);

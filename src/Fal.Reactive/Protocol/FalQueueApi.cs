@@ -128,26 +128,6 @@ internal sealed class FalQueueApi(FalTransport transport)
         return fileUrl;
     }
 
-    /// <summary><c>POST {rest}/tokens/</c> with the key: a temporary token for the given app aliases. Retried as a status call (it bills nothing).</summary>
-    public ValueTask<string> CreateTokenAsync(IReadOnlyList<string> aliases, TimeSpan expiration, CancellationToken cancellationToken)
-    {
-        var url = new Uri(Options.RestUrl, "tokens/");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["allowed_apps"] = aliases,
-            ["token_expiration"] = (int)Math.Ceiling(expiration.TotalSeconds),
-        });
-        return transport.SendAsync(
-            async: true,
-            "token",
-            requestId: null,
-            () => transport.CreateRequest(HttpMethod.Post, url, body, headers: null),
-            static (_, answer) => FalWire.ParseToken(answer),
-            FalRetryRule.Transient,
-            Scheduler,
-            cancellationToken);
-    }
-
     /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
     public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken) =>
         transport.OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, headers: null, "status stream", requestId, cancellationToken);

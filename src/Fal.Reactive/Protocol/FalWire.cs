@@ -70,33 +70,6 @@ internal static class FalWire
     }
 
     /// <summary>Parses the answer of <c>storage/upload/initiate</c>: where to PUT, and where the file will be.</summary>
-    /// <summary>A <c>/tokens/</c> answer: a JSON string, or <c>{"token": …}</c> (fal_client), or <c>{"detail": …}</c> (old proxies, as the JS client accepts).</summary>
-    public static string ParseToken(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var token = root.ValueKind switch
-            {
-                JsonValueKind.String => root.GetString(),
-                JsonValueKind.Object when root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String => t.GetString(),
-                JsonValueKind.Object when root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String => d.GetString(),
-                _ => null,
-            };
-            if (!string.IsNullOrEmpty(token))
-            {
-                return token;
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new FalProtocolException("fal's token answer is not JSON.", e);
-        }
-
-        throw new FalProtocolException("fal's token answer carries no token (expected a JSON string, {\"token\": …} or {\"detail\": …}).");
-    }
-
     public static (Uri UploadUrl, Uri FileUrl) ParseUploadInitiate(byte[] body)
     {
         using var doc = ParseObject(body, "upload initiate", requestId: null);

@@ -96,6 +96,27 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
         output.GetProperty("via").GetString().Should().Be("emulator-proxy");
     }
 
+    [Fact]
+    public async Task CreateTemporaryTokenAsync_TheEmulatorIssuesATokenForTheAppsAliases()
+    {
+        var token = await _fal.CreateTemporaryTokenAsync(["fal-ai/fast-lcm-diffusion", "fal-ai/any-llm"], TimeSpan.FromMinutes(2)).WaitAsync(s_bound);
+
+        var issued = fixture.Emulator.Realtime.IssuedTokens.Should().ContainSingle(t => t.Token == token).Subject;
+        issued.AllowedApps.Should().BeEquivalentTo("fast-lcm-diffusion", "any-llm");
+        (issued.ExpiresAt - issued.IssuedAt).Should().Be(TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
+    public async Task CreateTemporaryTokenAsync_WithAKeyTheEmulatorRefuses_Is401()
+    {
+        await using var guarded = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Keys = ["right-key"] });
+        using var client = new FalClient(guarded.CreateClientOptions(FalCredentials.FromKey("wrong-key")));
+
+        var act = () => client.CreateTemporaryTokenAsync(["fal-ai/any-llm"]).WaitAsync(s_bound);
+
+        (await act.Should().ThrowAsync<FalHttpException>()).Which.StatusCode.Should().Be(401);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var bound = new CancellationTokenSource(s_bound);
