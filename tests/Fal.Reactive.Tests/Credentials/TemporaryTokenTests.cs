@@ -60,6 +60,24 @@ public class TemporaryTokenTests
     }
 
     [Fact]
+    public void FromTokenProvider_BadArguments_AreArgumentErrors()
+    {
+        FluentActions.Invoking(() => FalCredentials.FromTokenProvider(null!, TimeSpan.FromMinutes(1))).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => FalCredentials.FromTokenProvider(_ => Task.FromResult("t"), TimeSpan.Zero)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public async Task TokenProviderReturnsABlankToken_TheCallFails_AndNothingIsSent()
+    {
+        using var handler = new RecordingHandler();
+        var credentials = FalCredentials.FromTokenProvider(_ => Task.FromResult(" "), TimeSpan.FromMinutes(1));
+        using var fal = new FalClient(new HttpClient(handler), new FalClientOptions { Credentials = credentials }, disposeHttpClient: true);
+
+        await fal.Awaiting(f => f.RunAsync("fal-ai/x", null)).Should().ThrowAsync<FalException>().WithMessage("*empty token*");
+        handler.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task TokenProviderFails_TheCallFailsWithItsError_AndTheNextCallTriesAgain()
     {
         var attempts = 0;
