@@ -48,14 +48,15 @@ public sealed partial class FalSimulator
     private readonly WebhookOutbox _webhooks;
     private readonly StatusStreams _statusStreams;
     private readonly FileStore _files;
-    private readonly List<CallRecord> _calls = [];
+    private readonly Queue<CallRecord> _calls = new();
+    private readonly FalSimulatorRetention _retention;
     private readonly AnswerDelivery _delivery;
 
     /// <summary>Initializes a new instance of the <see cref="FalSimulator"/> class.</summary>
     /// <param name="scheduler">The scheduler all simulated time runs on.</param>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid (no workers, a relative URL, a negative latency).</exception>
+    /// <exception cref="ArgumentException">An option is invalid (no workers, a relative URL, a negative latency or retention limit).</exception>
     public FalSimulator(IScheduler scheduler, FalSimulatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -70,13 +71,16 @@ public sealed partial class FalSimulator
             throw new ArgumentException("Latency must not be negative and KeepAliveInterval must be positive.", nameof(options));
         }
 
+        ArgumentNullException.ThrowIfNull(options.Retention, "options.Retention");
+        options.Retention.Validate(nameof(options));
+        _retention = options.Retention.Clone();
         _scheduler = scheduler;
         _hosts = new SimulatorHosts(options);
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
         _webhooks = new WebhookOutbox(options.WebhookClient);
-        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks);
+        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, options.RequestIdGenerator);
         _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
-        _files = new FileStore(_hosts.Cdn);
+        _files = new FileStore(_hosts.Cdn, _retention);
         _delivery = new AnswerDelivery(scheduler, options.Latency, (call, statusCode) =>
         {
             lock (_gate)
@@ -101,49 +105,56 @@ public sealed partial class FalSimulator
     /// <summary>Gets the scheduler the simulator's time runs on.</summary>
     public IScheduler Scheduler => _scheduler;
 
-    /// <summary>Gets a snapshot of every request received so far, in arrival order.</summary>
+    /// <summary>
+    /// Gets a snapshot of every request held, in arrival order: all the unfinished ones, and the finished ones that
+    /// <see cref="FalSimulatorOptions.Retention"/> keeps.
+    /// </summary>
     public IReadOnlyList<FalSimulatedRequest> Requests
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _queue.Requests.Select(Snapshot)];
             }
         }
     }
 
-    /// <summary>Gets a snapshot of every HTTP call received so far, in arrival order.</summary>
+    /// <summary>Gets a snapshot of the HTTP calls received that retention keeps (by default the last 10,000 of the last hour), in arrival order.</summary>
     public IReadOnlyList<FalRecordedCall> Calls
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _calls.Select(c => c.ToSnapshot())];
             }
         }
     }
 
-    /// <summary>Gets every webhook sent so far, in order.</summary>
+    /// <summary>Gets the webhooks sent that retention keeps (counted and aged as calls are), in order.</summary>
     public IReadOnlyList<FalWebhookDelivery> Webhooks
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _webhooks.Sent];
             }
         }
     }
 
-    /// <summary>Gets every file whose bytes the storage holds.</summary>
+    /// <summary>Gets every file whose bytes the storage holds (retention drops the oldest), oldest first.</summary>
     public IReadOnlyList<FalSimulatedFile> Files
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _files.Files];
             }
         }
@@ -197,16 +208,26 @@ public sealed partial class FalSimulator
     /// <param name="contentType">The content type served with them.</param>
     /// <param name="fileName">The file name, last segment of the URL.</param>
     /// <returns>The stored file.</returns>
-    /// <exception cref="ArgumentException"><paramref name="contentType"/> or <paramref name="fileName"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="contentType"/> or <paramref name="fileName"/> is null or empty, or <paramref name="content"/> is
+    /// larger than <see cref="FalSimulatorRetention.MaxFileBytes"/>.
+    /// </exception>
     public FalSimulatedFile AddFile(ReadOnlyMemory<byte> content, string contentType, string fileName)
     {
         ArgumentException.ThrowIfNullOrEmpty(contentType);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
+        if (!_files.Fits(content.Length))
+        {
+            throw new ArgumentException("The file is larger than FalSimulatorRetention.MaxFileBytes.", nameof(content));
+        }
+
         lock (_gate)
         {
-            var file = _files.Create(contentType, fileName);
-            file.Content = content.ToArray();
-            return FileStore.ToPublic(file);
+            var file = _files.Create(contentType, fileName, _scheduler.Now);
+            _files.Store(file, content.ToArray(), _scheduler.Now);
+            var stored = FileStore.ToPublic(file);
+            Trim();
+            return stored;
         }
     }
 
@@ -219,6 +240,7 @@ public sealed partial class FalSimulator
         ArgumentNullException.ThrowIfNull(url);
         lock (_gate)
         {
+            Trim();
             file = _files.Find(url);
             return file is not null;
         }
@@ -233,6 +255,7 @@ public sealed partial class FalSimulator
         {
             result = change(deferred);
             _statusStreams.PublishChanges(deferred);
+            Trim();
         }
 
         deferred.Run();
@@ -244,6 +267,25 @@ public sealed partial class FalSimulator
         change(deferred);
         return true;
     });
+
+    /// <summary>
+    /// Applies the retention limits: drops the oldest finished requests, calls, webhooks and files beyond the counts,
+    /// the bytes and the age. Called under the lock whenever the simulator is called or read: no timer needed.
+    /// </summary>
+    private void Trim()
+    {
+        var now = _scheduler.Now;
+        // Older than MaxAge: before the cutoff. A MaxAge longer than the time since MinValue keeps everything.
+        var cutoff = _retention.MaxAge > now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - _retention.MaxAge;
+        _queue.DropFinished(_retention.MaxFinishedRequests, cutoff);
+        while (_calls.TryPeek(out var oldest) && (_calls.Count > _retention.MaxCalls || oldest.Time < cutoff))
+        {
+            _calls.Dequeue();
+        }
+
+        _webhooks.Drop(_retention.MaxCalls, cutoff);
+        _files.Drop(cutoff);
+    }
 
     /// <summary>Schedules a change of the model on the scheduler.</summary>
     private IDisposable After(TimeSpan dueTime, Action<DeferredActions> change) =>
