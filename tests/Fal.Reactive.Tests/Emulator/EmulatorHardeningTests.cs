@@ -42,6 +42,40 @@ public class EmulatorHardeningTests
     }
 
     [Fact]
+    public async Task RetentionOption_ReachesTheSimulator_FinishedRequestsBeyondItAnswer404()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Retention = new() { MaxFinishedRequests = 1 } });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var urls = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var run = await http.SendAsync(Keyed(HttpMethod.Post, new Uri(emulator.RunUrl, "emulator/echo").AbsoluteUri, "any", new { i }));
+            run.EnsureSuccessStatusCode();
+            using var submit = await http.SendAsync(Keyed(HttpMethod.Post, new Uri(emulator.QueueUrl, "emulator/echo").AbsoluteUri, "any", new { i, run_seconds = 0 }));
+            urls.Add((await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("response_url").GetString()!);
+            await WaitFinishedAsync(emulator, urls[^1]);
+        }
+
+        using var first = await http.SendAsync(Keyed(HttpMethod.Get, urls[0], "any"));
+        using var last = await http.SendAsync(Keyed(HttpMethod.Get, urls[1], "any"));
+
+        first.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        last.StatusCode.Should().Be(HttpStatusCode.OK);
+        emulator.Simulator.Requests.Should().ContainSingle();
+    }
+
+    private static async Task WaitFinishedAsync(FalEmulator emulator, string responseUrl)
+    {
+        var id = responseUrl[(responseUrl.LastIndexOf('/') + 1)..];
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
+        while (!emulator.Simulator.Requests.Any(r => r.RequestId == id && r.CompletedAt is not null))
+        {
+            DateTimeOffset.UtcNow.Should().BeBefore(deadline, "echo runs take milliseconds");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task PortZero_ListenUrlsCarryThePortActuallyBound()
     {
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
