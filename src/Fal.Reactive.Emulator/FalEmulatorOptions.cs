@@ -35,7 +35,7 @@ public sealed class FalEmulatorOptions
 
     /// <summary>
     /// Gets or sets what the emulator keeps of finished requests, calls, webhooks and files, and for how long. The
-    /// defaults (1,000 finished requests, 10,000 calls, 1,000 files and 256 MiB, each for at most an hour) keep a
+    /// defaults (10,000 finished requests, 10,000 calls, 1,000 files and 256 MiB, each for at most an hour) keep a
     /// long-running emulator's memory bounded.
     /// </summary>
     public FalSimulatorRetention Retention { get; set; } = new();

@@ -14,8 +14,12 @@ public sealed class FalSimulatorRetention
     /// <summary>The default <see cref="MaxAge"/>: one hour.</summary>
     public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromHours(1);
 
-    /// <summary>Gets or sets how many finished (completed, failed, cancelled) requests are kept, the most recently finished ones. The default is 1,000.</summary>
-    public int MaxFinishedRequests { get; set; } = 1_000;
+    /// <summary>
+    /// Gets or sets how many finished (completed, failed, cancelled) requests are kept, the most recently finished ones.
+    /// The default is 10,000: a burst of that many requests finishing together still has its results fetched. Beyond it,
+    /// the oldest results are gone (404) even if nobody fetched them yet.
+    /// </summary>
+    public int MaxFinishedRequests { get; set; } = 10_000;
 
     /// <summary>Gets or sets how many recorded calls (and, separately, webhooks) are kept, the most recent ones. The default is 10,000.</summary>
     public int MaxCalls { get; set; } = 10_000;

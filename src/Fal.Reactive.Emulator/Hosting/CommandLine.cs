@@ -14,7 +14,7 @@ internal static class CommandLine
         "  --workers <n>            workers serving the queue (default 4)",
         "  --keys <k1,k2>           accepted API keys (default: any non-empty key); requests are then scoped to their key",
         "  --latency-ms <n>         extra delay before each answer (default 0)",
-        "  --max-requests <n>       finished requests kept (default 1000)",
+        "  --max-requests <n>       finished requests kept (default 10000)",
         "  --max-calls <n>          recorded calls (and webhooks) kept (default 10000)",
         "  --max-files <n>          stored files kept (default 1000)",
         "  --max-file-mb <n>        total MiB of stored files kept (default 256); a bigger upload is refused with 413",

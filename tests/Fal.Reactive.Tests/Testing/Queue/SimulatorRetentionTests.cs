@@ -93,11 +93,11 @@ public class SimulatorRetentionTests
     }
 
     [Fact]
-    public void DefaultRetention_KeepsAThousandRequestsTenThousandCallsAThousandFiles256MiBForAnHour()
+    public void DefaultRetention_KeepsTenThousandRequestsTenThousandCallsAThousandFiles256MiBForAnHour()
     {
         var retention = new FalSimulatorOptions().Retention;
 
-        retention.MaxFinishedRequests.Should().Be(1_000);
+        retention.MaxFinishedRequests.Should().Be(10_000);
         retention.MaxCalls.Should().Be(10_000);
         retention.MaxFiles.Should().Be(1_000);
         retention.MaxFileBytes.Should().Be(256L * 1024 * 1024);
