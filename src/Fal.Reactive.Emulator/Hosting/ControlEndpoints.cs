@@ -40,6 +40,15 @@ internal static class ControlEndpoints
         w.WriteString("queue_url", simulator.QueueUrl.AbsoluteUri);
         w.WriteString("run_url", simulator.RunUrl.AbsoluteUri);
         w.WriteString("rest_url", simulator.RestUrl.AbsoluteUri);
+        // What retention currently holds: a long-running emulator's memory is bounded by these.
+        var files = simulator.Files;
+        w.WriteStartObject("held");
+        w.WriteNumber("requests", simulator.Requests.Count);
+        w.WriteNumber("calls", simulator.Calls.Count);
+        w.WriteNumber("webhooks", simulator.Webhooks.Count);
+        w.WriteNumber("files", files.Count);
+        w.WriteNumber("file_bytes", files.Sum(f => (long)f.Content.Length));
+        w.WriteEndObject();
         w.WriteStartArray("apps");
         foreach (var app in BuiltInApps.Ids)
         {

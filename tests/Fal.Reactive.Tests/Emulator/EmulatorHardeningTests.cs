@@ -62,6 +62,8 @@ public class EmulatorHardeningTests
         first.StatusCode.Should().Be(HttpStatusCode.NotFound);
         last.StatusCode.Should().Be(HttpStatusCode.OK);
         emulator.Simulator.Requests.Should().ContainSingle();
+        var health = await http.GetFromJsonAsync<JsonElement>(new Uri(emulator.BaseUrl, "_emulator/health"));
+        health.GetProperty("held").GetProperty("requests").GetInt32().Should().Be(1);
     }
 
     private static async Task WaitFinishedAsync(FalEmulator emulator, string responseUrl)
