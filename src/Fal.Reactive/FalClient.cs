@@ -1,4 +1,4 @@
-using System.Net.ServerSentEvents;
+using Fal.Reactive.Shared;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
@@ -17,11 +17,12 @@ namespace Fal.Reactive;
 ///    .Subscribe(status => Console.WriteLine(status));
 /// </code>
 /// </example>
-public class FalClient : IDisposable, IAsyncDisposable
+public partial class FalClient : IDisposable, IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly FalPipeline _pipeline;
+    private readonly FalQueueApi _api;
+    private readonly PendingCancellations _pendingCancellations = new();
 
     /// <summary>A client with fal's hosts and the key from <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
     public FalClient()
@@ -71,8 +72,8 @@ public class FalClient : IDisposable, IAsyncDisposable
         var copy = Validate(options ?? new FalClientOptions());
         _http = httpClient;
         _ownsHttp = disposeHttpClient;
-        _pipeline = new FalPipeline(httpClient, copy, copy.Credentials ?? FalCredentials.FromEnvironment());
-        Storage = new FalStorage(_pipeline);
+        _api = new FalQueueApi(new FalTransport(httpClient, copy, copy.Credentials ?? FalCredentials.FromEnvironment()));
+        Storage = new FalStorage(_api);
     }
 
     /// <summary>fal storage: uploads and data URIs.</summary>
@@ -99,9 +100,9 @@ public class FalClient : IDisposable, IAsyncDisposable
     {
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
-        options.Validate(nameof(options));
+        FalOptionsValidation.Validate(options, nameof(options));
         var body = FalJson.SerializeInput(input);
-        return RequestRun.Submit(_pipeline, app, body, options);
+        return SubmitRun.Create(_api, _pendingCancellations, app, body, options);
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
@@ -117,15 +118,9 @@ public class FalClient : IDisposable, IAsyncDisposable
     {
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
-        options.Validate(nameof(options));
-        var answer = await _pipeline.SubmitAsync(async: true, app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
-        var urls = FalRequestUrls.Choose(
-            FalRequestUrls.Compute(_pipeline.Options.QueueUrl, app, answer.RequestId),
-            _pipeline.Options.QueueUrl,
-            answer.StatusUrl,
-            answer.ResponseUrl,
-            answer.CancelUrl);
-        return new FalRequestHandle(_pipeline, app, answer.RequestId, urls);
+        FalOptionsValidation.Validate(options, nameof(options));
+        var answer = await _api.SubmitAsync(app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
+        return new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
     }
 
     /// <summary>A handle for a request submitted elsewhere, by its id.</summary>
@@ -138,7 +133,7 @@ public class FalClient : IDisposable, IAsyncDisposable
     {
         var app = FalAppId.Parse(appId);
         ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
-        return new FalRequestHandle(_pipeline, app, requestId, FalRequestUrls.Compute(_pipeline.Options.QueueUrl, app, requestId));
+        return new FalRequestHandle(_api, app, requestId, FalRequestUrls.Compute(_api.Options.QueueUrl, app, requestId));
     }
 
     /// <summary>
@@ -166,57 +161,6 @@ public class FalClient : IDisposable, IAsyncDisposable
         return completed.Result ?? throw new FalProtocolException($"Request {completed.RequestId} completed with an empty result.") { RequestId = completed.RequestId };
     }
 
-    /// <summary>Runs an app directly on fal's run host (no queue) and returns its output (fal_client's <c>run</c>).</summary>
-    /// <param name="appId">The app id.</param>
-    /// <param name="input">The app's input.</param>
-    /// <param name="options">Hint, start timeout, headers (queue options are ignored).</param>
-    /// <param name="cancellationToken">Cancels the call (fal cancels a direct run whose connection drops).</param>
-    /// <returns>The output JSON.</returns>
-    /// <exception cref="FalHttpException">The app answered with an error.</exception>
-    public virtual async Task<JsonElement> RunAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var app = FalAppId.Parse(appId);
-        options ??= FalSubmitOptions.Default;
-        options.Validate(nameof(options));
-        var result = await _pipeline.RunAsync(async: true, app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
-        return result ?? throw new FalProtocolException($"The direct run of {appId} answered with an empty body.");
-    }
-
-    /// <summary>
-    /// Runs a streaming endpoint (<c>POST {run}/{app}/stream</c>) when subscribed and emits each partial
-    /// output fal sends as a server-sent event; completes when fal closes the stream. Disposing the
-    /// subscription closes the connection, which ends the run on fal's side.
-    /// </summary>
-    /// <param name="appId">The app id, e.g. <c>fal-ai/any-llm</c> (<c>/stream</c> is added unless present).</param>
-    /// <param name="input">The app's input.</param>
-    /// <param name="options">Hint, start timeout, headers.</param>
-    /// <returns>A cold observable of partial outputs.</returns>
-    /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
-    public virtual IObservable<JsonElement> Stream(string appId, object? input, FalSubmitOptions? options = null)
-    {
-        var app = FalAppId.Parse(appId);
-        options ??= FalSubmitOptions.Default;
-        options.Validate(nameof(options));
-        var body = FalJson.SerializeInput(input);
-        return Observable.Create<JsonElement>(async (observer, cancellationToken) =>
-        {
-            _pipeline.EnsureCredentials();
-            using var response = await _pipeline.OpenStreamAsync(app, body, options, cancellationToken).ConfigureAwait(false);
-            var requestId = FalErrors.RequestIdOf(response);
-            using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await foreach (var item in SseParser.Create(stream, static (_, data) => data.ToArray()).EnumerateAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // Keep-alive comments never reach here; an event without data carries nothing to emit.
-                if (FalWire.ParseResult(item.Data, requestId ?? "(stream)") is { } partial)
-                {
-                    observer.OnNext(partial);
-                }
-            }
-
-            observer.OnCompleted();
-        });
-    }
-
     /// <summary>
     /// Completes when every cancel that disposed subscriptions have started has been sent and answered (or
     /// given up after its retries), including those still waiting for their submit's request id. A process
@@ -225,7 +169,7 @@ public class FalClient : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting (the cancels go on).</param>
     /// <returns>A task that completes when the cancels are sent.</returns>
     public virtual Task WhenCancellationsSentAsync(CancellationToken cancellationToken = default) =>
-        _pipeline.WhenCancellationsSentAsync(cancellationToken);
+        _pendingCancellations.WhenAllSentAsync(cancellationToken);
 
     /// <summary>Waits for pending cancels (<see cref="WhenCancellationsSentAsync"/>), then disposes the client.</summary>
     /// <returns>A task that completes when the client is disposed.</returns>
@@ -251,7 +195,7 @@ public class FalClient : IDisposable, IAsyncDisposable
         {
             // Cancels that disposed subscriptions started still need the connection: release it after them
             // (they are bounded by their retries), so `using var fal = new FalClient()` loses none.
-            var pending = _pipeline.WhenCancellationsSentAsync(CancellationToken.None);
+            var pending = _pendingCancellations.WhenAllSentAsync(CancellationToken.None);
             if (pending.IsCompleted)
             {
                 _http.Dispose();
@@ -268,27 +212,12 @@ public class FalClient : IDisposable, IAsyncDisposable
 
     private static FalClientOptions Validate(FalClientOptions options)
     {
-        if (options.PollInterval <= TimeSpan.Zero)
+        FalOptionsValidation.Validate(options, nameof(options));
+        return new FalClientOptions(options)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PollInterval, "PollInterval must be positive.");
-        }
-
-        ArgumentNullException.ThrowIfNull(options.Scheduler, "options.Scheduler");
-        ArgumentNullException.ThrowIfNull(options.Retry, "options.Retry");
-        if (options.Retry.MaxRetries < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Retry.MaxRetries, "Retry.MaxRetries cannot be negative.");
-        }
-
-        return new FalClientOptions
-        {
-            Credentials = options.Credentials,
             QueueUrl = BaseUrl(options.QueueUrl, nameof(options.QueueUrl), nameof(options)),
             RunUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl), nameof(options)),
             RestUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl), nameof(options)),
-            PollInterval = options.PollInterval,
-            Scheduler = options.Scheduler,
-            Retry = new FalRetryOptions { MaxRetries = options.Retry.MaxRetries, Delay = options.Retry.Delay, MaxDelay = options.Retry.MaxDelay },
         };
     }
 
@@ -299,7 +228,6 @@ public class FalClient : IDisposable, IAsyncDisposable
             throw new ArgumentException($"FalClientOptions.{name} must be an absolute http or https URL, not '{url}'.", paramName);
         }
 
-        // Relative paths resolve under the base only when it ends with '/'.
-        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+        return BaseUrls.WithTrailingSlash(url);
     }
 }

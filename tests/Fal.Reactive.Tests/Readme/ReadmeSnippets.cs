@@ -1,4 +1,4 @@
-// The C# blocks of README.md, verbatim, so that the build compiles them (ReadmeSnippetsTest checks
+// The C# blocks of README.md, verbatim, so that the build compiles them (ReadmeSnippetsTests checks
 // that each README block stands here). Edit both together.
 #pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059
 

@@ -1,0 +1,72 @@
+using System.Reactive.Concurrency;
+
+namespace Fal.Reactive;
+
+/// <summary>Options for a <see cref="FalClient"/>.</summary>
+public class FalClientOptions
+{
+    /// <summary>fal's queue host.</summary>
+    public static readonly Uri DefaultQueueUrl = new("https://queue.fal.run/");
+
+    /// <summary>fal's host for direct (synchronous) runs and streaming.</summary>
+    public static readonly Uri DefaultRunUrl = new("https://fal.run/");
+
+    /// <summary>fal's REST host (storage, tokens).</summary>
+    public static readonly Uri DefaultRestUrl = new("https://rest.fal.ai/");
+
+    /// <summary>The poll interval fal_client uses: 100 ms.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Options with the defaults.</summary>
+    public FalClientOptions()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, with a copy of its <see cref="Retry"/> options (default ones when
+    /// it has none), as Azure.Core's <c>ClientOptions</c> offers: change the copy, the original stays.
+    /// </summary>
+    /// <param name="other">The options to copy.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
+    public FalClientOptions(FalClientOptions other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Credentials = other.Credentials;
+        QueueUrl = other.QueueUrl;
+        RunUrl = other.RunUrl;
+        RestUrl = other.RestUrl;
+        PollInterval = other.PollInterval;
+        Scheduler = other.Scheduler;
+        Retry = other.Retry is { } retry
+            ? new FalRetryOptions { MaxRetries = retry.MaxRetries, Delay = retry.Delay, MaxDelay = retry.MaxDelay }
+            : new FalRetryOptions();
+    }
+
+    /// <summary>
+    /// The key. When null, the client reads <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>)
+    /// when it is created; with none set, the first request that needs a key fails with
+    /// <see cref="MissingCredentialsException"/>.
+    /// </summary>
+    public FalCredentials? Credentials { get; set; }
+
+    /// <summary>The queue host (submit, status, result, cancel). Default <c>https://queue.fal.run/</c>.</summary>
+    public Uri QueueUrl { get; set; } = DefaultQueueUrl;
+
+    /// <summary>The run host (direct runs, streaming). Default <c>https://fal.run/</c>.</summary>
+    public Uri RunUrl { get; set; } = DefaultRunUrl;
+
+    /// <summary>The REST host (storage). Default <c>https://rest.fal.ai/</c>.</summary>
+    public Uri RestUrl { get; set; } = DefaultRestUrl;
+
+    /// <summary>How long to wait after a status answer before the next poll. Default 100 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
+
+    /// <summary>
+    /// The scheduler every wait goes through (poll delays, retry back-off). Default
+    /// <see cref="DefaultScheduler.Instance"/>; pass a <c>TestScheduler</c> to run requests in virtual time.
+    /// </summary>
+    public IScheduler Scheduler { get; set; } = DefaultScheduler.Instance;
+
+    /// <summary>How transient failures of status, result and cancel calls are retried.</summary>
+    public FalRetryOptions Retry { get; set; } = new();
+}

@@ -1,0 +1,46 @@
+namespace Fal.Reactive;
+
+/// <summary>
+/// Options for a direct run (<see cref="FalClient.RunAsync(string, object?, FalRunOptions?, CancellationToken)"/>)
+/// or a streaming run (<see cref="FalClient.Stream(string, object?, FalRunOptions?)"/>): what those calls
+/// send. Queue options (logs, poll interval, webhook, priority) have no meaning there.
+/// </summary>
+public sealed class FalRunOptions
+{
+    /// <summary>A runner hint (header <c>X-Fal-Runner-Hint</c>), e.g. to reuse a runner with a LoRA loaded.</summary>
+    public string? Hint { get; set; }
+
+    /// <summary>
+    /// A server-side deadline for the run to <em>start</em> (header <c>X-Fal-Request-Timeout</c>): if no
+    /// runner has begun it by then, fal ends it with HTTP 504 (<see cref="FalHttpException.IsUserTimeout"/>).
+    /// Must be more than 1 second.
+    /// </summary>
+    public TimeSpan? StartTimeout { get; set; }
+
+    /// <summary>Extra request headers. <c>Authorization</c> cannot be set here.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    internal static readonly FalRunOptions Default = new();
+
+    internal FalCallHeaders CallHeaders => new(Headers, Priority: null, Hint, StartTimeout);
+
+    /// <summary>
+    /// The run options of submit options given to the obsolete run overloads: what runs honoured of them.
+    /// A priority they sent as a header still goes out as one, so nothing changes on the wire.
+    /// </summary>
+    internal static FalRunOptions From(FalSubmitOptions options)
+    {
+        var run = new FalRunOptions { Hint = options.Hint, StartTimeout = options.StartTimeout };
+        foreach (var (name, value) in options.Headers)
+        {
+            run.Headers[name] = value;
+        }
+
+        if (options.Priority is { } priority)
+        {
+            run.Headers.TryAdd("X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
+        }
+
+        return run;
+    }
+}

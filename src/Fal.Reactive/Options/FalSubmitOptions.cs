@@ -1,0 +1,46 @@
+using System.Reactive.Concurrency;
+
+namespace Fal.Reactive;
+
+/// <summary>Options for one submitted request.</summary>
+public sealed class FalSubmitOptions
+{
+    /// <summary>Ask fal for the runner's logs (cumulative, on every status). Default false.</summary>
+    public bool WithLogs { get; set; }
+
+    /// <summary>Overrides <see cref="FalClientOptions.PollInterval"/> for this request.</summary>
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>
+    /// How statuses are learned: polling (the default, as in fal's official clients) or fal's server-sent
+    /// status stream, one long-lived call instead of a call per interval. A stream that closes before
+    /// COMPLETED falls back to polling.
+    /// </summary>
+    public FalStatusMode StatusMode { get; set; }
+
+    /// <summary>Overrides <see cref="FalClientOptions.Scheduler"/> for this request.</summary>
+    public IScheduler? Scheduler { get; set; }
+
+    /// <summary>A URL fal POSTs the result to when the request finishes (query parameter <c>fal_webhook</c>).</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>The queue priority (header <c>X-Fal-Queue-Priority</c>); fal's default is normal.</summary>
+    public FalQueuePriority? Priority { get; set; }
+
+    /// <summary>A runner hint (header <c>X-Fal-Runner-Hint</c>), e.g. to reuse a runner with a LoRA loaded.</summary>
+    public string? Hint { get; set; }
+
+    /// <summary>
+    /// A server-side deadline for the request to <em>start</em> (header <c>X-Fal-Request-Timeout</c>): if
+    /// no runner has begun it by then, fal ends it with HTTP 504 (<see cref="FalHttpException.IsUserTimeout"/>).
+    /// Must be more than 1 second.
+    /// </summary>
+    public TimeSpan? StartTimeout { get; set; }
+
+    /// <summary>Extra request headers. <c>Authorization</c> cannot be set here.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    internal static readonly FalSubmitOptions Default = new();
+
+    internal FalCallHeaders CallHeaders => new(Headers, Priority, Hint, StartTimeout);
+}

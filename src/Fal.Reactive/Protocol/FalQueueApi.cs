@@ -1,0 +1,143 @@
+using System.Reactive.Concurrency;
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// fal's endpoints: submit, status, result and cancel on the queue host; run and stream on the run host;
+/// upload on the REST host. Each knows its URL, whether it may be retried, and how its answer is parsed.
+/// </summary>
+internal sealed class FalQueueApi(FalTransport transport)
+{
+    public FalTransport Transport => transport;
+
+    public FalClientOptions Options => transport.Options;
+
+    public IScheduler Scheduler => transport.Options.Scheduler;
+
+    /// <summary>Submits a request. Not retried: a second POST would be a second (billed) request.</summary>
+    public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
+    {
+        var url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(options.WebhookUrl));
+        var headers = options.CallHeaders;
+        return transport.SendAsync(
+            async: true,
+            "submit",
+            requestId: null,
+            () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
+            static (_, body) => FalWire.ParseSubmit(body),
+            FalRetryRule.Never,
+            Scheduler,
+            cancellationToken);
+    }
+
+    /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
+    public FalRequestUrls UrlsOf(FalAppId app, FalSubmitAnswer answer) =>
+        FalRequestUrls.Choose(
+            FalRequestUrls.Compute(Options.QueueUrl, app, answer.RequestId),
+            Options.QueueUrl,
+            answer.StatusUrl,
+            answer.ResponseUrl,
+            answer.CancelUrl);
+
+    public ValueTask<FalStatus> StatusAsync(bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var url = urls.StatusQuery(withLogs);
+        return transport.SendAsync(
+            async,
+            "status",
+            requestId,
+            () => transport.CreateRequest(HttpMethod.Get, url, body: null, headers: null),
+            (_, body) => FalWire.ParseStatus(body, requestId, withLogs),
+            FalRetryRule.Transient,
+            scheduler,
+            cancellationToken);
+    }
+
+    public ValueTask<JsonElement?> ResultAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken) =>
+        transport.SendAsync(
+            async,
+            "result",
+            requestId,
+            () => transport.CreateRequest(HttpMethod.Get, urls.Response, body: null, headers: null),
+            (_, body) => FalWire.ParseResult(body, requestId),
+            // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
+            FalRetryRule.TransientUnlessFromTheApp,
+            scheduler,
+            cancellationToken);
+
+    /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
+    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transport.SendAsync(
+                async,
+                "cancel",
+                requestId,
+                () => transport.CreateRequest(HttpMethod.Put, urls.Cancel, body: null, headers: null),
+                static (_, _) => true,
+                FalRetryRule.Transient,
+                scheduler,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (FalHttpException e) when (e.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
+        {
+        }
+    }
+
+    /// <summary>A direct run on the run host. Not retried, as a submit.</summary>
+    public ValueTask<JsonElement?> RunAsync(FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
+    {
+        var url = new Uri(Options.RunUrl, app.SubmitPath);
+        var headers = options.CallHeaders;
+        return transport.SendAsync(
+            async: true,
+            "run",
+            requestId: null,
+            () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
+            static (response, body) => FalWire.ParseResult(body, FalErrors.RequestIdOf(response) ?? "(direct run)"),
+            FalRetryRule.Never,
+            Scheduler,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads bytes to fal storage: ask the REST host for a signed URL (with the key), then PUT the bytes
+    /// there (without it: the signed URL is on a storage host, which never sees the key).
+    /// </summary>
+    public async Task<Uri> UploadAsync(byte[] data, string contentType, string fileName, CancellationToken cancellationToken)
+    {
+        var initiate = new Uri(Options.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { content_type = contentType, file_name = fileName });
+        var (uploadUrl, fileUrl) = await transport.SendAsync(
+            async: true,
+            "upload",
+            requestId: null,
+            () => transport.CreateRequest(HttpMethod.Post, initiate, body, headers: null),
+            static (_, answer) => FalWire.ParseUploadInitiate(answer),
+            FalRetryRule.Transient,
+            Scheduler,
+            cancellationToken).ConfigureAwait(false);
+
+        await transport.PutWithoutKeyAsync(uploadUrl, data, contentType, "upload", cancellationToken).ConfigureAwait(false);
+        return fileUrl;
+    }
+
+    /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
+    public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken) =>
+        transport.OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, headers: null, "status stream", requestId, cancellationToken);
+
+    /// <summary>
+    /// Opens a streaming run (<c>POST {run}/{app}/stream</c>, server-sent events) and returns the response
+    /// once its headers arrived; the caller reads the events and disposes it.
+    /// </summary>
+    public Task<HttpResponseMessage> OpenStreamAsync(FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
+    {
+        var path = app.SubmitPath.EndsWith("/stream", StringComparison.Ordinal) ? app.SubmitPath : app.SubmitPath + "/stream";
+        return transport.OpenEventStreamAsync(HttpMethod.Post, new Uri(Options.RunUrl, path), input, options.CallHeaders, "stream", requestId: null, cancellationToken);
+    }
+
+    private static string WebhookQuery(Uri? webhook) =>
+        webhook is null ? string.Empty : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
+}

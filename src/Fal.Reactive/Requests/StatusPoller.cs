@@ -1,0 +1,74 @@
+using System.Reactive.Concurrency;
+using System.Runtime.CompilerServices;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// The one status poll loop, step by step: each <see cref="NextAsync"/> waits the interval on the scheduler
+/// (except the first time when asked to ask at once), polls, and on COMPLETED fetches the result, so the
+/// <see cref="Completed"/> it returns carries the output. <c>async: false</c> does synchronous I/O and a
+/// blocking scheduler wait, and so completes synchronously.
+/// </summary>
+/// <remarks>One call is in flight at a time, and the next poll is scheduled after the previous answer.</remarks>
+internal sealed class StatusPoller
+{
+    private readonly FalQueueApi _api;
+    private readonly FalRequestUrls _urls;
+    private readonly string _requestId;
+    private readonly bool _withLogs;
+    private readonly TimeSpan _interval;
+    private readonly IScheduler _scheduler;
+    private bool _waitFirst;
+
+    public StatusPoller(FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce)
+    {
+        _api = api;
+        _urls = urls;
+        _requestId = requestId;
+        _withLogs = withLogs;
+        _interval = interval;
+        _scheduler = scheduler;
+        _waitFirst = !askAtOnce;
+    }
+
+    /// <summary>The request's status, result and cancel URLs.</summary>
+    public FalRequestUrls Urls => _urls;
+
+    /// <summary>The request's id.</summary>
+    public string RequestId => _requestId;
+
+    /// <summary>True once fal has reported COMPLETED: from then on there is nothing left to cancel.</summary>
+    public bool ServerDone { get; private set; }
+
+    /// <summary>The next status; a <see cref="Completed"/> carries the result and is the last.</summary>
+    /// <remarks>Pooled: a poll that waits allocates no new state machine (the value task is awaited once).</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<FalStatus> NextAsync(bool async, CancellationToken cancellationToken)
+    {
+        if (_waitFirst)
+        {
+            if (async)
+            {
+                await SchedulerDelay.Delay(_scheduler, _interval, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                SchedulerDelay.Wait(_scheduler, _interval, cancellationToken);
+            }
+        }
+
+        _waitFirst = true;
+        var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken).ConfigureAwait(false);
+        return status is Completed completed
+            ? await WithResultAsync(async, completed, cancellationToken).ConfigureAwait(false)
+            : status;
+    }
+
+    /// <summary>Fetches the result of a request fal reported COMPLETED (by a poll or the status stream).</summary>
+    public async ValueTask<Completed> WithResultAsync(bool async, Completed completed, CancellationToken cancellationToken)
+    {
+        ServerDone = true;
+        var result = await _api.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken).ConfigureAwait(false);
+        return completed with { Result = result };
+    }
+}

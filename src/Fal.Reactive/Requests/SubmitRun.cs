@@ -1,0 +1,133 @@
+using System.Reactive.Linq;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// One subscription to <see cref="FalClient.Submit"/>: submits the request, then follows it by polling (or
+/// the status stream, falling back to polling) until it completes. Thousands of runs share one HttpClient
+/// and one scheduler with no thread or timer of their own.
+/// </summary>
+/// <remarks>
+/// The exit path is the only place a cancel is sent: disposal during the submit POST (whose answer we still
+/// await, uncancelled, to learn the request id), during a poll, or between polls all end the same way, with
+/// PUT cancel_url for a request the server has not finished.
+/// </remarks>
+internal sealed class SubmitRun : RequestRun
+{
+    private readonly FalQueueApi _api;
+    private readonly PendingCancellations _pending;
+    private readonly FalAppId _app;
+    private readonly byte[] _input;
+    private readonly FalSubmitOptions _options;
+    private readonly TimeSpan _interval;
+
+    // Null until fal has accepted the request; then it knows the request's id and URLs.
+    private StatusPoller? _poller;
+
+    private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, byte[] input, FalSubmitOptions options)
+        : base(observer, options.Scheduler ?? api.Scheduler)
+    {
+        _api = api;
+        _pending = pending;
+        _app = app;
+        _input = input;
+        _options = options;
+        _interval = options.PollInterval ?? api.Options.PollInterval;
+    }
+
+    /// <summary>A cold observable: each subscription submits its own request.</summary>
+    public static IObservable<FalStatus> Create(FalQueueApi api, PendingCancellations pending, FalAppId app, byte[] input, FalSubmitOptions options) =>
+        Observable.Create<FalStatus>(observer =>
+        {
+            var run = new SubmitRun(api, pending, observer, app, input, options);
+            run.Start();
+            return run;
+        });
+
+    protected override async Task<Completed?> FollowAsync(CancellationToken token)
+    {
+        var poller = await SubmitAsync(token).ConfigureAwait(false);
+        if (token.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        // Streaming falls back to polling when the stream closes before COMPLETED.
+        if (_options.StatusMode == FalStatusMode.Streaming && await StreamAsync(poller, token).ConfigureAwait(false) is { } streamed)
+        {
+            return await poller.WithResultAsync(async: true, streamed, token).ConfigureAwait(false);
+        }
+
+        return token.IsCancellationRequested ? null : await PollAsync(poller, token).ConfigureAwait(false);
+    }
+
+    protected override void OnDisposedWhileRunning(Task run) =>
+        // Still learning the request id or sending the cancel: let FalClient.DisposeAsync wait for it.
+        _pending.Track(run);
+
+    protected override async Task OnExitAsync()
+    {
+        if (_poller is not { ServerDone: false } poller)
+        {
+            return;
+        }
+
+        try
+        {
+            // Retried on transient failures by the transport; never thrown at the (disposed) observer.
+            await _api.CancelAsync(async: true, poller.Urls, poller.RequestId, Scheduler, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed best-effort cancel has nowhere to go: the subscriber is gone.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task<StatusPoller> SubmitAsync(CancellationToken token)
+    {
+        _api.Transport.EnsureCredentials();
+        // Not cancelled by disposal: if the server accepts the request we must learn its id to cancel it.
+        var answer = await _api.SubmitAsync(_app, _input, _options, CancellationToken.None).ConfigureAwait(false);
+        // After a submit the first poll waits, as every later one does; a fallback from the stream asks at once.
+        var poller = new StatusPoller(
+            _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming);
+        _poller = poller;
+        if (answer.QueuePosition is { } position && !token.IsCancellationRequested)
+        {
+            EmitIfChanged(new Queued(answer.RequestId, position), token);
+        }
+
+        return poller;
+    }
+
+    /// <summary>
+    /// Follows the server-sent status stream until COMPLETED (returned without its result). Null when the stream closed early (the caller
+    /// polls instead) or a status's observer disposed the subscription.
+    /// </summary>
+    private async Task<Completed?> StreamAsync(StatusPoller poller, CancellationToken token)
+    {
+        try
+        {
+            await foreach (var status in FalStatusStream.ReadAsync(_api, poller.Urls, poller.RequestId, _options.WithLogs, token).ConfigureAwait(false))
+            {
+                if (status is Completed completed)
+                {
+                    return completed;
+                }
+
+                if (!EmitIfChanged(status, token))
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException)
+        {
+            // The stream failed to open or broke: polling, with its retries and typed errors, takes over.
+            return null;
+        }
+    }
+}
