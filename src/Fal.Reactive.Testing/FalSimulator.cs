@@ -268,25 +268,6 @@ public sealed partial class FalSimulator
         return true;
     });
 
-    /// <summary>
-    /// Applies the retention limits: drops the oldest finished requests, calls, webhooks and files beyond the counts,
-    /// the bytes and the age. Called under the lock whenever the simulator is called or read: no timer needed.
-    /// </summary>
-    private void Trim()
-    {
-        var now = _scheduler.Now;
-        // Older than MaxAge: before the cutoff. A MaxAge longer than the time since MinValue keeps everything.
-        var cutoff = _retention.MaxAge > now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - _retention.MaxAge;
-        _queue.DropFinished(_retention.MaxFinishedRequests, cutoff);
-        while (_calls.TryPeek(out var oldest) && (_calls.Count > _retention.MaxCalls || oldest.Time < cutoff))
-        {
-            _calls.Dequeue();
-        }
-
-        _webhooks.Drop(_retention.MaxCalls, cutoff);
-        _files.Drop(cutoff);
-    }
-
     /// <summary>Schedules a change of the model on the scheduler.</summary>
     private IDisposable After(TimeSpan dueTime, Action<DeferredActions> change) =>
         _scheduler.Schedule(dueTime, () => Mutate(change));
