@@ -114,7 +114,7 @@ public sealed class FalEmulator : IAsyncDisposable
             BuiltInApps.Map(simulator);
         }
 
-        Volatile.Write(ref endpoint, new SimulatorEndpoint(simulator, urls));
+        Volatile.Write(ref endpoint, new SimulatorEndpoint(simulator, urls, options.Keys));
         return new FalEmulator(app, simulator, urls, listenUrls, webhookClient);
     }
 

@@ -42,6 +42,24 @@ public class EmulatorHardeningTests
     }
 
     [Fact]
+    public async Task WithKeys_TheEmulatorsListsNeedAKey_HealthStaysOpen()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Keys = ["alice"] });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        foreach (var list in new[] { "requests", "calls", "webhooks" })
+        {
+            using var anonymous = await http.GetAsync(new Uri(emulator.BaseUrl, "_emulator/" + list));
+            using var wrong = await http.SendAsync(Keyed(HttpMethod.Get, new Uri(emulator.BaseUrl, "_emulator/" + list).AbsoluteUri, "mallory"));
+            using var keyed = await http.SendAsync(Keyed(HttpMethod.Get, new Uri(emulator.BaseUrl, "_emulator/" + list).AbsoluteUri, "alice"));
+            (anonymous.StatusCode, wrong.StatusCode, keyed.StatusCode).Should().Be((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK), list);
+        }
+
+        using var health = await http.GetAsync(new Uri(emulator.BaseUrl, "_emulator/health"));
+        health.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task RetentionOption_ReachesTheSimulator_FinishedRequestsBeyondItAnswer404()
     {
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Retention = new() { MaxFinishedRequests = 1 } });
