@@ -44,7 +44,7 @@ public sealed partial class FalSimulator
     private readonly SimulatorRouter _router;
     private readonly AppRegistry _apps = new();
     private readonly QueueModel _queue;
-    private readonly FaultCounter _faults = new();
+    private readonly FaultCounter _faults;
     private readonly WebhookOutbox _webhooks;
     private readonly StatusStreams _statusStreams;
     private readonly FileStore _files;
@@ -74,6 +74,7 @@ public sealed partial class FalSimulator
         ArgumentNullException.ThrowIfNull(options.Retention, "options.Retention");
         options.Retention.Validate(nameof(options));
         _retention = options.Retention.Clone();
+        _faults = new FaultCounter(Math.Max(1, _retention.MaxCalls));
         _scheduler = scheduler;
         _hosts = new SimulatorHosts(options);
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));

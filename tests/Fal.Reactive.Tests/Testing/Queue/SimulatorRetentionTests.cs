@@ -93,6 +93,21 @@ public class SimulatorRetentionTests
     }
 
     [Fact]
+    public async Task ScriptedFaultCounts_AreBoundedByMaxCalls_TheOldestBodyForgottenFirst()
+    {
+        using var h = Create(new FalSimulatorRetention { MaxCalls = 1 });
+        h.Simulator.MapApp("emulator/flaky", FalAppScript.Succeed(new { }).WithFailures(FalCallKind.Submit, 1));
+        async Task<int> Submit(object body) => (await h.SendAsync(HttpMethod.Post, SimulatorHarness.Queue("emulator/flaky"), body)).Status;
+
+        var first = await Submit(new { a = 1 });
+        var retried = await Submit(new { a = 1 });
+        var other = await Submit(new { b = 2 });
+        var firstAgain = await Submit(new { a = 1 });
+
+        (first, retried, other, firstAgain).Should().Be((503, 200, 503, 503), "only the last body's count is kept");
+    }
+
+    [Fact]
     public void DefaultRetention_KeepsTenThousandRequestsTenThousandCallsAThousandFiles256MiBForAnHour()
     {
         var retention = new FalSimulatorOptions().Retention;
