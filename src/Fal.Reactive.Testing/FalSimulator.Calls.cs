@@ -44,8 +44,8 @@ public sealed partial class FalSimulator
                 Task.FromResult(Mutate(d => Address(request, call, route, d))),
             FalCallKind.UploadInitiate => Locked(now => StorageCalls.InitiateUpload(_files, request, now)),
             FalCallKind.UploadPut => Locked(now => StorageCalls.PutUpload(_files, request, segments, now)),
-            FalCallKind.StorageToken => Task.FromResult(StorageCalls.IssueToken(_files, _scheduler.Now)),
-            FalCallKind.CdnUpload => Locked(now => StorageCalls.UploadToCdn(_files, request, now)),
+            FalCallKind.StorageToken => Locked(now => StorageCalls.IssueToken(_files, _cdnTokens, now)),
+            FalCallKind.CdnUpload => Locked(now => StorageCalls.UploadToCdn(_files, _cdnTokens, request, now)),
             FalCallKind.File => Locked(_ => StorageCalls.GetFile(_files, segments)),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };

@@ -48,6 +48,7 @@ public sealed partial class FalSimulator
     private readonly WebhookOutbox _webhooks;
     private readonly StatusStreams _statusStreams;
     private readonly FileStore _files;
+    private readonly CdnTokens _cdnTokens;
     private readonly Queue<CallRecord> _calls = new();
     private readonly FalSimulatorRetention _retention;
     private readonly AnswerDelivery _delivery;
@@ -82,6 +83,7 @@ public sealed partial class FalSimulator
         _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, options.RequestIdGenerator);
         _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
         _files = new FileStore(_hosts.Cdn, _retention);
+        _cdnTokens = new CdnTokens(checkTokens: options.AcceptedKeys is not null, Math.Max(1, _retention.MaxCalls));
         _delivery = new AnswerDelivery(scheduler, options.Latency, (call, statusCode) =>
         {
             lock (_gate)

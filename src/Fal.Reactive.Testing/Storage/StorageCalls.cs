@@ -95,17 +95,22 @@ internal static class StorageCalls
             : SimulatorHttpResponse.Detail(404, "File not found");
 
     /// <summary><c>POST {rest}storage/auth/token</c> → a CDN token for <c>POST {cdn}files/upload</c>.</summary>
-    public static SimulatorHttpResponse IssueToken(FileStore store, DateTimeOffset now) => SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
+    public static SimulatorHttpResponse IssueToken(FileStore store, CdnTokens tokens, DateTimeOffset now) => SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
     {
-        w.WriteString("token", "simulated-cdn-token");
+        w.WriteString("token", tokens.Issue(now));
         w.WriteString("token_type", "Bearer");
         w.WriteString("base_url", store.CdnUrl.AbsoluteUri.TrimEnd('/'));
-        w.WriteString("expires_at", SimulatorJson.Timestamp(now + TimeSpan.FromHours(1)));
+        w.WriteString("expires_at", SimulatorJson.Timestamp(now + CdnTokens.Lifetime));
     }));
 
     /// <summary><c>POST {cdn}files/upload</c>: raw bytes, <c>Content-Type</c> and <c>X-Fal-File-Name</c> → <c>{access_url}</c>.</summary>
-    public static SimulatorHttpResponse UploadToCdn(FileStore store, SimulatorHttpRequest request, DateTimeOffset now)
+    public static SimulatorHttpResponse UploadToCdn(FileStore store, CdnTokens tokens, SimulatorHttpRequest request, DateTimeOffset now)
     {
+        if (!tokens.Accepts(request.Header("Authorization"), now))
+        {
+            return SimulatorHttpResponse.Detail(401, "Invalid or expired CDN token.");
+        }
+
         if (!store.Fits(request.Body.Length))
         {
             return TooLarge(store);

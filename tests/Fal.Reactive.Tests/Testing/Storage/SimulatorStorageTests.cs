@@ -117,6 +117,26 @@ public class SimulatorStorageTests
     }
 
     [Fact]
+    public async Task WithKeys_CdnUploadNeedsAnIssuedToken()
+    {
+        using var h = new SimulatorHarness(new FalSimulatorOptions { AcceptedKeys = [SimulatorHarness.Key] });
+        var (_, token) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/auth/token?storage_type=fal-cdn-v3"), new { });
+        async Task<int> Upload(string bearer)
+        {
+            using var upload = new HttpRequestMessage(HttpMethod.Post, "https://v3.fal.media/files/upload") { Content = new StringContent("x") };
+            upload.Headers.Authorization = new("Bearer", bearer);
+            using var response = await h.Http.SendAsync(upload);
+            return (int)response.StatusCode;
+        }
+
+        (await Upload("made-up-token")).Should().Be(401);
+        (await Upload(token.GetProperty("token").GetString()!)).Should().Be(200);
+        h.Simulator.Files.Should().HaveCount(1);
+        h.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        (await Upload(token.GetProperty("token").GetString()!)).Should().Be(401, "the token expired");
+    }
+
+    [Fact]
     public async Task CdnUploadLargerThanTheByteBound_Is413()
     {
         using var h = new SimulatorHarness(new FalSimulatorOptions { Retention = new() { MaxFileBytes = 4 } });
