@@ -14,7 +14,19 @@ if (CommandLine.Parse(args, out var error, out var help) is not { } options)
     return 2;
 }
 
-await using var emulator = await FalEmulator.StartAsync(options);
+FalEmulator emulator;
+try
+{
+    emulator = await FalEmulator.StartAsync(options);
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // One line a newcomer can act on, not Kestrel's stack trace.
+    Console.Error.WriteLine($"fal-emulator: cannot listen on {options.Urls}: the address is already in use. Stop what runs there, or pick another port with --port <n>.");
+    return 1;
+}
+
+await using var running = emulator;
 Banner.Write(emulator, options, Console.Out, Console.Error);
 await emulator.WaitForShutdownAsync();
 return 0;
