@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Fal.Reactive.Testing;
 
 namespace Fal.Reactive.Emulator;
 
@@ -31,4 +32,11 @@ public sealed class FalEmulatorOptions
 
     /// <summary>Gets or sets a value indicating whether ASP.NET Core warnings and errors are logged to the console. Off by default.</summary>
     public bool LogToConsole { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the emulator keeps of finished requests, calls, webhooks and files, and for how long. The
+    /// defaults (10,000 finished requests, 10,000 calls, 1,000 files and 256 MiB, each for at most an hour) keep a
+    /// long-running emulator's memory bounded.
+    /// </summary>
+    public FalSimulatorRetention Retention { get; set; } = new();
 }

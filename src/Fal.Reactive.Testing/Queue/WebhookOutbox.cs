@@ -7,9 +7,18 @@ namespace Fal.Reactive.Testing.Queue;
 /// <summary>The webhooks sent when requests finish: recorded, and POSTed when a client is configured.</summary>
 internal sealed class WebhookOutbox(HttpClient? client)
 {
-    private readonly List<FalWebhookDelivery> _sent = [];
+    private readonly Queue<FalWebhookDelivery> _sent = new();
 
-    public IReadOnlyList<FalWebhookDelivery> Sent => _sent;
+    public IEnumerable<FalWebhookDelivery> Sent => _sent;
+
+    /// <summary>Forgets the oldest webhooks beyond <paramref name="max"/> and those sent before <paramref name="cutoff"/>.</summary>
+    public void Drop(int max, DateTimeOffset cutoff)
+    {
+        while (_sent.TryPeek(out var oldest) && (_sent.Count > max || oldest.Time < cutoff))
+        {
+            _sent.Dequeue();
+        }
+    }
 
     /// <summary>Records the webhook of a finished request that asked for one and defers its delivery.</summary>
     public void Send(RequestRecord record, DateTimeOffset now, DeferredActions deferred)
@@ -35,7 +44,7 @@ internal sealed class WebhookOutbox(HttpClient? client)
                 w.WriteString("error", "Invalid status code: " + outcome.StatusCode.ToString(CultureInfo.InvariantCulture));
             }
         });
-        _sent.Add(new FalWebhookDelivery(now, url, record.Id, body));
+        _sent.Enqueue(new FalWebhookDelivery(now, url, record.Id, body));
         if (client is { } http)
         {
             deferred.Add(() => _ = PostAsync(http, url, body));

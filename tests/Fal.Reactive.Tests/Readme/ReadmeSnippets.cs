@@ -6,6 +6,7 @@ using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
 using Microsoft.Reactive.Testing;
+using System.Net.Http.Json;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -108,13 +109,50 @@ internal static class ReadmeSnippets
     public static async Task RunStreamStorage(FalClient fal)
     {
         JsonElement direct = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });  // fal.run, no queue
+        FalRunResult withId = await fal.RunWithRequestIdAsync("fal-ai/fast-sdxl", new { prompt = "a tree" },
+            new FalRunOptions { Timeout = TimeSpan.FromMinutes(5) });
+        Console.WriteLine($"{withId.RequestId}: {withId.Result}");
+        JsonElement blocking = fal.Run("fal-ai/fast-sdxl", new { prompt = "a tree" });            // synchronous I/O
 
         fal.Stream("fal-ai/any-llm", new { prompt = "Tell me a story" })   // POST /stream, server-sent events
            .Subscribe(partial => Console.WriteLine(partial.GetProperty("output").GetString()));
 
+        var streamOptions = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
+        await foreach (FalStreamEvent e in fal.StreamAsync("fal-ai/any-llm", new { prompt = "Tell me a story" }, streamOptions))
+        {
+            Console.WriteLine($"{e.RequestId} {(e.IsPartial ? "…" : "final")}: {e.Data.GetProperty("output")}");
+        }
+
         Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
         string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
         await Task.CompletedTask;
+    }
+
+    public static async Task SubscribeCallbacks(FalClient fal)
+    {
+        var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" }, new FalSubmitOptions
+        {
+            OnEnqueue = requestId => Console.WriteLine($"queued as {requestId}"),
+            OnQueueUpdate = status => Console.WriteLine(status),
+        });
+    }
+
+    public static async Task ProxyMode()
+    {
+        using var browserFal = new FalClient(new FalClientOptions { ProxyUrl = new Uri("https://my-app.example/api/fal/proxy") });
+        var image = await browserFal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });
+    }
+
+    public static async Task TemporaryTokens(FalClient fal)
+    {
+        // On the backend, with the key:
+        string token = await fal.CreateTemporaryTokenAsync(["fal-ai/fast-sdxl"], TimeSpan.FromMinutes(5));
+
+        // In the app, without it:
+        using var backend = new HttpClient { BaseAddress = new Uri("https://my-app.example/") };
+        var credentials = FalCredentials.FromTokenProvider(
+            async ct => (await backend.GetFromJsonAsync<string>("api/fal-token", ct))!, TimeSpan.FromMinutes(5));
+        using var appFal = new FalClient(new FalClientOptions { Credentials = credentials });
     }
 
     public static async Task Realtime(FalClient fal)
