@@ -32,9 +32,10 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 line=$(grep "listening on" "$emulator_out") || { cat "$emulator_out" >&2; echo "trimmed consumer: the emulator did not start within 60 s" >&2; exit 1; }
-queue=$(sed -n 's/.*(queue \([^,]*\), run \([^,]*\), rest \([^)]*\)).*/\1/p' <<<"$line")
-run=$(sed -n 's/.*(queue \([^,]*\), run \([^,]*\), rest \([^)]*\)).*/\2/p' <<<"$line")
-rest=$(sed -n 's/.*(queue \([^,]*\), run \([^,]*\), rest \([^)]*\)).*/\3/p' <<<"$line")
+# "... queue <url>, run <url>, rest <url>; ..." (each URL ends at a comma, semicolon, parenthesis or space).
+url_of() { grep -oE "$1 https?://[^,;) ]+" <<<"$line" | head -n 1 | cut -d' ' -f2; }
+queue=$(url_of queue); run=$(url_of run); rest=$(url_of rest)
+[ -n "$queue" ] && [ -n "$run" ] && [ -n "$rest" ] || { echo "trimmed consumer: no hosts in the emulator's banner: $line" >&2; exit 1; }
 
 "$here/out/publish/TrimmedConsumer" "$queue" "$run" "$rest" | tee -a "$log"
 echo "trimmed consumer: ok ($warnings trim warnings)"
