@@ -95,6 +95,8 @@ public sealed class FalEmulator : IAsyncDisposable
             CdnUrl = urls.Cdn,
             Latency = options.Latency,
             WebhookClient = webhookClient,
+            WebhookSigningKey = options.WebhookSigningKey,
+            WebhookUserId = options.WebhookUserId,
         });
         if (options.MapBuiltInApps)
         {

@@ -44,6 +44,7 @@ public sealed partial class FalSimulator
             FalCallKind.StorageToken => Task.FromResult(StorageCalls.IssueToken(_files, _scheduler.Now)),
             FalCallKind.CdnUpload => Locked(() => StorageCalls.UploadToCdn(_files, request)),
             FalCallKind.File => Locked(() => StorageCalls.GetFile(_files, segments)),
+            FalCallKind.Jwks => Task.FromResult(_webhooks.Jwks()),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
 

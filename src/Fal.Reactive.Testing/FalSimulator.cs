@@ -73,7 +73,8 @@ public sealed partial class FalSimulator
         _scheduler = scheduler;
         _hosts = new SimulatorHosts(options);
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
-        _webhooks = new WebhookOutbox(options.WebhookClient);
+        ArgumentException.ThrowIfNullOrEmpty(options.WebhookUserId, nameof(options));
+        _webhooks = new WebhookOutbox(options.WebhookClient, options.WebhookSigningKey ?? FalWebhookSigningKey.Create(), options.WebhookUserId);
         _queue = new QueueModel(scheduler, options.Workers, After, _webhooks);
         _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
         _files = new FileStore(_hosts.Cdn);
@@ -136,6 +137,9 @@ public sealed partial class FalSimulator
             }
         }
     }
+
+    /// <summary>Gets the key the simulator signs its webhooks with; its public half is served at <c>{rest}.well-known/jwks.json</c>.</summary>
+    public FalWebhookSigningKey WebhookSigningKey => _webhooks.Key;
 
     /// <summary>Gets every file whose bytes the storage holds.</summary>
     public IReadOnlyList<FalSimulatedFile> Files
