@@ -2,11 +2,15 @@
 // that each README block stands here). Edit both together.
 #pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059
 
+using Fal.Reactive.AspNetCore;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Reactive.Testing;
 using System.Reactive.Linq;
+using System.Text;
 using System.Text.Json;
 
 namespace Fal.Reactive.Tests.Readme;
@@ -111,6 +115,57 @@ internal static class ReadmeSnippets
 
         Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
         string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
+        await Task.CompletedTask;
+    }
+
+    public static async Task Webhooks()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddSingleton(new FalClient());
+        builder.Services.AddFalWebhooks();   // FalWebhookHub + FalWebhookVerifier (the client's HttpClient and REST host)
+        var app = builder.Build();
+        app.MapFalWebhooks("/fal/webhook");  // 200 verified, 401 bad or stale signature, 503 keys unavailable
+
+        app.MapPost("/generate", async (FalClient fal, FalWebhookHub hub, string prompt) =>
+        {
+            var handle = await fal.SubmitAsync("fal-ai/flux/dev", new { prompt },
+                new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+            try
+            {
+                FalWebhook done = await hub.WhenCompleted(handle.RequestId).WaitAsync(TimeSpan.FromMinutes(10));
+                return done.GetPayloadOrThrow();   // FalHttpException with the request id when it failed
+            }
+            catch (TimeoutException)
+            {
+                await handle.CancelAsync();        // nothing left running (and billed) at fal
+                throw;
+            }
+        });
+
+        app.Services.GetRequiredService<FalWebhookHub>()   // an IObservable<FalWebhook> of every verified webhook
+           .Where(webhook => !webhook.IsSuccess)
+           .Subscribe(webhook => Console.WriteLine($"{webhook.RequestId} failed: {webhook.Error}"));
+        await Task.CompletedTask;
+    }
+
+    public static async Task DocsWebhooksVerifier(FalClient fal, HttpRequestMessage request, byte[] rawBody)
+    {
+        var verifier = fal.CreateWebhookVerifier();   // share one: it caches fal's keys
+        FalWebhookVerification outcome = await verifier.VerifyAsync(
+            FalWebhookHeaders.From(name => request.Headers.TryGetValues(name, out var values) ? values.First() : null),
+            rawBody);   // the bytes as received, not re-serialized JSON
+        if (outcome.IsVerified)
+        {
+            Console.WriteLine(outcome.Webhook!.RequestId);
+        }
+    }
+
+    public static async Task DocsWebhooksSigning()
+    {
+        var key = FalWebhookSigningKey.Create();
+        var body = Encoding.UTF8.GetBytes("""{"request_id":"r-1","status":"OK","payload":{}}""");
+        IReadOnlyDictionary<string, string> headers = key.Sign("r-1", "my-user", DateTimeOffset.UtcNow, body);
+        string jwks = FalWebhookSigningKey.ToJwks(key);   // serve it, and point FalWebhookVerifierOptions.JwksUrl at it
         await Task.CompletedTask;
     }
 
