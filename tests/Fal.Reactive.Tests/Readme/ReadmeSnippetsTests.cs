@@ -22,35 +22,14 @@ public partial class ReadmeSnippetsTests
         return data;
     }
 
-    public static TheoryData<string, int> DocBlocks()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var doc in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Readme", "docs"), "*.md"))
-        {
-            for (var i = 0; i < CSharpBlock().Count(File.ReadAllText(doc)); i++)
-            {
-                data.Add(Path.GetFileName(doc), i);
-            }
-        }
-
-        return data;
-    }
-
     [Fact]
     public void Readme_HasCSharpBlocks() => Blocks().Count.Should().BeGreaterThan(5);
 
     [Theory]
-    [MemberData(nameof(DocBlocks))]
-    public void DocsBlock_IsCompiledInReadmeSnippets(string doc, int index) =>
-        BlockIsInSnippets(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Readme", "docs", doc)), index);
-
-    [Theory]
     [MemberData(nameof(Blocks))]
-    public void ReadmeBlock_IsCompiledInReadmeSnippets(int index) => BlockIsInSnippets(File.ReadAllText(ReadmePath()), index);
-
-    private static void BlockIsInSnippets(string markdown, int index)
+    public void ReadmeBlock_IsCompiledInReadmeSnippets(int index)
     {
-        var block = CSharpBlock().Matches(markdown)[index].Groups[1].Value;
+        var block = CSharpBlock().Matches(File.ReadAllText(ReadmePath()))[index].Groups[1].Value;
         var snippets = Normalize(File.ReadAllText(SnippetsPath()));
         var lines = Normalize(block);
 
@@ -59,7 +38,7 @@ public partial class ReadmeSnippetsTests
         var code = lines.Where(l => !IsUsingDirective(l)).ToList();
         snippets.Should().Contain(usings.Count > 0 ? usings : snippets.Take(1));
         IndexOfRun(snippets, code).Should().BeGreaterThanOrEqualTo(0,
-            $"block {index} must appear verbatim in ReadmeSnippets.cs:\n{string.Join('\n', code)}");
+            $"README block {index} must appear verbatim in ReadmeSnippets.cs:\n{string.Join('\n', code)}");
     }
 
     [Fact]
