@@ -129,6 +129,9 @@ public sealed class FalEmulator : IAsyncDisposable
             Latency = options.Latency,
             WebhookClient = webhookClient,
             Retention = options.Retention,
+
+            WebhookSigningKey = options.WebhookSigningKey,
+            WebhookUserId = options.WebhookUserId,
         });
         if (options.MapBuiltInApps)
         {

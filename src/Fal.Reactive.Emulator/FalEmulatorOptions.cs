@@ -30,6 +30,15 @@ public sealed class FalEmulatorOptions
     /// <summary>Gets or sets a value indicating whether webhooks are really POSTed (the default); otherwise only recorded.</summary>
     public bool DeliverWebhooks { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets the key webhooks are signed with; its public half is served at <c>{origin}/_rest/.well-known/jwks.json</c>.
+    /// <see langword="null"/> (the default): a new random key per emulator.
+    /// </summary>
+    public FalWebhookSigningKey? WebhookSigningKey { get; set; }
+
+    /// <summary>Gets or sets the user id webhooks are signed for (<c>X-Fal-Webhook-User-Id</c>). The default is <c>simulated-user</c>.</summary>
+    public string WebhookUserId { get; set; } = "simulated-user";
+
     /// <summary>Gets or sets a value indicating whether ASP.NET Core warnings and errors are logged to the console. Off by default.</summary>
     public bool LogToConsole { get; set; }
 

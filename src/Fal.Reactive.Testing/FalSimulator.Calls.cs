@@ -47,6 +47,7 @@ public sealed partial class FalSimulator
             FalCallKind.StorageToken => Locked(now => StorageCalls.IssueToken(_files, _cdnTokens, now)),
             FalCallKind.CdnUpload => Locked(now => StorageCalls.UploadToCdn(_files, _cdnTokens, request, now)),
             FalCallKind.File => Locked(_ => StorageCalls.GetFile(_files, segments)),
+            FalCallKind.Jwks => Task.FromResult(_webhooks.Jwks()),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
     }

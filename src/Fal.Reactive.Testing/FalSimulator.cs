@@ -79,7 +79,8 @@ public sealed partial class FalSimulator
         _scheduler = scheduler;
         _hosts = new SimulatorHosts(options);
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
-        _webhooks = new WebhookOutbox(options.WebhookClient);
+        ArgumentException.ThrowIfNullOrEmpty(options.WebhookUserId, nameof(options));
+        _webhooks = new WebhookOutbox(options.WebhookClient, options.WebhookSigningKey ?? FalWebhookSigningKey.Create(), options.WebhookUserId);
         _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, options.RequestIdGenerator);
         _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
         _files = new FileStore(_hosts.Cdn, _retention);
@@ -149,6 +150,9 @@ public sealed partial class FalSimulator
             }
         }
     }
+
+    /// <summary>Gets the key the simulator signs its webhooks with; its public half is served at <c>{rest}.well-known/jwks.json</c>.</summary>
+    public FalWebhookSigningKey WebhookSigningKey => _webhooks.Key;
 
     /// <summary>Gets every file whose bytes the storage holds (retention drops the oldest), oldest first.</summary>
     public IReadOnlyList<FalSimulatedFile> Files

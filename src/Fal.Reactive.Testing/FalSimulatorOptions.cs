@@ -61,4 +61,14 @@ public sealed class FalSimulatorOptions
     /// non-empty and made of letters, digits and <c>-</c>.
     /// </summary>
     public Func<string>? RequestIdGenerator { get; set; }
+
+    /// <summary>
+    /// Gets or sets the key webhooks are signed with (<c>X-Fal-Webhook-*</c> headers, as fal signs them); the simulator
+    /// serves its public half at <c>{rest}.well-known/jwks.json</c>. <see langword="null"/> (the default): a new random
+    /// key per simulator.
+    /// </summary>
+    public FalWebhookSigningKey? WebhookSigningKey { get; set; }
+
+    /// <summary>Gets or sets the user id webhooks are signed for (<c>X-Fal-Webhook-User-Id</c>). The default is <c>simulated-user</c>.</summary>
+    public string WebhookUserId { get; set; } = "simulated-user";
 }

@@ -140,6 +140,13 @@ internal static class ControlEndpoints
             w.WriteString("url", webhook.Url.AbsoluteUri);
             w.WritePropertyName("body");
             webhook.Body.WriteTo(w);
+            w.WriteStartObject("headers");
+            foreach (var (name, value) in webhook.Headers)
+            {
+                w.WriteString(name, value);
+            }
+
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 

@@ -2,9 +2,12 @@
 // that each README block stands here). Edit both together.
 #pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059, CS8933
 
+using Fal.Reactive.AspNetCore;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Reactive.Testing;
 using System.Net.Http.Json;
 using System.Reactive.Concurrency;
@@ -153,6 +156,36 @@ internal static class ReadmeSnippets
         var credentials = FalCredentials.FromTokenProvider(
             async ct => (await backend.GetFromJsonAsync<string>("api/fal-token", ct))!, TimeSpan.FromMinutes(5));
         using var appFal = new FalClient(new FalClientOptions { Credentials = credentials });
+    }
+
+    public static async Task Webhooks()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddSingleton(new FalClient());
+        builder.Services.AddFalWebhooks();   // FalWebhookHub + FalWebhookVerifier (the client's HttpClient and REST host)
+        var app = builder.Build();
+        app.MapFalWebhooks("/fal/webhook");  // 200 verified, 401 bad or stale signature, 503 keys unavailable
+
+        app.MapPost("/generate", async (FalClient fal, FalWebhookHub hub, string prompt) =>
+        {
+            var handle = await fal.SubmitAsync("fal-ai/flux/dev", new { prompt },
+                new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+            try
+            {
+                FalWebhook done = await hub.WhenCompleted(handle.RequestId).WaitAsync(TimeSpan.FromMinutes(10));
+                return done.GetPayloadOrThrow();   // FalHttpException with the request id when it failed
+            }
+            catch (TimeoutException)
+            {
+                await handle.CancelAsync();        // nothing left running (and billed) at fal
+                throw;
+            }
+        });
+
+        app.Services.GetRequiredService<FalWebhookHub>()   // an IObservable<FalWebhook> of every verified webhook
+           .Where(webhook => !webhook.IsSuccess)
+           .Subscribe(webhook => Console.WriteLine($"{webhook.RequestId} failed: {webhook.Error}"));
+        await Task.CompletedTask;
     }
 
     public static async Task Realtime(FalClient fal)
