@@ -22,6 +22,7 @@ public partial class FalClient
     [OverloadResolutionPriority(1)]
     public virtual async Task<JsonElement> RunAsync(string appId, object? input, FalRunOptions? options = null, CancellationToken cancellationToken = default)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
@@ -54,6 +55,7 @@ public partial class FalClient
     [OverloadResolutionPriority(1)]
     public virtual IObservable<JsonElement> Stream(string appId, object? input, FalRunOptions? options = null)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
@@ -63,7 +65,8 @@ public partial class FalClient
             _api.Transport.EnsureCredentials();
             using var response = await _api.OpenStreamAsync(app, body, options, cancellationToken).ConfigureAwait(false);
             var requestId = FalErrors.RequestIdOf(response) ?? "(stream)";
-            await foreach (var data in FalEventStream.ReadAsync(response, cancellationToken).ConfigureAwait(false))
+            var events = FalEventStream.ReadAsync(response, _api.Options.MaxResultBytes, "stream", requestId, scheduler: null, idleTimeout: null, cancellationToken);
+            await foreach (var data in events.ConfigureAwait(false))
             {
                 if (FalWire.ParseResult(data, requestId) is { } partial)
                 {

@@ -23,6 +23,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     private readonly bool _ownsHttp;
     private readonly FalQueueApi _api;
     private readonly PendingCancellations _pendingCancellations = new();
+    private Task? _exits;
+    private int _httpReleased;
 
     /// <summary>A client with fal's hosts and the key from <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
     public FalClient()
@@ -98,6 +100,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     public virtual IObservable<FalStatus> Submit(string appId, object? input, FalSubmitOptions? options = null)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
@@ -116,6 +119,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="FalHttpException">fal refused the request.</exception>
     public virtual async Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
@@ -128,11 +132,16 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <param name="requestId">The request id.</param>
     /// <returns>The handle.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="appId"/> is invalid or <paramref name="requestId"/> is empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="appId"/> is invalid, or <paramref name="requestId"/> is empty, <c>.</c> or <c>..</c>, or
+    /// contains <c>/</c>, <c>\</c>, <c>?</c>, <c>#</c>, <c>%</c>, white space or a control character.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        FalOptionsValidation.RequestId(requestId, nameof(requestId));
         return new FalRequestHandle(_api, app, requestId, FalRequestUrls.Compute(_api.Options.QueueUrl, app, requestId));
     }
 
@@ -168,47 +177,94 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Stops waiting (the cancels go on).</param>
     /// <returns>A task that completes when the cancels are sent.</returns>
+    /// <remarks>Bounded: it waits at most <see cref="FalClientOptions.DisposeTimeout"/> on the client's scheduler, however the server stalls.</remarks>
     public virtual Task WhenCancellationsSentAsync(CancellationToken cancellationToken = default) =>
-        _pendingCancellations.WhenAllSentAsync(cancellationToken);
+        WithinDisposeTimeoutAsync(_pendingCancellations.WhenAllSentAsync(CancellationToken.None), cancellationToken);
 
-    /// <summary>Waits for pending cancels (<see cref="WhenCancellationsSentAsync"/>), then disposes the client.</summary>
+    /// <summary>
+    /// Ends every subscription still following a request with <see cref="FalClientDisposedException"/>
+    /// (carrying its request id), cancels on fal each submitted request not yet finished (also those whose
+    /// submit is still in flight), stops all polling, waits for those cancels and the pending ones (at most
+    /// <see cref="FalClientOptions.DisposeTimeout"/>), then releases the <see cref="HttpClient"/>.
+    /// </summary>
     /// <returns>A task that completes when the client is disposed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await WhenCancellationsSentAsync().ConfigureAwait(false);
+        await WithinDisposeTimeoutAsync(Close(), CancellationToken.None).ConfigureAwait(false);
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, blocking: ends every subscription, sends the cancels and waits for them
+    /// at most <see cref="FalClientOptions.DisposeTimeout"/> before releasing the <see cref="HttpClient"/>.
+    /// On a virtual-time scheduler (a <c>TestScheduler</c>), whose clock moves only when its owner advances
+    /// it, it does not block: the <see cref="HttpClient"/> is released once the cancels are sent or the timeout
+    /// passes on that clock.
+    /// </summary>
     public void Dispose()
     {
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases the <see cref="HttpClient"/> when the client created it.</summary>
+    /// <summary>Ends the live subscriptions (see <see cref="Dispose()"/>) and releases the <see cref="HttpClient"/> when the client created it.</summary>
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing && _ownsHttp)
+        if (!disposing)
         {
-            // Cancels that disposed subscriptions started still need the connection: release it after them
-            // (they are bounded by their retries), so `using var fal = new FalClient()` loses none.
-            var pending = _pendingCancellations.WhenAllSentAsync(CancellationToken.None);
-            if (pending.IsCompleted)
-            {
-                _http.Dispose();
-            }
-            else
-            {
-                pending.ContinueWith(static (_, http) => ((HttpClient)http!).Dispose(), _http, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            }
+            return;
+        }
+
+        // Cancels still need the connection: it is released after them (bounded), so that
+        // `using var fal = new FalClient()` loses none.
+        var exits = Close();
+        if (exits.IsCompleted)
+        {
+            ReleaseHttp();
+            return;
+        }
+
+        var scheduler = _api.Scheduler;
+        var timeout = _api.Options.DisposeTimeout;
+        if (ClientShutdown.IsVirtualTime(scheduler))
+        {
+            ClientShutdown.WhenDoneOrTimeout(exits, scheduler, timeout).ContinueWith(
+                static (_, self) => ((FalClient)self!).ReleaseHttp(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+
+        ClientShutdown.Wait(exits, scheduler, timeout);
+        ReleaseHttp();
+    }
+
+    /// <summary>Closes the client once: refuses new calls, aborts the live runs; their exits and the pending cancels.</summary>
+    private Task Close()
+    {
+        if (Volatile.Read(ref _exits) is { } closing)
+        {
+            return closing;
+        }
+
+        var exits = Task.WhenAll([.. _api.Runs.Close(), _pendingCancellations.WhenAllSentAsync(CancellationToken.None)]);
+        return Interlocked.CompareExchange(ref _exits, exits, null) ?? exits;
+    }
+
+    private Task WithinDisposeTimeoutAsync(Task work, CancellationToken cancellationToken) =>
+        ClientShutdown.WhenDoneOrTimeout(work, _api.Scheduler, _api.Options.DisposeTimeout).WaitAsync(cancellationToken);
+
+    private void ReleaseHttp()
+    {
+        if (_ownsHttp && Interlocked.Exchange(ref _httpReleased, 1) == 0)
+        {
+            _http.Dispose();
         }
     }
 
+    /// <summary>The client's own HttpClient follows no redirect: a 3xx off fal's hosts would re-send the input (and could take the key) elsewhere.</summary>
     private static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false });
 
     private static FalClientOptions Validate(FalClientOptions options)
     {

@@ -15,7 +15,10 @@ internal sealed class FalQueueApi(FalTransport transport)
 
     public IScheduler Scheduler => transport.Options.Scheduler;
 
-    /// <summary>Submits a request. Not retried: a second POST would be a second (billed) request.</summary>
+    /// <summary>The runs of the client's subscriptions, and whether the client is disposed (shared with its handles).</summary>
+    public LiveRuns Runs { get; } = new();
+
+    /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
     public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(options.WebhookUrl));
@@ -26,7 +29,7 @@ internal sealed class FalQueueApi(FalTransport transport)
             requestId: null,
             () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
             static (_, body) => FalWire.ParseSubmit(body),
-            FalRetryRule.Never,
+            FalRetryRule.NothingEnqueued,
             Scheduler,
             cancellationToken);
     }
@@ -48,7 +51,11 @@ internal sealed class FalQueueApi(FalTransport transport)
             "status",
             requestId,
             () => transport.CreateRequest(HttpMethod.Get, url, body: null, headers: null),
-            (_, body) => FalWire.ParseStatus(body, requestId, withLogs),
+            (response, body) =>
+            {
+                FalWire.EnsureSameRequest(response, requestId, "status");
+                return FalWire.ParseStatus(body, requestId, withLogs);
+            },
             FalRetryRule.Transient,
             scheduler,
             cancellationToken);
@@ -60,11 +67,16 @@ internal sealed class FalQueueApi(FalTransport transport)
             "result",
             requestId,
             () => transport.CreateRequest(HttpMethod.Get, urls.Response, body: null, headers: null),
-            (_, body) => FalWire.ParseResult(body, requestId),
+            (response, body) =>
+            {
+                FalWire.EnsureSameRequest(response, requestId, "result");
+                return FalWire.ParseResult(body, requestId);
+            },
             // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
             FalRetryRule.TransientUnlessFromTheApp,
             scheduler,
-            cancellationToken);
+            cancellationToken,
+            Options.MaxResultBytes);
 
     /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
     public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken)
@@ -86,7 +98,7 @@ internal sealed class FalQueueApi(FalTransport transport)
         }
     }
 
-    /// <summary>A direct run on the run host. Not retried, as a submit.</summary>
+    /// <summary>A direct run on the run host. Retried as a submit: only when nothing was enqueued.</summary>
     public ValueTask<JsonElement?> RunAsync(FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.RunUrl, app.SubmitPath);
@@ -97,9 +109,10 @@ internal sealed class FalQueueApi(FalTransport transport)
             requestId: null,
             () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
             static (response, body) => FalWire.ParseResult(body, FalErrors.RequestIdOf(response) ?? "(direct run)"),
-            FalRetryRule.Never,
+            FalRetryRule.NothingEnqueued,
             Scheduler,
-            cancellationToken);
+            cancellationToken,
+            Options.MaxResultBytes);
     }
 
     /// <summary>
@@ -108,6 +121,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     /// </summary>
     public async Task<Uri> UploadAsync(byte[] data, string contentType, string fileName, CancellationToken cancellationToken)
     {
+        Runs.ThrowIfClosed();
         var initiate = new Uri(Options.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
         var body = JsonSerializer.SerializeToUtf8Bytes(new { content_type = contentType, file_name = fileName });
         var (uploadUrl, fileUrl) = await transport.SendAsync(

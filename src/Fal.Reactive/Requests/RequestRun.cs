@@ -18,15 +18,20 @@ namespace Fal.Reactive;
 internal abstract class RequestRun : IDisposable
 {
     private readonly IObserver<FalStatus> _observer;
+    private readonly LiveRuns _live;
     private readonly CancellationTokenSource _disposed = new();
     private Task? _run;
+    private volatile bool _abortedByClient;
+    private volatile bool _userDisposed;
+    private int _terminated;
     private StatusChangeTracker _tracker;
     private ExceptionDispatchInfo? _observerFault;
 
-    protected RequestRun(IObserver<FalStatus> observer, IScheduler scheduler)
+    protected RequestRun(IObserver<FalStatus> observer, IScheduler scheduler, LiveRuns live)
     {
         _observer = observer;
         Scheduler = scheduler;
+        _live = live;
     }
 
     /// <summary>The scheduler every wait of this run goes through.</summary>
@@ -35,8 +40,12 @@ internal abstract class RequestRun : IDisposable
     /// <summary>Whether the observer threw; then nothing the run still does may reach it.</summary>
     protected bool ObserverFaulted => _observerFault is not null;
 
+    /// <summary>The request's id once known (the error of a disposed client carries it).</summary>
+    protected abstract string? KnownRequestId { get; }
+
     public void Dispose()
     {
+        _userDisposed = true;
         // The run's exit path (and so a server-side cancel) runs inline here where the I/O allows.
         InlineContinuations.Run(_disposed, static d => d.Cancel());
         if (Volatile.Read(ref _run) is { IsCompleted: false } run)
@@ -45,8 +54,32 @@ internal abstract class RequestRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the run because its client is being disposed: as a disposal (the exit path cancels the request),
+    /// then the observer gets one <see cref="FalClientDisposedException"/>. The task is the exit path's.
+    /// </summary>
+    public Task AbortByClient()
+    {
+        _abortedByClient = true;
+        InlineContinuations.Run(_disposed, static d => d.Cancel());
+        return Volatile.Read(ref _run) ?? Task.CompletedTask;
+    }
+
     /// <summary>Starts the run. It catches everything, so its task never faults, observed or not.</summary>
-    protected void Start() => Volatile.Write(ref _run, RunAsync());
+    protected void Start()
+    {
+        if (!_live.TryAdd(this))
+        {
+            _observer.OnError(new ObjectDisposedException(nameof(FalClient)));
+            return;
+        }
+
+        Volatile.Write(ref _run, RunAsync());
+    }
+
+    /// <summary>What the observer of a run ended by the client's disposal is told.</summary>
+    protected virtual FalClientDisposedException ClientDisposedError(string? requestId) =>
+        new($"The FalClient was disposed while request {requestId ?? "(not yet submitted)"} was followed.") { RequestId = requestId };
 
     /// <summary>Follows the request until COMPLETED (with its result); null when a status's observer disposed the subscription.</summary>
     protected abstract Task<Completed?> FollowAsync(CancellationToken token);
@@ -96,6 +129,7 @@ internal abstract class RequestRun : IDisposable
             if (await FollowAsync(token).ConfigureAwait(false) is { } completed)
             {
                 Emit(completed);
+                Interlocked.Exchange(ref _terminated, 1);
                 CallObserver(0, static (o, _) => o.OnCompleted());
             }
         }
@@ -108,6 +142,7 @@ internal abstract class RequestRun : IDisposable
         {
             try
             {
+                Interlocked.Exchange(ref _terminated, 1);
                 _observer.OnError(e);
             }
             catch (Exception fromObserver)
@@ -118,6 +153,8 @@ internal abstract class RequestRun : IDisposable
         finally
         {
             await OnExitAsync().ConfigureAwait(false);
+            _live.Remove(this);
+            ReportClientDisposal();
             if (_observerFault is { } fault)
             {
                 // As Rx does for an observer that throws in scheduled work: the exception surfaces on the
@@ -127,6 +164,22 @@ internal abstract class RequestRun : IDisposable
                     f.Throw();
                     return Disposable.Empty;
                 });
+            }
+        }
+    }
+
+    /// <summary>After the exit path (so the error can say the request was cancelled): one error for a run its client ended.</summary>
+    private void ReportClientDisposal()
+    {
+        if (_abortedByClient && !_userDisposed && _observerFault is null && Interlocked.Exchange(ref _terminated, 1) == 0)
+        {
+            try
+            {
+                _observer.OnError(ClientDisposedError(KnownRequestId));
+            }
+            catch (Exception fromObserver)
+            {
+                _observerFault = ExceptionDispatchInfo.Capture(fromObserver);
             }
         }
     }

@@ -25,7 +25,7 @@ internal sealed class SubmitRun : RequestRun
     private StatusPoller? _poller;
 
     private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, byte[] input, FalSubmitOptions options)
-        : base(observer, options.Scheduler ?? api.Scheduler)
+        : base(observer, options.Scheduler ?? api.Scheduler, api.Runs)
     {
         _api = api;
         _pending = pending;
@@ -43,6 +43,18 @@ internal sealed class SubmitRun : RequestRun
             run.Start();
             return run;
         });
+
+    protected override string? KnownRequestId => _poller?.RequestId;
+
+    protected override FalClientDisposedException ClientDisposedError(string? requestId) =>
+        new(requestId is null
+            ? "The FalClient was disposed while a submit was in flight and fal never answered it: no request id is known, so none could be cancelled."
+            : _poller?.ServerDone == true
+                ? $"The FalClient was disposed while fetching the result of request {requestId}, which had completed on fal."
+                : $"The FalClient was disposed while request {requestId} was in flight: it was cancelled on fal.")
+        {
+            RequestId = requestId,
+        };
 
     protected override async Task<Completed?> FollowAsync(CancellationToken token)
     {
@@ -109,7 +121,7 @@ internal sealed class SubmitRun : RequestRun
     {
         try
         {
-            await foreach (var status in FalStatusStream.ReadAsync(_api, poller.Urls, poller.RequestId, _options.WithLogs, token).ConfigureAwait(false))
+            await foreach (var status in FalStatusStream.ReadAsync(_api, poller.Urls, poller.RequestId, _options.WithLogs, Scheduler, token).ConfigureAwait(false))
             {
                 if (status is Completed completed)
                 {
@@ -124,9 +136,10 @@ internal sealed class SubmitRun : RequestRun
 
             return null;
         }
-        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException)
+        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException or TimeoutException)
         {
-            // The stream failed to open or broke: polling, with its retries and typed errors, takes over.
+            // The stream failed to open, broke or went silent past its idle timeout: polling, with its
+            // retries and typed errors, takes over.
             return null;
         }
     }
