@@ -56,12 +56,19 @@ internal abstract class RequestRun : IDisposable
 
     /// <summary>
     /// Ends the run because its client is being disposed: as a disposal (the exit path cancels the request),
-    /// then the observer gets one <see cref="FalClientDisposedException"/>. The task is the exit path's.
+    /// and the observer gets one <see cref="FalClientDisposedException"/>: at once when the request id is
+    /// known, else once the submit in flight has answered. The task is the exit path's.
     /// </summary>
     public Task AbortByClient()
     {
         _abortedByClient = true;
         InlineContinuations.Run(_disposed, static d => d.Cancel());
+        if (KnownRequestId is not null)
+        {
+            // Not after the cancel: a stalled server must not keep the subscriber waiting for its error.
+            ReportClientDisposal();
+        }
+
         return Volatile.Read(ref _run) ?? Task.CompletedTask;
     }
 
@@ -128,9 +135,12 @@ internal abstract class RequestRun : IDisposable
         {
             if (await FollowAsync(token).ConfigureAwait(false) is { } completed)
             {
-                Emit(completed);
-                Interlocked.Exchange(ref _terminated, 1);
-                CallObserver(0, static (o, _) => o.OnCompleted());
+                // One terminal notification: the result, unless the client's disposal error went first.
+                if (Interlocked.CompareExchange(ref _terminated, 1, 0) == 0)
+                {
+                    CallObserver<FalStatus>(completed, static (o, c) => o.OnNext(c));
+                    CallObserver(0, static (o, _) => o.OnCompleted());
+                }
             }
         }
         catch (Exception) when (token.IsCancellationRequested || _observerFault is not null)
@@ -142,8 +152,10 @@ internal abstract class RequestRun : IDisposable
         {
             try
             {
-                Interlocked.Exchange(ref _terminated, 1);
-                _observer.OnError(e);
+                if (Interlocked.CompareExchange(ref _terminated, 1, 0) == 0)
+                {
+                    _observer.OnError(e);
+                }
             }
             catch (Exception fromObserver)
             {
@@ -184,7 +196,14 @@ internal abstract class RequestRun : IDisposable
         }
     }
 
-    private void Emit(FalStatus status) => CallObserver(status, static (o, s) => o.OnNext(s));
+    private void Emit(FalStatus status)
+    {
+        // A run its client ended reports only the disposal error.
+        if (!_abortedByClient)
+        {
+            CallObserver(status, static (o, s) => o.OnNext(s));
+        }
+    }
 
     /// <summary>Calls the observer, remembering an exception it throws so that it is not taken for a failure of the request.</summary>
     private void CallObserver<T>(T value, Action<IObserver<FalStatus>, T> call)

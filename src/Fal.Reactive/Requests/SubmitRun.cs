@@ -51,7 +51,7 @@ internal sealed class SubmitRun : RequestRun
             ? "The FalClient was disposed while a submit was in flight and fal never answered it: no request id is known, so none could be cancelled."
             : _poller?.ServerDone == true
                 ? $"The FalClient was disposed while fetching the result of request {requestId}, which had completed on fal."
-                : $"The FalClient was disposed while request {requestId} was in flight: it was cancelled on fal.")
+                : $"The FalClient was disposed while request {requestId} was in flight: a cancel was sent to fal.")
         {
             RequestId = requestId,
         };

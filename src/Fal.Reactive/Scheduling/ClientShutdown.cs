@@ -1,3 +1,4 @@
+using Fal.Reactive.Shared;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 
@@ -14,10 +15,11 @@ internal static class ClientShutdown
             return Task.CompletedTask;
         }
 
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline, so that under a TestScheduler disposal finishes at the tick its wait ends.
+        var done = new TaskCompletionSource();
         var timer = scheduler.Schedule(done, timeout, static (_, d) =>
         {
-            d.TrySetResult();
+            InlineContinuations.Run(d, static d => d.TrySetResult());
             return Disposable.Empty;
         });
         work.ContinueWith(
@@ -25,7 +27,7 @@ internal static class ClientShutdown
             {
                 var (d, t) = ((TaskCompletionSource, IDisposable))state!;
                 t.Dispose();
-                d.TrySetResult();
+                InlineContinuations.Run(d, static d => d.TrySetResult());
             },
             (done, timer),
             CancellationToken.None,
