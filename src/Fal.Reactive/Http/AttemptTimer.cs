@@ -1,3 +1,4 @@
+using Fal.Reactive.Shared;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 
@@ -22,7 +23,8 @@ internal sealed class AttemptTimer : IDisposable
             {
                 try
                 {
-                    self._cts.Cancel();
+                    // Inline, so that under a TestScheduler the abandoned attempt unwinds at this very tick.
+                    InlineContinuations.Run(self._cts, static c => c.Cancel());
                 }
                 catch (ObjectDisposedException)
                 {

@@ -20,10 +20,12 @@ internal sealed class ScriptedHandler(Func<HttpRequestMessage, CancellationToken
     }
 
     /// <summary>A call that never answers; it ends only when cancelled (a stalled server).</summary>
-    public static async Task<HttpResponseMessage> Stall(CancellationToken cancellationToken)
+    public static Task<HttpResponseMessage> Stall(CancellationToken cancellationToken)
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
-        throw new InvalidOperationException("unreachable");
+        // Cancelled inline by the token, so virtual time sees the call end at the tick it is cancelled.
+        var stalled = new TaskCompletionSource<HttpResponseMessage>();
+        cancellationToken.Register(() => stalled.TrySetCanceled(cancellationToken));
+        return stalled.Task;
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -38,10 +40,15 @@ internal sealed class ScriptedHandler(Func<HttpRequestMessage, CancellationToken
             : base.SendAsync(request, cancellationToken);
     }
 
-    private static async Task<HttpResponseMessage> Attach(Task<HttpResponseMessage> scripted, HttpRequestMessage request)
-    {
-        var response = await scripted;
-        response.RequestMessage ??= request;
-        return response;
-    }
+    private static Task<HttpResponseMessage> Attach(Task<HttpResponseMessage> scripted, HttpRequestMessage request) =>
+        scripted.ContinueWith(
+            done =>
+            {
+                var response = done.GetAwaiter().GetResult();
+                response.RequestMessage ??= request;
+                return response;
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 }
