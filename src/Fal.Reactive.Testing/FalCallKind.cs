@@ -41,4 +41,7 @@ public enum FalCallKind
 
     /// <summary><c>GET</c> of a file URL.</summary>
     File,
+
+    /// <summary><c>GET {rest}.well-known/jwks.json</c>: the keys webhooks are signed with (public, no key needed).</summary>
+    Jwks,
 }

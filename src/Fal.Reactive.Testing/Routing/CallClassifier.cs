@@ -23,6 +23,7 @@ internal static class CallClassifier
             {
                 ("POST", "storage/upload/initiate") => FalCallKind.UploadInitiate,
                 ("POST", "storage/auth/token") => FalCallKind.StorageToken,
+                ("GET", ".well-known/jwks.json") => FalCallKind.Jwks,
                 _ => FalCallKind.Unknown,
             };
         }

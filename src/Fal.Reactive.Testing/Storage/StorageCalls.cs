@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Web;
 using Fal.Reactive.Testing.Http;
 using Fal.Reactive.Testing.Internal;
 
@@ -10,8 +14,11 @@ namespace Fal.Reactive.Testing.Storage;
 /// </summary>
 internal static class StorageCalls
 {
+    /// <summary>The query parameter of an upload URL that carries its one-time secret (as a signed storage URL does).</summary>
+    public const string SignatureParameter = "signature";
+
     /// <summary><c>POST {rest}storage/upload/initiate</c> with <c>{content_type, file_name}</c> → <c>{upload_url, file_url}</c>.</summary>
-    public static SimulatorHttpResponse InitiateUpload(FileStore store, SimulatorHttpRequest request)
+    public static SimulatorHttpResponse InitiateUpload(FileStore store, SimulatorHttpRequest request, DateTimeOffset now)
     {
         string? contentType = null;
         string? fileName = null;
@@ -34,23 +41,45 @@ internal static class StorageCalls
 
         var file = store.Create(
             string.IsNullOrEmpty(contentType) ? FileStore.DefaultContentType : contentType,
-            string.IsNullOrEmpty(fileName) ? FileStore.DefaultFileName : fileName);
+            string.IsNullOrEmpty(fileName) ? FileStore.DefaultFileName : fileName,
+            now);
+        file.UploadSignature = RandomNumberGenerator.GetHexString(32, lowercase: true);
         return SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
         {
-            w.WriteString("upload_url", new Uri(store.CdnUrl, $"upload/{file.Id}").AbsoluteUri);
+            w.WriteString("upload_url", new Uri(store.CdnUrl, $"upload/{file.Id}?{SignatureParameter}={file.UploadSignature}").AbsoluteUri);
             w.WriteString("file_url", file.Url.AbsoluteUri);
         }));
     }
 
-    /// <summary><c>PUT</c> to an <c>upload_url</c>: stores the bytes (no key needed: the URL is the credential).</summary>
-    public static SimulatorHttpResponse PutUpload(FileStore store, SimulatorHttpRequest request, string[] segments)
+    /// <summary>
+    /// <c>PUT</c> to an <c>upload_url</c>: stores the bytes. No key is needed: the URL's signature is the credential, good
+    /// for one upload, so nobody else can overwrite the file (403 for a wrong or used signature).
+    /// </summary>
+    public static SimulatorHttpResponse PutUpload(FileStore store, SimulatorHttpRequest request, string[] segments, DateTimeOffset now)
     {
         if (!store.TryGet(segments[1], out var file))
         {
             return SimulatorHttpResponse.Detail(404, "Upload not found");
         }
 
-        file.Content = request.Body.ToArray();
+        if (file.UploadSignature is null)
+        {
+            return SimulatorHttpResponse.Detail(403, "This upload URL has already been used.");
+        }
+
+        var signature = HttpUtility.ParseQueryString(request.Url.Query)[SignatureParameter] ?? string.Empty;
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(file.UploadSignature)))
+        {
+            return SimulatorHttpResponse.Detail(403, "Invalid upload signature.");
+        }
+
+        if (!store.Fits(request.Body.Length))
+        {
+            return TooLarge(store);
+        }
+
+        file.UploadSignature = null;
+        store.Store(file, request.Body.ToArray(), now);
         if (request.Header("Content-Type") is { Length: > 0 } contentType)
         {
             file.ContentType = contentType;
@@ -66,23 +95,37 @@ internal static class StorageCalls
             : SimulatorHttpResponse.Detail(404, "File not found");
 
     /// <summary><c>POST {rest}storage/auth/token</c> → a CDN token for <c>POST {cdn}files/upload</c>.</summary>
-    public static SimulatorHttpResponse IssueToken(FileStore store, DateTimeOffset now) => SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
+    public static SimulatorHttpResponse IssueToken(FileStore store, CdnTokens tokens, DateTimeOffset now) => SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
     {
-        w.WriteString("token", "simulated-cdn-token");
+        w.WriteString("token", tokens.Issue(now));
         w.WriteString("token_type", "Bearer");
         w.WriteString("base_url", store.CdnUrl.AbsoluteUri.TrimEnd('/'));
-        w.WriteString("expires_at", SimulatorJson.Timestamp(now + TimeSpan.FromHours(1)));
+        w.WriteString("expires_at", SimulatorJson.Timestamp(now + CdnTokens.Lifetime));
     }));
 
     /// <summary><c>POST {cdn}files/upload</c>: raw bytes, <c>Content-Type</c> and <c>X-Fal-File-Name</c> → <c>{access_url}</c>.</summary>
-    public static SimulatorHttpResponse UploadToCdn(FileStore store, SimulatorHttpRequest request)
+    public static SimulatorHttpResponse UploadToCdn(FileStore store, CdnTokens tokens, SimulatorHttpRequest request, DateTimeOffset now)
     {
+        if (!tokens.Accepts(request.Header("Authorization"), now))
+        {
+            return SimulatorHttpResponse.Detail(401, "Invalid or expired CDN token.");
+        }
+
+        if (!store.Fits(request.Body.Length))
+        {
+            return TooLarge(store);
+        }
+
         var file = store.Create(
             request.Header("Content-Type") is { Length: > 0 } type ? type : FileStore.DefaultContentType,
-            request.Header("X-Fal-File-Name") is { Length: > 0 } name ? name : FileStore.DefaultFileName);
-        file.Content = request.Body.ToArray();
+            request.Header("X-Fal-File-Name") is { Length: > 0 } name ? name : FileStore.DefaultFileName,
+            now);
+        store.Store(file, request.Body.ToArray(), now);
         return SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w => w.WriteString("access_url", file.Url.AbsoluteUri)));
     }
+
+    private static SimulatorHttpResponse TooLarge(FileStore store) =>
+        SimulatorHttpResponse.Detail(413, string.Create(CultureInfo.InvariantCulture, $"The file is larger than the storage keeps ({store.MaxFileBytes} bytes)."));
 
     private static string? StringProperty(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

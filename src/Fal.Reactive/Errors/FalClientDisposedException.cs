@@ -3,7 +3,7 @@ namespace Fal.Reactive;
 /// <summary>
 /// The <see cref="FalClient"/> was disposed while a request's statuses were being followed. A submitted
 /// request that had not finished was cancelled on fal (<see cref="FalException.RequestId"/> says which); a
-/// watched one (<see cref="FalRequestHandle.Events"/>) is left running, as disposing a watch always does.
+/// watched one (<c>FalRequestHandle.Events</c>) is left running, as disposing a watch always does.
 /// </summary>
 public sealed class FalClientDisposedException : FalException
 {

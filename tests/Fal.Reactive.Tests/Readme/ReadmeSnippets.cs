@@ -2,11 +2,17 @@
 // that each README block stands here). Edit both together.
 #pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059, CS8933
 
+using Fal.Reactive.AspNetCore;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Reactive.Testing;
+using System.Net.Http.Json;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using System.Text.Json;
 using Xunit;
 
@@ -106,12 +112,115 @@ internal static class ReadmeSnippets
     public static async Task RunStreamStorage(FalClient fal)
     {
         JsonElement direct = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });  // fal.run, no queue
+        FalRunResult withId = await fal.RunWithRequestIdAsync("fal-ai/fast-sdxl", new { prompt = "a tree" },
+            new FalRunOptions { Timeout = TimeSpan.FromMinutes(5) });
+        Console.WriteLine($"{withId.RequestId}: {withId.Result}");
+        JsonElement blocking = fal.Run("fal-ai/fast-sdxl", new { prompt = "a tree" });            // synchronous I/O
 
         fal.Stream("fal-ai/any-llm", new { prompt = "Tell me a story" })   // POST /stream, server-sent events
            .Subscribe(partial => Console.WriteLine(partial.GetProperty("output").GetString()));
 
+        var streamOptions = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
+        await foreach (FalStreamEvent e in fal.StreamAsync("fal-ai/any-llm", new { prompt = "Tell me a story" }, streamOptions))
+        {
+            Console.WriteLine($"{e.RequestId} {(e.IsPartial ? "…" : "final")}: {e.Data.GetProperty("output")}");
+        }
+
         Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
         string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
+        await Task.CompletedTask;
+    }
+
+    public static async Task SubscribeCallbacks(FalClient fal)
+    {
+        var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" }, new FalSubmitOptions
+        {
+            OnEnqueue = requestId => Console.WriteLine($"queued as {requestId}"),
+            OnQueueUpdate = status => Console.WriteLine(status),
+        });
+    }
+
+    public static async Task ProxyMode()
+    {
+        using var browserFal = new FalClient(new FalClientOptions { ProxyUrl = new Uri("https://my-app.example/api/fal/proxy") });
+        var image = await browserFal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });
+    }
+
+    public static async Task TemporaryTokens(FalClient fal)
+    {
+        // On the backend, with the key:
+        string token = await fal.CreateTemporaryTokenAsync(["fal-ai/fast-sdxl"], TimeSpan.FromMinutes(5));
+
+        // In the app, without it:
+        using var backend = new HttpClient { BaseAddress = new Uri("https://my-app.example/") };
+        var credentials = FalCredentials.FromTokenProvider(
+            async ct => (await backend.GetFromJsonAsync<string>("api/fal-token", ct))!, TimeSpan.FromMinutes(5));
+        using var appFal = new FalClient(new FalClientOptions { Credentials = credentials });
+    }
+
+    public static async Task Webhooks()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddSingleton(new FalClient());
+        builder.Services.AddFalWebhooks();   // FalWebhookHub + FalWebhookVerifier (the client's HttpClient and REST host)
+        var app = builder.Build();
+        app.MapFalWebhooks("/fal/webhook");  // 200 verified, 401 bad or stale signature, 503 keys unavailable
+
+        app.MapPost("/generate", async (FalClient fal, FalWebhookHub hub, string prompt) =>
+        {
+            var handle = await fal.SubmitAsync("fal-ai/flux/dev", new { prompt },
+                new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+            try
+            {
+                FalWebhook done = await hub.WhenCompleted(handle.RequestId).WaitAsync(TimeSpan.FromMinutes(10));
+                return done.GetPayloadOrThrow();   // FalHttpException with the request id when it failed
+            }
+            catch (TimeoutException)
+            {
+                await handle.CancelAsync();        // nothing left running (and billed) at fal
+                throw;
+            }
+        });
+
+        app.Services.GetRequiredService<FalWebhookHub>()   // an IObservable<FalWebhook> of every verified webhook
+           .Where(webhook => !webhook.IsSuccess)
+           .Subscribe(webhook => Console.WriteLine($"{webhook.RequestId} failed: {webhook.Error}"));
+        await Task.CompletedTask;
+    }
+
+    public static async Task Realtime(FalClient fal)
+    {
+        var prompts = new Subject<string>();                  // e.g. a text box's changes
+
+        using var connection = fal.Realtime("fal-ai/fast-lcm-diffusion", new FalRealtimeOptions { MaxBuffering = 2 });
+
+        using var results = connection.Subscribe(r =>        // the first subscriber connects: a token, then the WebSocket
+            Console.WriteLine($"{r.RequestId}: {r.Output.GetProperty("images")[0].GetProperty("url")}"));
+
+        using var typing = prompts                            // any IObservable<string>
+            .Sample(TimeSpan.FromMilliseconds(128))           // the JS client's built-in 128 ms throttle, as an operator
+            .Select(prompt => new { prompt })
+            .Subscribe(connection);                           // each input goes out as one msgpack frame
+
+        connection.Send(new { prompt = "a lighthouse" }, requestId: "lighthouse");   // its result carries the id
+        await Task.CompletedTask;
+    }
+
+    public static async Task RealtimeTesting()
+    {
+        var scheduler = new TestScheduler();
+        var sim = new FalRealtimeSimulator(scheduler)
+            .MapApp("fal-ai/echo", input => input, processingTime: TimeSpan.FromMilliseconds(50));
+        using var fal = sim.CreateClient();   // token requests and sockets in memory, on the simulator's scheduler
+        using var echo = fal.Realtime("fal-ai/echo");
+
+        scheduler.ScheduleAbsolute(TimeSpan.FromSeconds(1).Ticks, () => echo.Send(new { prompt = "hi" }, "r1"));
+        scheduler.ScheduleAbsolute(TimeSpan.FromSeconds(130).Ticks, sim.DropConnections);
+        var observer = scheduler.Start(() => echo, disposed: TimeSpan.FromSeconds(200).Ticks);
+
+        Assert.Equal("r1", observer.Messages.Single().Value.Value.RequestId);
+        Assert.Equal(2, sim.IssuedTokens.Count);   // the token was refreshed at 108 s, 90 % of its 120 s
+        Assert.Equal(2, sim.Connections.Count);    // the drop at 130 s was repaired 1 s later
         await Task.CompletedTask;
     }
 
