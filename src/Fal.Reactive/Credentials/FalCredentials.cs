@@ -117,7 +117,7 @@ public sealed class FalCredentials
         }
 
         // A temporary token is as secret as a key while it lasts.
-        if (_tokens?.HeaderValue is { Length: > 0 } header && header.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 && header.Length - space > 8)
+        if (_tokens is { HasToken: true } && _tokens.HeaderValue is { Length: > 0 } header && header.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 && header.Length - space > 8)
         {
             text = text.Replace(header[(space + 1)..], "[redacted]", StringComparison.Ordinal);
         }

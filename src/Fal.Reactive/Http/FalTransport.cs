@@ -236,7 +236,8 @@ internal sealed class FalTransport
     /// </summary>
     private void EnsureFromConfiguredHost(HttpResponseMessage response, string operation, string? requestId)
     {
-        if (response.RequestMessage?.RequestUri is { } url && !IsConfiguredHost(url))
+        if (response.RequestMessage?.RequestUri is { } url && !IsConfiguredHost(url)
+            && !(Options.ProxyUrl is { } proxy && url.GetLeftPart(UriPartial.Path) == proxy.GetLeftPart(UriPartial.Path)))
         {
             var what = requestId is null ? $"The {operation} answer" : $"Request {requestId}: the {operation} answer";
             throw new FalProtocolException($"{what} came from {url.GetLeftPart(UriPartial.Authority)}, which is not a configured fal host (a redirect was followed).")
