@@ -152,16 +152,19 @@ public partial class FalClient
 
     [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    private static (FalAppId App, byte[] Body, FalRunOptions Options) PrepareRun(string appId, object? input, FalRunOptions? options)
+    private (FalAppId App, byte[] Body, FalRunOptions Options) PrepareRun(string appId, object? input, FalRunOptions? options)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
         return (app, FalJson.SerializeInput(input), options);
     }
 
-    private static FalRunOptions Checked(FalRunOptions? options)
+    // Every overload (object, JsonElement, JsonNode, typed) checks here: a disposed client refuses at the call.
+    private FalRunOptions Checked(FalRunOptions? options)
     {
+        _api.Runs.ThrowIfClosed();
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
         return options;

@@ -24,6 +24,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     private readonly bool _ownsHttp;
     private readonly FalQueueApi _api;
     private readonly PendingCancellations _pendingCancellations = new();
+    private Task? _exits;
+    private int _httpReleased;
 
     /// <summary>A client with fal's hosts and the key from <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
     public FalClient()
@@ -103,6 +105,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual IObservable<FalStatus> Submit(string appId, object? input, FalSubmitOptions? options = null)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         var checkedOptions = Checked(options);
         return SubmitBody(app, checkedOptions, FalJson.SerializeInput(input));
@@ -121,6 +124,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         var checkedOptions = Checked(options);
         return SubmitBodyAsync(app, checkedOptions, FalJson.SerializeInput(input), cancellationToken);
@@ -131,11 +135,16 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <param name="requestId">The request id.</param>
     /// <returns>The handle.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="appId"/> is invalid or <paramref name="requestId"/> is empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="appId"/> is invalid, or <paramref name="requestId"/> is empty, <c>.</c> or <c>..</c>, or
+    /// contains <c>/</c>, <c>\</c>, <c>?</c>, <c>#</c>, <c>%</c>, white space or a control character.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
     {
+        _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        FalOptionsValidation.RequestId(requestId, nameof(requestId));
         return new FalRequestHandle(_api, app, requestId, FalRequestUrls.Compute(_api.Options.QueueUrl, app, requestId));
     }
 
@@ -157,8 +166,10 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         string appId, object? input, FalSubmitOptions? options = null, Action<FalStatus>? onUpdate = null, CancellationToken cancellationToken = default) =>
         WaitForOutputAsync(Submit(appId, input, options), onUpdate, cancellationToken);
 
-    private static FalSubmitOptions Checked(FalSubmitOptions? options)
+    // Every overload (object, JsonElement, JsonNode, typed) checks here: a disposed client refuses at the call.
+    private FalSubmitOptions Checked(FalSubmitOptions? options)
     {
+        _api.Runs.ThrowIfClosed();
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
         return options;
@@ -202,56 +213,12 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         return completed.Result ?? throw new FalProtocolException($"Request {completed.RequestId} completed with an empty result.") { RequestId = completed.RequestId };
     }
 
-    /// <summary>
-    /// Completes when every cancel that disposed subscriptions have started has been sent and answered (or
-    /// given up after its retries), including those still waiting for their submit's request id. A process
-    /// about to exit awaits this (or <see cref="DisposeAsync"/>) so that no request is left running on fal.
-    /// </summary>
-    /// <param name="cancellationToken">Stops waiting (the cancels go on).</param>
-    /// <returns>A task that completes when the cancels are sent.</returns>
-    public virtual Task WhenCancellationsSentAsync(CancellationToken cancellationToken = default) =>
-        _pendingCancellations.WhenAllSentAsync(cancellationToken);
 
-    /// <summary>Waits for pending cancels (<see cref="WhenCancellationsSentAsync"/>), then disposes the client.</summary>
-    /// <returns>A task that completes when the client is disposed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        await WhenCancellationsSentAsync().ConfigureAwait(false);
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Releases the <see cref="HttpClient"/> when the client created it.</summary>
-    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing && _ownsHttp)
-        {
-            // Cancels that disposed subscriptions started still need the connection: release it after them
-            // (they are bounded by their retries), so `using var fal = new FalClient()` loses none.
-            var pending = _pendingCancellations.WhenAllSentAsync(CancellationToken.None);
-            if (pending.IsCompleted)
-            {
-                _http.Dispose();
-            }
-            else
-            {
-                pending.ContinueWith(static (_, http) => ((HttpClient)http!).Dispose(), _http, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            }
-        }
-    }
-
+    // No redirects: a 3xx off fal's hosts would re-send the input (and could take the key) elsewhere.
     // No HttpClient.Timeout (its 100 s default killed long direct runs): each call is bounded by its own
     // options (FalRunOptions.Timeout, IdleTimeout) on the scheduler, or by the caller's token.
     private static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
     private static async Task CancelQuietlyAsync(FalRequestHandle handle)
     {

@@ -19,10 +19,14 @@ public sealed class FalCredentials
     private readonly string _headerValue;
     private readonly FalTokenSource? _tokens;
 
-    private FalCredentials(string headerValue, string description)
+    private readonly string[] _secrets;
+
+    private FalCredentials(string headerValue, string description, params string[] secrets)
     {
         _headerValue = headerValue;
         Description = description;
+        // Longest first, so the whole key is replaced before its parts.
+        _secrets = [.. secrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
     }
 
     private FalCredentials(FalTokenSource tokens, string description)
@@ -30,6 +34,7 @@ public sealed class FalCredentials
         _headerValue = string.Empty;
         _tokens = tokens;
         Description = description;
+        _secrets = [];
     }
 
     /// <summary>Where the key came from, without the key (e.g. <c>FAL_KEY environment variable</c>).</summary>
@@ -100,6 +105,31 @@ public sealed class FalCredentials
         return null;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with the key, and its id and secret parts, replaced by <c>[redacted]</c>: a server
+    /// that echoes the Authorization header never puts the key into an exception or a log.
+    /// </summary>
+    internal string? Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        // A temporary token is as secret as a key while it lasts.
+        if (_tokens is { HasToken: true } && _tokens.HeaderValue is { Length: > 0 } header && header.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 && header.Length - space > 8)
+        {
+            text = text.Replace(header[(space + 1)..], "[redacted]", StringComparison.Ordinal);
+        }
+
+        foreach (var secret in _secrets)
+        {
+            text = text.Replace(secret, "[redacted]", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
     /// <summary>Describes the credentials without revealing the key.</summary>
     /// <returns>A description such as <c>FalCredentials(FAL_KEY environment variable)</c>.</returns>
     public override string ToString() => $"FalCredentials({Description})";
@@ -108,7 +138,10 @@ public sealed class FalCredentials
     {
         ArgumentNullException.ThrowIfNull(key);
         Validate(key, nameof(key));
-        return new FalCredentials("Key " + key, description);
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0
+            ? new FalCredentials("Key " + key, description, key)
+            : new FalCredentials("Key " + key, description, key, key[..colon], key[(colon + 1)..]);
     }
 
     private static FalCredentials FromKeyPair(string keyId, string keySecret, string description)
@@ -122,7 +155,7 @@ public sealed class FalCredentials
             throw new ArgumentException("A fal key id cannot contain ':'; pass a whole 'id:secret' key to FromKey instead.", nameof(keyId));
         }
 
-        return new FalCredentials("Key " + keyId + ":" + keySecret, description);
+        return new FalCredentials("Key " + keyId + ":" + keySecret, description, keyId + ":" + keySecret, keyId, keySecret);
     }
 
     private static void Validate(string value, string name)

@@ -17,6 +17,9 @@ internal sealed class FalTokenSource(Func<CancellationToken, Task<string>> provi
 
     public string HeaderValue => Volatile.Read(ref _header) ?? throw new InvalidOperationException("No token was fetched before the call was built.");
 
+    /// <summary>Whether a token has been fetched (so there is one to redact).</summary>
+    public bool HasToken => Volatile.Read(ref _header) is not null;
+
     public async ValueTask RefreshIfDueAsync(bool async, IScheduler scheduler, CancellationToken cancellationToken)
     {
         Task<string> fetch;

@@ -9,12 +9,18 @@ internal static class FalErrors
 {
     private const int MaxDetailLength = 2000;
 
-    public static FalHttpException FromResponse(HttpResponseMessage response, byte[] body, string operation, string? requestId)
+    /// <summary>An error answer as an exception; <paramref name="redact"/> removes the key from every text taken from the answer.</summary>
+    public static FalHttpException FromResponse(HttpResponseMessage response, byte[] body, string operation, string? requestId, Func<string?, string?>? redact = null)
     {
+        redact ??= static text => text;
         var status = (int)response.StatusCode;
         requestId ??= RequestIdOf(response);
         var (detail, errorType, validation) = ParseBody(body);
-        errorType ??= Header(response, "x-fal-error-type");
+        detail = redact(detail);
+        errorType = redact(errorType);
+        validation = [.. validation.Select(v => new FalValidationError([.. v.Loc.Select(l => redact(l)!)], redact(v.Msg)!, redact(v.Type)))];
+        var reason = redact(response.ReasonPhrase);
+        errorType ??= redact(Header(response, "x-fal-error-type"));
         var isUserTimeout = response.StatusCode == HttpStatusCode.GatewayTimeout
             && string.Equals(Header(response, "x-fal-request-timeout-type"), "user", StringComparison.OrdinalIgnoreCase);
 
@@ -25,9 +31,9 @@ internal static class FalErrors
         }
 
         message.Append(" failed with HTTP ").Append(status);
-        if (!string.IsNullOrEmpty(response.ReasonPhrase))
+        if (!string.IsNullOrEmpty(reason))
         {
-            message.Append(" (").Append(response.ReasonPhrase).Append(')');
+            message.Append(" (").Append(reason).Append(')');
         }
 
         if (isUserTimeout)
@@ -47,7 +53,7 @@ internal static class FalErrors
             ValidationErrors = validation,
             IsUserTimeout = isUserTimeout,
             RequestId = requestId,
-            ResponseBody = body.Length == 0 ? null : Truncate(Encoding.UTF8.GetString(body)),
+            ResponseBody = body.Length == 0 ? null : redact(Truncate(Encoding.UTF8.GetString(body))),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Reactive.Concurrency;
 
 namespace Fal.Reactive;
@@ -5,51 +6,129 @@ namespace Fal.Reactive;
 /// <summary>Which failures of a call are tried again.</summary>
 internal enum FalRetryRule
 {
-    /// <summary>Never (submits and runs: a second POST is a second request).</summary>
+    /// <summary>Never.</summary>
     Never,
 
-    /// <summary>Transport errors and transient statuses.</summary>
+    /// <summary>Transport errors, attempt timeouts and transient statuses.</summary>
     Transient,
 
     /// <summary>As <see cref="Transient"/>, but not 5xx answers fal attributes to the request.</summary>
     TransientUnlessFromTheApp,
+
+    /// <summary>
+    /// Submits and runs: only failures that prove nothing was enqueued (a second POST after an ambiguous
+    /// failure could be a second, billed request): 429, a 502/503/504 from the ingress (no
+    /// <c>x-fal-request-id</c>), a connection refused before any byte was sent.
+    /// </summary>
+    NothingEnqueued,
 }
 
 /// <summary>
 /// Decides whether a failed call is tried again and how long to wait first: exponential back-off from
-/// <see cref="FalRetryOptions.Delay"/> capped at <see cref="FalRetryOptions.MaxDelay"/>, with the server's
-/// <c>Retry-After</c> (seconds or an HTTP date, read against the scheduler's clock) as a floor.
+/// <see cref="FalRetryOptions.Delay"/> capped at <see cref="FalRetryOptions.MaxDelay"/>, less a jitter,
+/// with the server's <c>Retry-After</c> (seconds or an HTTP date, read against the scheduler's clock) as a
+/// floor, itself capped at <see cref="FalRetryOptions.MaxRetryAfter"/>.
 /// </summary>
 internal sealed class FalRetryPolicy(FalRetryOptions options)
 {
+    private long _draws;
+
     /// <summary>How many retries a call under <paramref name="rule"/> gets.</summary>
     public int MaxRetries(FalRetryRule rule) => rule == FalRetryRule.Never ? 0 : options.MaxRetries;
+
+    /// <summary>How long one attempt of a call under <paramref name="rule"/> may take; null for submits and runs (a timeout there is ambiguous).</summary>
+    public TimeSpan? AttemptTimeout(FalRetryRule rule) =>
+        rule is FalRetryRule.Transient or FalRetryRule.TransientUnlessFromTheApp ? options.AttemptTimeout : null;
 
     /// <summary>
     /// 408 and 429 are always worth another try; 5xx too, except a start timeout the caller set and, for a
     /// result, an answer fal attributes to the request (it carries <c>x-fal-request-id</c>): that is the app's
-    /// own error, replayed, where an ingress failure carries no request id.
+    /// own error, replayed, where an ingress failure carries no request id. A submit retries only 429 and
+    /// ingress 502/503/504: a 408 or 500 may come after the request was enqueued.
     /// </summary>
     public static bool IsTransient(FalHttpException e, HttpResponseMessage response, FalRetryRule rule) =>
         !e.IsUserTimeout
-        && (e.StatusCode is 408 or 429
-            || (e.StatusCode is 500 or 502 or 503 or 504
-                && (rule != FalRetryRule.TransientUnlessFromTheApp || FalErrors.RequestIdOf(response) is null)));
+        && rule switch
+        {
+            FalRetryRule.Never => false,
+            FalRetryRule.NothingEnqueued => e.StatusCode == 429
+                || (e.StatusCode is 502 or 503 or 504 && FalErrors.RequestIdOf(response) is null),
+            _ => e.StatusCode is 408 or 429
+                || (e.StatusCode is 500 or 502 or 503 or 504
+                    && (rule != FalRetryRule.TransientUnlessFromTheApp || FalErrors.RequestIdOf(response) is null)),
+        };
 
-    /// <summary>The server's <c>Retry-After</c>, as a delay from the scheduler's now.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, IScheduler scheduler) =>
-        response.Headers.RetryAfter switch
+    /// <summary>
+    /// Whether a transport failure may be retried: any for idempotent calls; for submits only a refused
+    /// connection, which proves no byte of the request reached a server.
+    /// </summary>
+    public static bool IsRetryableTransportFailure(Exception e, FalRetryRule rule) =>
+        rule switch
+        {
+            FalRetryRule.Never => false,
+            FalRetryRule.NothingEnqueued => e is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } },
+            _ => true,
+        };
+
+    /// <summary>The server's <c>Retry-After</c>, as a delay from the scheduler's now (never negative).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, IScheduler scheduler)
+    {
+        var wait = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
             { Date: { } date } => date - scheduler.Now,
-            _ => null,
+            _ => (TimeSpan?)null,
         };
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+    }
 
-    /// <summary>The wait before retry number <paramref name="attempt"/> + 1 (0-based): the back-off, or the server's floor if longer.</summary>
-    public TimeSpan Delay(int attempt, TimeSpan? retryAfter)
+    /// <summary>
+    /// The wait before retry number <paramref name="attempt"/> + 1 (0-based): the back-off less its jitter,
+    /// or the server's floor (capped) if longer. <paramref name="scheduler"/> and <paramref name="requestId"/>
+    /// seed the jitter, so it is reproducible in virtual time and differs between requests.
+    /// </summary>
+    public TimeSpan Delay(int attempt, TimeSpan? retryAfter, IScheduler? scheduler = null, string? requestId = null)
     {
         var exponential = options.Delay.Ticks * Math.Pow(2, Math.Min(attempt, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(exponential, options.MaxDelay.Ticks));
-        return retryAfter is { } floor && floor > delay ? floor : delay;
+        var backoff = Math.Min(exponential, options.MaxDelay.Ticks);
+        if (options.Jitter > 0 && scheduler is not null)
+        {
+            backoff *= 1 - (options.Jitter * Draw(scheduler, attempt, requestId));
+        }
+
+        var delay = TimeSpan.FromTicks((long)backoff);
+        if (retryAfter is { } floor)
+        {
+            floor = floor > options.MaxRetryAfter ? options.MaxRetryAfter : floor;
+            return floor > delay ? floor : delay;
+        }
+
+        return delay;
+    }
+
+    /// <summary>A number in [0, 1) from the clock, the attempt, the request and a draw counter (SplitMix64).</summary>
+    private double Draw(IScheduler scheduler, int attempt, string? requestId)
+    {
+        var seed = (ulong)scheduler.Now.UtcTicks
+            ^ ((ulong)(uint)attempt << 32)
+            ^ StableHash(requestId)
+            ^ ((ulong)Interlocked.Increment(ref _draws) * 0x9E3779B97F4A7C15UL);
+        seed += 0x9E3779B97F4A7C15UL;
+        seed = (seed ^ (seed >> 30)) * 0xBF58476D1CE4E5B9UL;
+        seed = (seed ^ (seed >> 27)) * 0x94D049BB133111EBUL;
+        seed ^= seed >> 31;
+        return (seed >> 11) * (1.0 / (1UL << 53));
+    }
+
+    /// <summary>FNV-1a: string.GetHashCode differs between processes, and runs must replay the same.</summary>
+    private static ulong StableHash(string? text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text ?? string.Empty)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 }

@@ -48,7 +48,11 @@ internal sealed class FalTransport
     private ValueTask PrepareCredentialsAsync(bool async, IScheduler scheduler, CancellationToken cancellationToken) =>
         _credentials?.PrepareAsync(async, scheduler, cancellationToken) ?? ValueTask.CompletedTask;
 
-    /// <summary>Sends a call (retried by <paramref name="retry"/>) and maps its success answer with <paramref name="onSuccess"/>.</summary>
+    /// <summary>
+    /// Sends a call (retried by <paramref name="retry"/>, each attempt bounded by the policy's attempt
+    /// timeout on <paramref name="scheduler"/>) and maps its success answer, read up to
+    /// <paramref name="maxBytes"/> (default <see cref="FalClientOptions.MaxStatusBytes"/>), with <paramref name="onSuccess"/>.
+    /// </summary>
     public async ValueTask<T> SendAsync<T>(
         bool async,
         string operation,
@@ -57,29 +61,33 @@ internal sealed class FalTransport
         Func<HttpResponseMessage, byte[], T> onSuccess,
         FalRetryRule retry,
         IScheduler scheduler,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long? maxBytes = null)
     {
         var maxRetries = _retry.MaxRetries(retry);
+        // A blocking call cannot be bounded on a scheduler it blocks: HttpClient.Timeout bounds it.
+        var attemptTimeout = async ? _retry.AttemptTimeout(retry) : null;
         for (var attempt = 0; ; attempt++)
         {
             TimeSpan? retryAfter = null;
+            using var attemptTimer = attemptTimeout is { } bound ? new AttemptTimer(scheduler, bound, cancellationToken) : null;
+            var token = attemptTimer?.Token ?? cancellationToken;
             try
             {
                 await PrepareCredentialsAsync(async, scheduler, cancellationToken).ConfigureAwait(false);
                 using var request = createRequest();
                 FalDiagnostics.HttpCall();
                 using var response = async
-                    ? await _http.SendAsync(request, cancellationToken).ConfigureAwait(false)
-                    : _http.Send(request, cancellationToken);
-                var body = async
-                    ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)
-                    : ReadAll(response.Content, cancellationToken);
+                    ? await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false)
+                    : _http.Send(request, HttpCompletionOption.ResponseHeadersRead, token);
+                EnsureFromConfiguredHost(response, operation, requestId);
                 if (response.IsSuccessStatusCode)
                 {
-                    return onSuccess(response, body);
+                    var body = await FalBody.ReadAsync(async, response.Content, maxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
+                    return Redacted(onSuccess, response, body);
                 }
 
-                var error = FalErrors.FromResponse(response, body, operation, requestId);
+                var error = await ErrorAsync(async, response, operation, requestId, token).ConfigureAwait(false);
                 if (attempt >= maxRetries || !FalRetryPolicy.IsTransient(error, response, retry))
                 {
                     throw error;
@@ -87,23 +95,27 @@ internal sealed class FalTransport
 
                 retryAfter = FalRetryPolicy.RetryAfter(response, scheduler);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or IOException)
             {
-                if (attempt >= maxRetries)
+                if (attempt >= maxRetries || !FalRetryPolicy.IsRetryableTransportFailure(e, retry))
                 {
                     throw Unreachable(operation, requestId, e);
                 }
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                // HttpClient.Timeout expired: not the caller's cancellation.
-                if (attempt >= maxRetries)
+                // The attempt's timeout or HttpClient.Timeout expired, not the caller's cancellation: ambiguous
+                // for a submit (it may have been enqueued), another try for the idempotent calls.
+                var timedOut = attemptTimer?.Expired == true
+                    ? new TimeoutException($"The attempt took longer than {attemptTimeout!.Value.TotalSeconds:0.###} s (FalRetryOptions.AttemptTimeout).", e)
+                    : (Exception)e;
+                if (attempt >= maxRetries || !FalRetryPolicy.IsRetryableTransportFailure(timedOut, retry))
                 {
-                    throw Unreachable(operation, requestId, e);
+                    throw Unreachable(operation, requestId, timedOut);
                 }
             }
 
-            var delay = _retry.Delay(attempt, retryAfter);
+            var delay = _retry.Delay(attempt, retryAfter, scheduler, requestId);
             Diagnostics.Retrying(operation, requestId, attempt + 1, delay);
             if (async)
             {
@@ -126,6 +138,16 @@ internal sealed class FalTransport
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         FalDiagnostics.HttpCall();
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureFromConfiguredHost(response, operation, requestId);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -133,21 +155,22 @@ internal sealed class FalTransport
 
         using (response)
         {
-            var error = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            throw FalErrors.FromResponse(response, error, operation, requestId);
+            throw await ErrorAsync(async: true, response, operation, requestId, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The configured key, id and secret replaced in <paramref name="text"/>: nothing a server echoes reaches an exception or a log.</summary>
+    public string? Redact(string? text) => _credentials is null ? text : _credentials.Redact(text);
 
     /// <summary>PUTs bytes to a signed storage URL, without the key: that host is not fal's and never sees it.</summary>
     public async Task PutWithoutKeyAsync(Uri url, byte[] data, string contentType, string operation, CancellationToken cancellationToken)
     {
         using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(data) };
         put.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await _http.SendAsync(put, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(put, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            var error = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            throw FalErrors.FromResponse(response, error, operation, requestId: null);
+            throw await ErrorAsync(async: true, response, operation, requestId: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -156,7 +179,7 @@ internal sealed class FalTransport
     {
         var credentials = EnsureCredentials();
         // The key goes only to the hosts the user configured; URLs from answers are checked before use.
-        if (!FalRequestUrls.IsUnder(url, Options.QueueUrl) && !FalRequestUrls.IsUnder(url, Options.RunUrl) && !FalRequestUrls.IsUnder(url, Options.RestUrl))
+        if (!IsConfiguredHost(url))
         {
             throw new InvalidOperationException($"Refusing to send the fal key to {url.GetLeftPart(UriPartial.Authority)}, which is not a configured fal host.");
         }
@@ -214,17 +237,49 @@ internal sealed class FalTransport
         }
     }
 
-    private static FalException Unreachable(string operation, string? requestId, Exception inner)
+    /// <summary>
+    /// An answer must come from a configured host: the client's own HttpClient follows no redirect, but a
+    /// caller's may have, and a foreign host's answer (its request id, its URLs) is not fal's.
+    /// </summary>
+    private void EnsureFromConfiguredHost(HttpResponseMessage response, string operation, string? requestId)
     {
-        var what = requestId is null ? $"fal {operation}" : $"fal {operation} of request {requestId}";
-        return new FalException($"{what} failed: {inner.Message}", inner) { RequestId = requestId };
+        if (response.RequestMessage?.RequestUri is { } url && !IsConfiguredHost(url)
+            && !(Options.ProxyUrl is { } proxy && url.GetLeftPart(UriPartial.Path) == proxy.GetLeftPart(UriPartial.Path)))
+        {
+            var what = requestId is null ? $"The {operation} answer" : $"Request {requestId}: the {operation} answer";
+            throw new FalProtocolException($"{what} came from {url.GetLeftPart(UriPartial.Authority)}, which is not a configured fal host (a redirect was followed).")
+            {
+                RequestId = requestId,
+            };
+        }
     }
 
-    private static byte[] ReadAll(HttpContent content, CancellationToken cancellationToken)
+    private bool IsConfiguredHost(Uri url) =>
+        FalRequestUrls.IsUnder(url, Options.QueueUrl) || FalRequestUrls.IsUnder(url, Options.RunUrl) || FalRequestUrls.IsUnder(url, Options.RestUrl);
+
+    /// <summary>An error answer as an exception: its body read up to the status bound, the key redacted.</summary>
+    private async ValueTask<FalHttpException> ErrorAsync(bool async, HttpResponseMessage response, string operation, string? requestId, CancellationToken cancellationToken)
     {
-        using var stream = content.ReadAsStream(cancellationToken);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        var body = await FalBody.ReadAsync(async, response.Content, Options.MaxStatusBytes, truncate: true, operation, requestId, cancellationToken).ConfigureAwait(false);
+        return FalErrors.FromResponse(response, body, operation, requestId, Redact);
+    }
+
+    /// <summary>Maps an answer; a protocol error that quotes the answer is re-thrown with the key redacted.</summary>
+    private T Redacted<T>(Func<HttpResponseMessage, byte[], T> onSuccess, HttpResponseMessage response, byte[] body)
+    {
+        try
+        {
+            return onSuccess(response, body);
+        }
+        catch (FalProtocolException e) when (Redact(e.Message) != e.Message)
+        {
+            throw new FalProtocolException(Redact(e.Message)!, e.InnerException) { RequestId = e.RequestId };
+        }
+    }
+
+    private FalException Unreachable(string operation, string? requestId, Exception inner)
+    {
+        var what = requestId is null ? $"fal {operation}" : $"fal {operation} of request {requestId}";
+        return new FalException($"{what} failed: {Redact(inner.Message)}", inner) { RequestId = requestId };
     }
 }

@@ -48,9 +48,21 @@ public class FalClientOptions
         Scheduler = other.Scheduler;
         LoggerFactory = other.LoggerFactory;
         MeterFactory = other.MeterFactory;
+        MaxStatusBytes = other.MaxStatusBytes;
+        MaxResultBytes = other.MaxResultBytes;
+        StatusStreamIdleTimeout = other.StatusStreamIdleTimeout;
+        DisposeTimeout = other.DisposeTimeout;
         ProxyUrl = other.ProxyUrl;
         Retry = other.Retry is { } retry
-            ? new FalRetryOptions { MaxRetries = retry.MaxRetries, Delay = retry.Delay, MaxDelay = retry.MaxDelay }
+            ? new FalRetryOptions
+            {
+                MaxRetries = retry.MaxRetries,
+                Delay = retry.Delay,
+                MaxDelay = retry.MaxDelay,
+                MaxRetryAfter = retry.MaxRetryAfter,
+                Jitter = retry.Jitter,
+                AttemptTimeout = retry.AttemptTimeout,
+            }
             : new FalRetryOptions();
     }
 
@@ -105,6 +117,33 @@ public class FalClientOptions
     /// (the default): a process-wide meter of that name. See <see cref="FalTelemetry"/>.
     /// </summary>
     public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>
+    /// The largest answer read for a submit, status, cancel or upload call, an error body, or one event of the
+    /// status stream. Default 1 MiB. A status answer over it ends the request with
+    /// <see cref="FalProtocolException"/> (and cancels it); the rest of the body is never read.
+    /// </summary>
+    public long MaxStatusBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The largest result (a request's output, a direct run's answer, one event of a streaming run) read.
+    /// Default 256 MiB. A larger one ends the call with <see cref="FalProtocolException"/>.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How long the status stream (<see cref="FalStatusMode.Streaming"/>) may stay silent, keep-alives
+    /// included, before it is dropped and the request is polled instead. Default 60 s (fal sends a keep-alive
+    /// every few seconds). Measured on the request's scheduler.
+    /// </summary>
+    public TimeSpan StatusStreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long disposing the client waits for the cancels of the requests still in flight (and
+    /// <see cref="FalClient.WhenCancellationsSentAsync"/> for pending cancels) before it releases the
+    /// connection anyway. Default 10 s, measured on the client's scheduler.
+    /// </summary>
+    public TimeSpan DisposeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     private FalHosts EnvironmentHosts => _environmentHosts ??= FalEnvironment.ReadHosts();
 }

@@ -6,11 +6,46 @@ namespace Fal.Reactive;
 /// </summary>
 internal static class FalOptionsValidation
 {
-    /// <summary>A poll interval must be positive: the client's, a request's, or one given to a handle.</summary>
+    /// <summary>
+    /// The longest wait any scheduler can take: a <see cref="System.Threading.Timer"/> (behind Rx's default
+    /// schedulers) refuses more than about 49 days, so waits stay under <see cref="int.MaxValue"/> milliseconds.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    /// <summary>A poll interval must be positive and schedulable: the client's, a request's, or one given to a handle.</summary>
     public static TimeSpan PollInterval(TimeSpan interval, string paramName) =>
-        interval > TimeSpan.Zero
-            ? interval
-            : throw new ArgumentOutOfRangeException(paramName, interval, "The poll interval (PollInterval) must be positive.");
+        Wait(interval, "The poll interval (PollInterval)", paramName);
+
+    /// <summary>A request id goes into a URL path: nothing that could leave <c>…/requests/{id}</c> or end the path.</summary>
+    public static string RequestId(string requestId, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(requestId, paramName);
+        if (!IsSafeRequestId(requestId))
+        {
+            throw new ArgumentException("A request id cannot be empty, '.' or '..', or contain '/', '\\', '?', '#', '%', white space or control characters.", paramName);
+        }
+
+        return requestId;
+    }
+
+    /// <summary>Whether a request id is safe in a URL path segment (also for ids fal answers with).</summary>
+    public static bool IsSafeRequestId(string? requestId)
+    {
+        if (string.IsNullOrEmpty(requestId) || requestId is "." or "..")
+        {
+            return false;
+        }
+
+        foreach (var c in requestId)
+        {
+            if (c is '/' or '\\' or '?' or '#' or '%' || char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The client's options apart from its host URLs (which the client normalizes as it checks them).</summary>
     public static void Validate(FalClientOptions options, string paramName)
@@ -18,9 +53,26 @@ internal static class FalOptionsValidation
         PollInterval(options.PollInterval, paramName);
         ArgumentNullException.ThrowIfNull(options.Scheduler, "options.Scheduler");
         ArgumentNullException.ThrowIfNull(options.Retry, "options.Retry");
-        if (options.Retry.MaxRetries < 0)
+        var retry = options.Retry;
+        if (retry.MaxRetries < 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, options.Retry.MaxRetries, "Retry.MaxRetries cannot be negative.");
+            throw new ArgumentOutOfRangeException(paramName, retry.MaxRetries, "Retry.MaxRetries cannot be negative.");
+        }
+
+        if (!(retry.Jitter is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(paramName, retry.Jitter, "Retry.Jitter must be between 0 and 1.");
+        }
+
+        Wait(retry.Delay, "Retry.Delay", paramName, allowZero: true);
+        Wait(retry.MaxDelay, "Retry.MaxDelay", paramName, allowZero: true);
+        Wait(retry.MaxRetryAfter, "Retry.MaxRetryAfter", paramName, allowZero: true);
+        Wait(retry.AttemptTimeout, "Retry.AttemptTimeout", paramName);
+        Wait(options.StatusStreamIdleTimeout, "StatusStreamIdleTimeout", paramName);
+        Wait(options.DisposeTimeout, "DisposeTimeout", paramName, allowZero: true);
+        if (options.MaxStatusBytes <= 0 || options.MaxResultBytes <= 0 || options.MaxResultBytes > Array.MaxLength || options.MaxStatusBytes > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(paramName, "MaxStatusBytes and MaxResultBytes must be positive and at most Array.MaxLength.");
         }
     }
 
@@ -46,12 +98,12 @@ internal static class FalOptionsValidation
             throw new ArgumentException($"WebhookUrl must be an absolute http or https URL, not '{webhook}'.", paramName);
         }
 
-        ValidateCall(options.StartTimeout, options.Headers, paramName);
+        ValidateCall(options.StartTimeout, options.Headers, options.Hint, paramName);
     }
 
     public static void Validate(FalRunOptions options, string paramName)
     {
-        ValidateCall(options.StartTimeout, options.Headers, paramName);
+        ValidateCall(options.StartTimeout, options.Headers, options.Hint, paramName);
         if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(paramName, timeout, "Timeout must be positive.");
@@ -64,19 +116,76 @@ internal static class FalOptionsValidation
     }
 
     /// <summary>What submits and runs share: the start timeout and the headers.</summary>
-    private static void ValidateCall(TimeSpan? startTimeout, IDictionary<string, string> headers, string paramName)
+    private static void ValidateCall(TimeSpan? startTimeout, IDictionary<string, string> headers, string? hint, string paramName)
     {
-        if (startTimeout is { } timeout && timeout <= TimeSpan.FromSeconds(1))
+        if (startTimeout is { } timeout && (timeout <= TimeSpan.FromSeconds(1) || timeout > MaxWait))
         {
             throw new ArgumentOutOfRangeException(paramName, timeout, "StartTimeout must be greater than 1 second.");
         }
 
-        foreach (var name in headers.Keys)
+        foreach (var (name, value) in headers)
         {
             if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
             {
                 throw new ArgumentException("Headers cannot set Authorization: pass the key as FalClientOptions.Credentials.", paramName);
             }
+
+            // Headers go on the wire as given (no parsing per call): a CR or LF would start a new header, or request.
+            if (!IsToken(name))
+            {
+                throw new ArgumentException($"The header name '{Printable(name)}' is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~).", paramName);
+            }
+
+            if (value is null || !IsFieldValue(value))
+            {
+                throw new ArgumentException($"The value of header '{name}' contains a control character (CR, LF, NUL…) or is null.", paramName);
+            }
+        }
+
+        if (hint is not null && !IsFieldValue(hint))
+        {
+            throw new ArgumentException("Hint contains a control character (CR, LF, NUL…).", paramName);
         }
     }
+
+    /// <summary>A positive (or, when allowed, zero) wait that a scheduler can take.</summary>
+    private static TimeSpan Wait(TimeSpan wait, string what, string paramName, bool allowZero = false) =>
+        (wait > TimeSpan.Zero || (allowZero && wait == TimeSpan.Zero)) && wait <= MaxWait
+            ? wait
+            : throw new ArgumentOutOfRangeException(paramName, wait, $"{what} must be {(allowZero ? "zero or positive" : "positive")} and at most {MaxWait.TotalDays:0} days.");
+
+    private static bool IsToken(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A field value: visible characters, spaces and tabs; no other control character.</summary>
+    private static bool IsFieldValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c != '\t' && char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -1,10 +1,13 @@
 namespace Fal.Reactive;
 
 /// <summary>
-/// Retries of transient failures (HTTP 408, 429, 500, 502, 503, 504 and connection errors) for the
-/// idempotent calls: status, result and cancel. Submits and direct runs are not retried, so a request
-/// is never sent twice. The delay doubles from <see cref="Delay"/> up to <see cref="MaxDelay"/>; a
-/// <c>Retry-After</c> answer is honoured as a floor. Every delay is scheduled on the client's scheduler.
+/// Retries of transient failures (HTTP 408, 429, 500, 502, 503, 504, connection errors and attempts over
+/// <see cref="AttemptTimeout"/>) for the idempotent calls: status, result and cancel. Submits and direct
+/// runs are retried only when the answer proves nothing was enqueued (429, a 502/503/504 from fal's ingress
+/// without <c>x-fal-request-id</c>, a refused connection), so a request is never billed twice. The delay
+/// doubles from <see cref="Delay"/> up to <see cref="MaxDelay"/>, less a random part of up to
+/// <see cref="Jitter"/>; a <c>Retry-After</c> answer is honoured as a floor, up to <see cref="MaxRetryAfter"/>.
+/// Every delay is scheduled on the client's scheduler.
 /// </summary>
 public sealed class FalRetryOptions
 {
@@ -16,4 +19,20 @@ public sealed class FalRetryOptions
 
     /// <summary>The longest delay between retries. Default 10 s.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest server-requested <c>Retry-After</c> obeyed; a longer one waits this long. Default 60 s.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The share of each back-off delay taken off at random (0 to 1), so that requests failing together do
+    /// not retry together. Default 0.2. The randomness derives from the scheduler's clock, the request and
+    /// the attempt, so under a <c>TestScheduler</c> the same run retries at the same ticks.
+    /// </summary>
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>
+    /// How long one attempt of a status, result or cancel call may take (headers and body) before it is
+    /// abandoned and retried. Default 60 s, measured on the request's scheduler.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,4 +1,5 @@
 using System.Net.ServerSentEvents;
+using System.Reactive.Concurrency;
 using System.Runtime.CompilerServices;
 
 namespace Fal.Reactive;
@@ -6,15 +7,25 @@ namespace Fal.Reactive;
 /// <summary>
 /// Reads a server-sent-events answer (fal's status stream and streaming runs) with
 /// <see cref="SseParser"/>: the data of each event, as its UTF-8 bytes. Keep-alive comments and events
-/// without data carry nothing and are skipped.
+/// without data carry nothing and are skipped. Each event is bounded in size and, when an idle timeout is
+/// given, the stream in silence (see <see cref="WatchedEventBody"/>).
 /// </summary>
 internal static class FalEventStream
 {
-    public static async IAsyncEnumerable<byte[]> ReadAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<byte[]> ReadAsync(
+        HttpResponseMessage response,
+        long maxEventBytes,
+        string operation,
+        string? requestId,
+        IScheduler? scheduler,
+        TimeSpan? idleTimeout,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var raw = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var body = new WatchedEventBody(raw, maxEventBytes, operation, requestId, scheduler, idleTimeout);
         await foreach (var item in SseParser.Create(body, static (_, data) => data.ToArray()).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
+            body.EventDelivered();
             if (item.Data.Length > 0)
             {
                 yield return item.Data;

@@ -17,7 +17,10 @@ internal sealed class FalQueueApi(FalTransport transport)
 
     public FalDiagnostics Diagnostics => transport.Diagnostics;
 
-    /// <summary>Submits a request. Not retried: a second POST would be a second (billed) request.</summary>
+    /// <summary>The runs of the client's subscriptions, and whether the client is disposed (shared with its handles).</summary>
+    public LiveRuns Runs { get; } = new();
+
+    /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
     public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(options.WebhookUrl));
@@ -28,7 +31,7 @@ internal sealed class FalQueueApi(FalTransport transport)
             requestId: null,
             () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
             static (_, body) => FalWire.ParseSubmit(body),
-            FalRetryRule.Never,
+            FalRetryRule.NothingEnqueued,
             Scheduler,
             cancellationToken);
     }
@@ -50,7 +53,11 @@ internal sealed class FalQueueApi(FalTransport transport)
             "status",
             requestId,
             () => transport.CreateRequest(HttpMethod.Get, url, body: null, headers: null),
-            (_, body) => FalWire.ParseStatus(body, requestId, withLogs),
+            (response, body) =>
+            {
+                FalWire.EnsureSameRequest(response, requestId, "status");
+                return FalWire.ParseStatus(body, requestId, withLogs);
+            },
             FalRetryRule.Transient,
             scheduler,
             cancellationToken);
@@ -62,11 +69,16 @@ internal sealed class FalQueueApi(FalTransport transport)
             "result",
             requestId,
             () => transport.CreateRequest(HttpMethod.Get, urls.Response, body: null, headers: null),
-            (_, body) => FalWire.ParseResult(body, requestId),
+            (response, body) =>
+            {
+                FalWire.EnsureSameRequest(response, requestId, "result");
+                return FalWire.ParseResult(body, requestId);
+            },
             // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
             FalRetryRule.TransientUnlessFromTheApp,
             scheduler,
-            cancellationToken);
+            cancellationToken,
+            Options.MaxResultBytes);
 
     /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
     public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken)
@@ -89,7 +101,7 @@ internal sealed class FalQueueApi(FalTransport transport)
         }
     }
 
-    /// <summary>A direct run on the run host, with the request id fal answers with. Not retried, as a submit.</summary>
+    /// <summary>A direct run on the run host, with the request id fal answers with. Retried as a submit: only when nothing was enqueued.</summary>
     public ValueTask<(string? RequestId, JsonElement? Result)> RunAsync(bool async, FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.RunUrl, app.SubmitPath);
@@ -104,9 +116,10 @@ internal sealed class FalQueueApi(FalTransport transport)
                 var requestId = FalErrors.RequestIdOf(response);
                 return (requestId, FalWire.ParseResult(body, requestId ?? "(direct run)"));
             },
-            FalRetryRule.Never,
+            FalRetryRule.NothingEnqueued,
             Scheduler,
-            cancellationToken);
+            cancellationToken,
+            Options.MaxResultBytes);
     }
 
     /// <summary>
@@ -115,6 +128,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     /// </summary>
     public async Task<Uri> UploadAsync(byte[] data, string contentType, string fileName, CancellationToken cancellationToken)
     {
+        Runs.ThrowIfClosed();
         var initiate = new Uri(Options.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
         var body = JsonSerializer.SerializeToUtf8Bytes(new FalUploadRequest(contentType, fileName), FalJsonContext.Default.FalUploadRequest);
         var (uploadUrl, fileUrl) = await transport.SendAsync(

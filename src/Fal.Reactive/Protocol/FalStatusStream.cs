@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Runtime.CompilerServices;
 
 namespace Fal.Reactive;
@@ -9,11 +10,14 @@ namespace Fal.Reactive;
 internal static class FalStatusStream
 {
     public static async IAsyncEnumerable<FalStatus> ReadAsync(
-        FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var response = await api.OpenStatusStreamAsync(urls, requestId, withLogs, cancellationToken).ConfigureAwait(false);
         var logs = withLogs ? new List<FalLog>() : null;
-        await foreach (var data in FalEventStream.ReadAsync(response, cancellationToken).ConfigureAwait(false))
+        // fal sends keep-alives: a stream silent for longer is dead, and the caller polls instead.
+        var events = FalEventStream.ReadAsync(
+            response, api.Options.MaxStatusBytes, "status stream", requestId, scheduler, api.Options.StatusStreamIdleTimeout, cancellationToken);
+        await foreach (var data in events.ConfigureAwait(false))
         {
             yield return WithAllLogs(FalWire.ParseStatus(data, requestId, withLogs), logs);
         }

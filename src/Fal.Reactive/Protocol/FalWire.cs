@@ -15,12 +15,30 @@ internal static class FalWire
         var root = doc.RootElement;
         var requestId = GetString(root, "request_id")
             ?? throw new FalProtocolException("The submit answer has no request_id.");
+        // The id goes into every later URL: one that could leave …/requests/{id} is refused before any keyed call.
+        if (!FalOptionsValidation.IsSafeRequestId(requestId))
+        {
+            throw new FalProtocolException("The submit answer's request_id is not a valid request id (empty, '.', '..', or with '/', '\\', '?', '#', '%', white space or control characters).");
+        }
+
         return new FalSubmitAnswer(
             requestId,
             GetPosition(root, requestId, required: false),
             GetUri(root, "status_url"),
             GetUri(root, "response_url"),
             GetUri(root, "cancel_url"));
+    }
+
+    /// <summary>
+    /// Checks that an answer is about <paramref name="requestId"/>: fal marks its answers with
+    /// <c>x-fal-request-id</c>, and one naming another request was not meant for this one.
+    /// </summary>
+    public static void EnsureSameRequest(HttpResponseMessage response, string requestId, string what)
+    {
+        if (FalErrors.RequestIdOf(response) is { } id && !string.Equals(id, requestId, StringComparison.Ordinal))
+        {
+            throw Protocol(requestId, $"the {what} answer is about another request ({Quote(id)})");
+        }
     }
 
     /// <summary>Parses a status answer. Logs are null unless requested, and a list when requested.</summary>
@@ -31,6 +49,11 @@ internal static class FalWire
         var status = GetString(root, "status")
             ?? throw Protocol(requestId, "the status answer has no 'status' field");
         var id = GetString(root, "request_id") ?? requestId;
+        if (!string.Equals(id, requestId, StringComparison.Ordinal))
+        {
+            throw Protocol(requestId, $"the status answer is about another request ({Quote(id)})");
+        }
+
         switch (status)
         {
             case "IN_QUEUE":
@@ -46,7 +69,7 @@ internal static class FalWire
                     GetString(root, "error_type"),
                     Result: null);
             default:
-                throw Protocol(requestId, $"unknown status '{status}' (expected IN_QUEUE, IN_PROGRESS or COMPLETED)");
+                throw Protocol(requestId, $"unknown status {Quote(status)} (expected IN_QUEUE, IN_PROGRESS or COMPLETED)");
         }
     }
 
@@ -175,6 +198,10 @@ internal static class FalWire
 
     private static Uri? GetUri(JsonElement obj, string name) =>
         Uri.TryCreate(GetString(obj, name), UriKind.Absolute, out var uri) ? uri : null;
+
+    /// <summary>Text from an answer, quoted short and printable, for a message.</summary>
+    private static string Quote(string text) =>
+        "'" + string.Concat(text.Take(80).Select(c => char.IsControl(c) ? '?' : c)) + (text.Length > 80 ? "…'" : "'");
 
     private static FalProtocolException Protocol(string requestId, string what) =>
         new($"Request {requestId}: {what}.") { RequestId = requestId };

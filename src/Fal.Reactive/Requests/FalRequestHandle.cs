@@ -64,11 +64,11 @@ public class FalRequestHandle
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     /// <exception cref="FalProtocolException">fal's answer is malformed.</exception>
     public virtual FalStatus Status(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        _api.StatusAsync(async: false, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).EnsureCompleted();
+        Live.StatusAsync(async: false, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Status"/>
     public virtual async Task<FalStatus> StatusAsync(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        await _api.StatusAsync(async: true, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).ConfigureAwait(false);
+        await Live.StatusAsync(async: true, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Watches the request: asks its status at once, then every <paramref name="interval"/> after each
@@ -85,7 +85,7 @@ public class FalRequestHandle
     {
         var wait = Interval(interval);
         var on = scheduler ?? _api.Scheduler;
-        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on);
+        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs);
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public class FalRequestHandle
 
         var wait = Interval(interval);
         var on = scheduler ?? _api.Scheduler;
-        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on, statusMode == FalStatusMode.Streaming ? _api : null, withLogs);
+        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs, statusMode == FalStatusMode.Streaming ? _api : null, withLogs);
     }
 
     /// <summary>
@@ -159,11 +159,11 @@ public class FalRequestHandle
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     public virtual void Cancel(CancellationToken cancellationToken = default) =>
-        _api.CancelAsync(async: false, _urls, RequestId, _api.Scheduler, cancellationToken).EnsureCompleted();
+        Live.CancelAsync(async: false, _urls, RequestId, _api.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Cancel"/>
     public virtual async Task CancelAsync(CancellationToken cancellationToken = default) =>
-        await _api.CancelAsync(async: true, _urls, RequestId, _api.Scheduler, cancellationToken).ConfigureAwait(false);
+        await Live.CancelAsync(async: true, _urls, RequestId, _api.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Waits for the request to complete (polling at the client's interval) and returns its output.</summary>
     /// <param name="cancellationToken">Stops waiting (not the request).</param>
@@ -186,7 +186,7 @@ public class FalRequestHandle
     public virtual async Task<JsonElement> GetAsync(CancellationToken cancellationToken = default)
     {
         Completed? last = null;
-        await foreach (var status in IterateAsync(withLogs: false, _api.Options.PollInterval, cancellationToken).ConfigureAwait(false))
+        await foreach (var status in IterateAsync(withLogs: false, Live.Options.PollInterval, cancellationToken).ConfigureAwait(false))
         {
             last = status as Completed;
         }
@@ -236,12 +236,26 @@ public class FalRequestHandle
         while (status is not Completed);
     }
 
+    /// <summary>The API, for a call on the handle: refused with <see cref="ObjectDisposedException"/> once its client is disposed.</summary>
+    private FalQueueApi Live
+    {
+        get
+        {
+            _api.Runs.ThrowIfClosed();
+            return _api;
+        }
+    }
+
     private StatusPoller NewPoller(bool withLogs, TimeSpan interval, IScheduler scheduler) =>
         new(_api, _urls, RequestId, withLogs, interval, scheduler, askAtOnce: true);
 
     private JsonElement ResultOf(Completed completed) =>
         completed.Result ?? throw new FalProtocolException($"Request {RequestId} completed with an empty result.") { RequestId = RequestId };
 
-    private TimeSpan Interval(TimeSpan? interval) =>
-        interval is { } value ? FalOptionsValidation.PollInterval(value, nameof(interval)) : _api.Options.PollInterval;
+    /// <summary>The poll interval of a watch or iteration, checked at the call (as is the client's state).</summary>
+    private TimeSpan Interval(TimeSpan? interval)
+    {
+        var api = Live;
+        return interval is { } value ? FalOptionsValidation.PollInterval(value, nameof(interval)) : api.Options.PollInterval;
+    }
 }

@@ -18,15 +18,20 @@ namespace Fal.Reactive;
 internal abstract class RequestRun : IDisposable
 {
     private readonly IObserver<FalStatus> _observer;
+    private readonly LiveRuns _live;
     private readonly CancellationTokenSource _disposed = new();
     private Task? _run;
+    private volatile bool _abortedByClient;
+    private volatile bool _userDisposed;
+    private int _terminated;
     private StatusChangeTracker _tracker;
     private ExceptionDispatchInfo? _observerFault;
 
-    protected RequestRun(IObserver<FalStatus> observer, IScheduler scheduler)
+    protected RequestRun(IObserver<FalStatus> observer, IScheduler scheduler, LiveRuns live)
     {
         _observer = observer;
         Scheduler = scheduler;
+        _live = live;
     }
 
     /// <summary>The scheduler every wait of this run goes through.</summary>
@@ -38,8 +43,12 @@ internal abstract class RequestRun : IDisposable
     /// <summary>Whether the observer threw; then nothing the run still does may reach it.</summary>
     protected bool ObserverFaulted => _observerFault is not null;
 
+    /// <summary>The request's id once known (the error of a disposed client carries it).</summary>
+    protected abstract string? KnownRequestId { get; }
+
     public void Dispose()
     {
+        _userDisposed = true;
         // The run's exit path (and so a server-side cancel) runs inline here where the I/O allows.
         InlineContinuations.Run(_disposed, static d => d.Cancel());
         if (Volatile.Read(ref _run) is { IsCompleted: false } run)
@@ -48,8 +57,39 @@ internal abstract class RequestRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the run because its client is being disposed: as a disposal (the exit path cancels the request),
+    /// and the observer gets one <see cref="FalClientDisposedException"/>: at once when the request id is
+    /// known, else once the submit in flight has answered. The task is the exit path's.
+    /// </summary>
+    public Task AbortByClient()
+    {
+        _abortedByClient = true;
+        InlineContinuations.Run(_disposed, static d => d.Cancel());
+        if (KnownRequestId is not null)
+        {
+            // Not after the cancel: a stalled server must not keep the subscriber waiting for its error.
+            ReportClientDisposal();
+        }
+
+        return Volatile.Read(ref _run) ?? Task.CompletedTask;
+    }
+
     /// <summary>Starts the run. It catches everything, so its task never faults, observed or not.</summary>
-    protected void Start() => Volatile.Write(ref _run, RunAsync());
+    protected void Start()
+    {
+        if (!_live.TryAdd(this))
+        {
+            _observer.OnError(new ObjectDisposedException(nameof(FalClient)));
+            return;
+        }
+
+        Volatile.Write(ref _run, RunAsync());
+    }
+
+    /// <summary>What the observer of a run ended by the client's disposal is told.</summary>
+    protected virtual FalClientDisposedException ClientDisposedError(string? requestId) =>
+        new($"The FalClient was disposed while request {requestId ?? "(not yet submitted)"} was followed.") { RequestId = requestId };
 
     /// <summary>Follows the request until COMPLETED (with its result); null when a status's observer disposed the subscription.</summary>
     protected abstract Task<Completed?> FollowAsync(CancellationToken token);
@@ -88,7 +128,7 @@ internal abstract class RequestRun : IDisposable
     {
         try
         {
-            await foreach (var status in FalStatusStream.ReadAsync(api, poller.Urls, poller.RequestId, withLogs, token).ConfigureAwait(false))
+            await foreach (var status in FalStatusStream.ReadAsync(api, poller.Urls, poller.RequestId, withLogs, Scheduler, token).ConfigureAwait(false))
             {
                 if (status is Completed completed)
                 {
@@ -103,9 +143,10 @@ internal abstract class RequestRun : IDisposable
 
             return null;
         }
-        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException)
+        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException or TimeoutException)
         {
-            // The stream failed to open or broke: polling, with its retries and typed errors, takes over.
+            // The stream failed to open, broke or went silent past its idle timeout: polling, with its
+            // retries and typed errors, takes over.
             return null;
         }
     }
@@ -130,9 +171,13 @@ internal abstract class RequestRun : IDisposable
         {
             if (await FollowAsync(token).ConfigureAwait(false) is { } completed)
             {
-                Telemetry?.Completed(completed);
-                Emit(completed);
-                CallObserver(0, static (o, _) => o.OnCompleted());
+                // One terminal notification: the result, unless the client's disposal error went first.
+                if (Interlocked.CompareExchange(ref _terminated, 1, 0) == 0)
+                {
+                    Telemetry?.Completed(completed);
+                    CallObserver<FalStatus>(completed, static (o, c) => o.OnNext(c));
+                    CallObserver(0, static (o, _) => o.OnCompleted());
+                }
             }
         }
         catch (Exception) when (token.IsCancellationRequested || _observerFault is not null)
@@ -145,7 +190,10 @@ internal abstract class RequestRun : IDisposable
             Telemetry?.Failed(e);
             try
             {
-                _observer.OnError(e);
+                if (Interlocked.CompareExchange(ref _terminated, 1, 0) == 0)
+                {
+                    _observer.OnError(e);
+                }
             }
             catch (Exception fromObserver)
             {
@@ -156,6 +204,8 @@ internal abstract class RequestRun : IDisposable
         {
             await OnExitAsync().ConfigureAwait(false);
             Telemetry?.End();
+            _live.Remove(this);
+            ReportClientDisposal();
             if (_observerFault is { } fault)
             {
                 // As Rx does for an observer that throws in scheduled work: the exception surfaces on the
@@ -169,7 +219,30 @@ internal abstract class RequestRun : IDisposable
         }
     }
 
-    private void Emit(FalStatus status) => CallObserver(status, static (o, s) => o.OnNext(s));
+    /// <summary>After the exit path (so the error can say the request was cancelled): one error for a run its client ended.</summary>
+    private void ReportClientDisposal()
+    {
+        if (_abortedByClient && !_userDisposed && _observerFault is null && Interlocked.Exchange(ref _terminated, 1) == 0)
+        {
+            try
+            {
+                _observer.OnError(ClientDisposedError(KnownRequestId));
+            }
+            catch (Exception fromObserver)
+            {
+                _observerFault = ExceptionDispatchInfo.Capture(fromObserver);
+            }
+        }
+    }
+
+    private void Emit(FalStatus status)
+    {
+        // A run its client ended reports only the disposal error.
+        if (!_abortedByClient)
+        {
+            CallObserver(status, static (o, s) => o.OnNext(s));
+        }
+    }
 
     /// <summary>Calls the observer, remembering an exception it throws so that it is not taken for a failure of the request.</summary>
     private void CallObserver<T>(T value, Action<IObserver<FalStatus>, T> call)

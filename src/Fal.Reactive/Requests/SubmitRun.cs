@@ -25,7 +25,7 @@ internal sealed class SubmitRun : RequestRun
     private StatusPoller? _poller;
 
     private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, byte[] input, FalSubmitOptions options)
-        : base(observer, options.Scheduler ?? api.Scheduler)
+        : base(observer, options.Scheduler ?? api.Scheduler, api.Runs)
     {
         _api = api;
         _pending = pending;
@@ -44,6 +44,18 @@ internal sealed class SubmitRun : RequestRun
             run.Start();
             return run;
         });
+
+    protected override string? KnownRequestId => _poller?.RequestId;
+
+    protected override FalClientDisposedException ClientDisposedError(string? requestId) =>
+        new(requestId is null
+            ? "The FalClient was disposed while a submit was in flight and fal never answered it: no request id is known, so none could be cancelled."
+            : _poller?.ServerDone == true
+                ? $"The FalClient was disposed while fetching the result of request {requestId}, which had completed on fal."
+                : $"The FalClient was disposed while request {requestId} was in flight: a cancel was sent to fal.")
+        {
+            RequestId = requestId,
+        };
 
     protected override async Task<Completed?> FollowAsync(CancellationToken token)
     {

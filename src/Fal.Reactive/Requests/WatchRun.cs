@@ -13,8 +13,8 @@ internal sealed class WatchRun : RequestRun
     private readonly FalQueueApi? _streamFrom;
     private readonly bool _withLogs;
 
-    private WatchRun(IObserver<FalStatus> observer, StatusPoller poller, IScheduler scheduler, FalQueueApi? streamFrom, bool withLogs)
-        : base(observer, scheduler)
+    private WatchRun(IObserver<FalStatus> observer, StatusPoller poller, IScheduler scheduler, LiveRuns live, FalQueueApi? streamFrom, bool withLogs)
+        : base(observer, scheduler, live)
     {
         _poller = poller;
         _streamFrom = streamFrom;
@@ -25,13 +25,18 @@ internal sealed class WatchRun : RequestRun
     /// A cold observable: each subscription polls with a poller of its own, or first follows the status
     /// stream through <paramref name="streamFrom"/> (polling when it closes early).
     /// </summary>
-    public static IObservable<FalStatus> Create(Func<StatusPoller> newPoller, IScheduler scheduler, FalQueueApi? streamFrom = null, bool withLogs = false) =>
+    public static IObservable<FalStatus> Create(Func<StatusPoller> newPoller, IScheduler scheduler, LiveRuns live, FalQueueApi? streamFrom = null, bool withLogs = false) =>
         Observable.Create<FalStatus>(observer =>
         {
-            var run = new WatchRun(observer, newPoller(), scheduler, streamFrom, withLogs);
+            var run = new WatchRun(observer, newPoller(), scheduler, live, streamFrom, withLogs);
             run.Start();
             return run;
         });
+
+    protected override string? KnownRequestId => _poller.RequestId;
+
+    protected override FalClientDisposedException ClientDisposedError(string? requestId) =>
+        new($"The FalClient was disposed while request {requestId} was watched; watching stopped and the request was left running on fal.") { RequestId = requestId };
 
     protected override async Task<Completed?> FollowAsync(CancellationToken token)
     {

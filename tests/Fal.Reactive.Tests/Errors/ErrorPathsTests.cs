@@ -191,9 +191,9 @@ public class ErrorPathsTests : ReactiveTest
         observer.Messages.Last().Value.Kind.Should().Be(System.Reactive.NotificationKind.OnCompleted);
         var statuses = fal.CallsOf(FalCallKind.Status);
         statuses.Take(2).Should().OnlyContain(c => c.StatusCode == 503);
-        // Back-off 500 ms then 1 s, on the scheduler.
-        (statuses[1].Time - statuses[0].Time).Should().Be(TimeSpan.FromMilliseconds(500));
-        (statuses[2].Time - statuses[1].Time).Should().Be(TimeSpan.FromSeconds(1));
+        // Back-off 500 ms then 1 s, less up to 20 % of jitter, on the scheduler.
+        (statuses[1].Time - statuses[0].Time).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400)).And.BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(500));
+        (statuses[2].Time - statuses[1].Time).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(800)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class FalClientOptionsTests
             () => handle.IterEventsAsync(interval: TimeSpan.Zero),
         }.Select(a => FluentActions.Invoking(a).Should().Throw<ArgumentOutOfRangeException>().Which.Message);
 
-        errors.Should().OnlyContain(m => m.StartsWith("The poll interval (PollInterval) must be positive.", StringComparison.Ordinal));
+        errors.Should().OnlyContain(m => m.StartsWith("The poll interval (PollInterval) must be positive", StringComparison.Ordinal));
         fal.Simulator.Calls.Should().BeEmpty();
     }
 }

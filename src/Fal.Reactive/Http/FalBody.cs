@@ -1,0 +1,123 @@
+using System.Buffers;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// Reads an answer's body with a bound, without the copies of a growing buffer: into one array of the
+/// announced length, or, without one, into pooled chunks copied once into an array of the final length.
+/// Peak memory is about twice the body at most; past the bound nothing more is read.
+/// </summary>
+internal static class FalBody
+{
+    private const int ChunkSize = 64 * 1024;
+
+    /// <summary>
+    /// The body, or, past <paramref name="limit"/> bytes, a <see cref="FalProtocolException"/> (or, when
+    /// <paramref name="truncate"/>, the first <paramref name="limit"/> bytes: enough of an error answer).
+    /// </summary>
+    public static async ValueTask<byte[]> ReadAsync(
+        bool async, HttpContent content, long limit, bool truncate, string operation, string? requestId, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is { } length && length > limit && !truncate)
+        {
+            throw TooLarge(operation, requestId, limit, length);
+        }
+
+        using var stream = async
+            ? await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false)
+            : content.ReadAsStream(cancellationToken);
+        if (content.Headers.ContentLength is { } exact && exact <= limit)
+        {
+            var body = new byte[exact];
+            var read = await ReadAtMostAsync(async, stream, body, cancellationToken).ConfigureAwait(false);
+            return read == exact ? body : body[..read];
+        }
+
+        return await ReadChunkedAsync(async, stream, limit, truncate, operation, requestId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An answer larger than the bound the caller configured.</summary>
+    public static FalProtocolException TooLarge(string operation, string? requestId, long limit, long? length)
+    {
+        var what = requestId is null ? $"The {operation} answer" : $"Request {requestId}: the {operation} answer";
+        var size = length is { } l ? $"{l} bytes" : "more";
+        return new FalProtocolException($"{what} is {size}, over the bound of {limit} bytes (FalClientOptions.MaxStatusBytes or MaxResultBytes); it was not read.")
+        {
+            RequestId = requestId,
+        };
+    }
+
+    private static async ValueTask<byte[]> ReadChunkedAsync(
+        bool async, Stream stream, long limit, bool truncate, string operation, string? requestId, CancellationToken cancellationToken)
+    {
+        var chunks = new List<byte[]>();
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                chunks.Add(chunk);
+                var read = await ReadAtMostAsync(async, stream, chunk.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
+                total += read;
+                if (total > limit)
+                {
+                    if (!truncate)
+                    {
+                        throw TooLarge(operation, requestId, limit, length: null);
+                    }
+
+                    total = limit;
+                    break;
+                }
+
+                if (read < ChunkSize)
+                {
+                    break;
+                }
+            }
+
+            var body = new byte[total];
+            var offset = 0;
+            foreach (var chunk in chunks)
+            {
+                var n = (int)Math.Min(ChunkSize, total - offset);
+                chunk.AsSpan(0, n).CopyTo(body.AsSpan(offset));
+                offset += n;
+                if (offset == total)
+                {
+                    break;
+                }
+            }
+
+            return body;
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> or reads to the end; the number of bytes read.</summary>
+    private static async ValueTask<int> ReadAtMostAsync(bool async, Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var n = async
+                ? await stream.ReadAsync(buffer[filled..], cancellationToken).ConfigureAwait(false)
+                : stream.Read(buffer.Span[filled..]);
+            if (n == 0)
+            {
+                break;
+            }
+
+            filled += n;
+        }
+
+        return filled;
+    }
+}

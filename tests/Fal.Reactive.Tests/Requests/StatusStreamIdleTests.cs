@@ -1,0 +1,70 @@
+using System.Net;
+using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
+using Microsoft.Reactive.Testing;
+using static Fal.Reactive.Tests.Support.SimulatedFal;
+
+namespace Fal.Reactive.Tests.Requests;
+
+/// <summary>A status stream that goes silent (no event, no keep-alive) is dropped for polling after the idle timeout.</summary>
+public class StatusStreamIdleTests : ReactiveTest
+{
+    [Fact]
+    public void ASilentStatusStream_FallsBackToPolling_AfterStatusStreamIdleTimeout_OnTheScheduler()
+    {
+        using var fal = new SimulatedFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(100)));
+        using var handler = new ScriptedHandler((request, token) => request.RequestUri!.AbsolutePath.EndsWith("/status/stream", StringComparison.Ordinal)
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new SilentStream()) })
+            : null)
+        { InnerHandler = fal.Simulator.CreateHandler() };
+        using var client = new FalClient(new HttpClient(handler), new FalClientOptions
+        {
+            Credentials = FalCredentials.FromKey(Key), Scheduler = fal.Scheduler, PollInterval = Interval, StatusStreamIdleTimeout = TimeSpan.FromSeconds(30),
+        });
+
+        var observer = fal.Scheduler.Start(
+            () => client.Submit(App, new { prompt = "x" }, new FalSubmitOptions { StatusMode = FalStatusMode.Streaming }), disposed: Ticks(200));
+
+        observer.Messages[^1].Value.Kind.Should().Be(System.Reactive.NotificationKind.OnCompleted);
+        var polls = fal.CallsOf(FalCallKind.Status);
+        polls.Should().NotBeEmpty();
+        polls[0].Time.Ticks.Should().Be(200 + Ticks(30), "polling starts when the silent stream's idle timeout expires");
+    }
+
+    /// <summary>A body that sends nothing, ever; a read ends only when cancelled.</summary>
+    private sealed class SilentStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = new TaskCompletionSource<int>();
+            cancellationToken.Register(() => read.TrySetCanceled(cancellationToken));
+            return new ValueTask<int>(read.Task);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
