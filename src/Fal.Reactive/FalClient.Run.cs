@@ -25,7 +25,8 @@ public partial class FalClient
         var app = FalAppId.Parse(appId);
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
-        var result = await _api.RunAsync(app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
+        var body = await PreparedInput.Create(input).BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
+        var result = await _api.RunAsync(app, body, options, cancellationToken).ConfigureAwait(false);
         return result ?? throw new FalProtocolException($"The direct run of {appId} answered with an empty body.");
     }
 
@@ -57,10 +58,11 @@ public partial class FalClient
         var app = FalAppId.Parse(appId);
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
-        var body = FalJson.SerializeInput(input);
+        var prepared = PreparedInput.Create(input);
         return Observable.Create<JsonElement>(async (observer, cancellationToken) =>
         {
             _api.Transport.EnsureCredentials();
+            var body = await prepared.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
             using var response = await _api.OpenStreamAsync(app, body, options, cancellationToken).ConfigureAwait(false);
             var requestId = FalErrors.RequestIdOf(response) ?? "(stream)";
             await foreach (var data in FalEventStream.ReadAsync(response, cancellationToken).ConfigureAwait(false))

@@ -91,7 +91,11 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <see cref="FalHttpException"/>; no key ends it with <see cref="MissingCredentialsException"/>.
     /// </remarks>
     /// <param name="appId">The app id, e.g. <c>fal-ai/fast-sdxl</c> or <c>fal-ai/flux/dev</c>.</param>
-    /// <param name="input">The app's input: any object serializable to JSON (snake_case), or a <see cref="JsonElement"/>.</param>
+    /// <param name="input">
+    /// The app's input: any object serializable to JSON (snake_case), a <see cref="System.Text.Json.Nodes.JsonNode"/> or a <see cref="JsonElement"/>.
+    /// <see cref="FileInfo"/>, <see cref="System.IO.Stream"/> and <c>byte[]</c> values in it are uploaded to fal storage when subscribed
+    /// and sent as their URLs.
+    /// </param>
     /// <param name="options">Logs, poll interval, scheduler, webhook, priority, hint, start timeout, headers.</param>
     /// <returns>A cold observable of the request's statuses.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="appId"/> is null.</exception>
@@ -101,8 +105,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
-        var body = FalJson.SerializeInput(input);
-        return SubmitRun.Create(_api, _pendingCancellations, app, body, options);
+        return SubmitRun.Create(_api, _pendingCancellations, app, PreparedInput.Create(input), Storage, options);
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
@@ -119,7 +122,9 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
-        var answer = await _api.SubmitAsync(app, FalJson.SerializeInput(input), options, cancellationToken).ConfigureAwait(false);
+        var prepared = PreparedInput.Create(input);
+        var body = await prepared.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.SubmitAsync(app, body, options, cancellationToken).ConfigureAwait(false);
         return new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
     }
 

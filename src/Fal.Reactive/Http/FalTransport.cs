@@ -172,6 +172,11 @@ internal sealed class FalTransport
             request.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
         }
 
+        if (call.StorageLifecycle is { } lifecycle)
+        {
+            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle-Preference", lifecycle.HeaderValue);
+        }
+
         if (call.Hint is { } hint)
         {
             request.Headers.TryAddWithoutValidation("X-Fal-Runner-Hint", hint);

@@ -40,6 +40,7 @@ public class FalClientOptions
         Retry = other.Retry is { } retry
             ? new FalRetryOptions { MaxRetries = retry.MaxRetries, Delay = retry.Delay, MaxDelay = retry.MaxDelay }
             : new FalRetryOptions();
+        Storage = other.Storage?.Copy() ?? new FalStorageOptions();
     }
 
     /// <summary>
@@ -69,4 +70,7 @@ public class FalClientOptions
 
     /// <summary>How transient failures of status, result and cancel calls are retried.</summary>
     public FalRetryOptions Retry { get; set; } = new();
+
+    /// <summary>How uploads are made: CDN token or signed URLs, multipart threshold, part size, parts in flight.</summary>
+    public FalStorageOptions Storage { get; set; } = new();
 }

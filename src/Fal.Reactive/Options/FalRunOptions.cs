@@ -17,12 +17,18 @@ public sealed class FalRunOptions
     /// </summary>
     public TimeSpan? StartTimeout { get; set; }
 
+    /// <summary>
+    /// How long fal keeps the files the request's outputs are stored in (header <c>X-Fal-Object-Lifecycle-Preference</c>,
+    /// the JS client's <c>storageSettings</c>). Default: fal's account setting.
+    /// </summary>
+    public FalObjectLifecycle? StorageLifecycle { get; set; }
+
     /// <summary>Extra request headers. <c>Authorization</c> cannot be set here.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     internal static readonly FalRunOptions Default = new();
 
-    internal FalCallHeaders CallHeaders => new(Headers, Priority: null, Hint, StartTimeout);
+    internal FalCallHeaders CallHeaders => new(Headers, Priority: null, Hint, StartTimeout) { StorageLifecycle = StorageLifecycle };
 
     /// <summary>
     /// The run options of submit options given to the obsolete run overloads: what runs honoured of them.
@@ -30,7 +36,7 @@ public sealed class FalRunOptions
     /// </summary>
     internal static FalRunOptions From(FalSubmitOptions options)
     {
-        var run = new FalRunOptions { Hint = options.Hint, StartTimeout = options.StartTimeout };
+        var run = new FalRunOptions { Hint = options.Hint, StartTimeout = options.StartTimeout, StorageLifecycle = options.StorageLifecycle };
         foreach (var (name, value) in options.Headers)
         {
             run.Headers[name] = value;
