@@ -39,11 +39,15 @@ public sealed partial class FalSimulator
             FalCallKind.Submit or FalCallKind.Run or FalCallKind.Stream => Invoke(request, call, segments, cancellationToken),
             FalCallKind.Status or FalCallKind.StatusStream or FalCallKind.Result or FalCallKind.Cancel =>
                 Task.FromResult(Mutate(d => Address(request, call, segments, d))),
-            FalCallKind.UploadInitiate => Locked(() => StorageCalls.InitiateUpload(_files, request)),
+            FalCallKind.UploadInitiate => Locked(() => StorageCalls.InitiateUpload(_files, request, _scheduler.Now)),
+            FalCallKind.MultipartInitiate => Locked(() => StorageCalls.InitiateUpload(_files, request, _scheduler.Now, multipart: true)),
             FalCallKind.UploadPut => Locked(() => StorageCalls.PutUpload(_files, request, segments)),
-            FalCallKind.StorageToken => Task.FromResult(StorageCalls.IssueToken(_files, _scheduler.Now)),
-            FalCallKind.CdnUpload => Locked(() => StorageCalls.UploadToCdn(_files, request)),
-            FalCallKind.File => Locked(() => StorageCalls.GetFile(_files, segments)),
+            FalCallKind.StorageToken => Locked(() => StorageCalls.IssueToken(_files, _scheduler.Now, _storageTokenLifetime)),
+            FalCallKind.CdnUpload => Locked(() => StorageCalls.UploadToCdn(_files, request, _scheduler.Now)),
+            FalCallKind.CdnMultipartCreate => Locked(() => MultipartCalls.Create(_files, request, _scheduler.Now)),
+            FalCallKind.MultipartPart => Locked(() => MultipartCalls.PutPart(_files, request, segments)),
+            FalCallKind.MultipartComplete => Locked(() => MultipartCalls.Complete(_files, request, segments)),
+            FalCallKind.File => Locked(() => StorageCalls.GetFile(_files, segments, _scheduler.Now)),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
 
@@ -105,6 +109,7 @@ public sealed partial class FalSimulator
                 Hint = headers.Hint,
                 WebhookUrl = headers.Webhook,
                 StartTimeout = headers.StartTimeout,
+                ObjectLifecycle = ObjectLifecycle.Of(request),
                 SubmittedAt = _scheduler.Now,
             };
             call.RequestId = record.Id;

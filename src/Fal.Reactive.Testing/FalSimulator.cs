@@ -50,6 +50,7 @@ public sealed partial class FalSimulator
     private readonly FileStore _files;
     private readonly List<CallRecord> _calls = [];
     private readonly AnswerDelivery _delivery;
+    private readonly TimeSpan _storageTokenLifetime;
 
     /// <summary>Initializes a new instance of the <see cref="FalSimulator"/> class.</summary>
     /// <param name="scheduler">The scheduler all simulated time runs on.</param>
@@ -70,7 +71,13 @@ public sealed partial class FalSimulator
             throw new ArgumentException("Latency must not be negative and KeepAliveInterval must be positive.", nameof(options));
         }
 
+        if (options.StorageTokenLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("StorageTokenLifetime must be positive.", nameof(options));
+        }
+
         _scheduler = scheduler;
+        _storageTokenLifetime = options.StorageTokenLifetime;
         _hosts = new SimulatorHosts(options);
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
         _webhooks = new WebhookOutbox(options.WebhookClient);
@@ -265,6 +272,7 @@ public sealed partial class FalSimulator
         Hint = r.Hint,
         WebhookUrl = r.WebhookUrl,
         StartTimeout = r.StartTimeout,
+        ObjectLifecycle = r.ObjectLifecycle,
         Input = r.Input,
         CancelRequested = r.CancelRequested,
     };

@@ -7,9 +7,10 @@ internal sealed class KeyCheck(IReadOnlyCollection<string>? acceptedKeys)
 {
     private readonly HashSet<string>? _accepted = acceptedKeys is null ? null : new HashSet<string>(acceptedKeys, StringComparer.Ordinal);
 
-    /// <summary>Whether the endpoint needs the key. Upload URLs are their own credential; files are public; the CDN takes a token.</summary>
+    /// <summary>Whether the endpoint needs the key. Upload URLs (and multipart part URLs) are their own credential; files are public; the CDN takes a token.</summary>
     public static bool RequiresKey(FalCallKind kind) =>
-        kind is not (FalCallKind.Unknown or FalCallKind.UploadPut or FalCallKind.File or FalCallKind.CdnUpload);
+        kind is not (FalCallKind.Unknown or FalCallKind.UploadPut or FalCallKind.File or FalCallKind.CdnUpload
+            or FalCallKind.CdnMultipartCreate or FalCallKind.MultipartPart or FalCallKind.MultipartComplete);
 
     /// <summary>Returns the 401 answer when the key is missing, malformed or rejected; null when it is accepted.</summary>
     public SimulatorHttpResponse? Authorize(SimulatorHttpRequest request)

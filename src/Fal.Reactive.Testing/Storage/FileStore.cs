@@ -11,6 +11,7 @@ internal sealed class FileStore(Uri cdnUrl)
     private readonly List<StoredFile> _files = [];
     private readonly Dictionary<string, StoredFile> _byId = new(StringComparer.Ordinal);
     private int _nextFile;
+    private int _nextToken;
 
     public Uri CdnUrl => cdnUrl;
 
@@ -27,10 +28,17 @@ internal sealed class FileStore(Uri cdnUrl)
         return file;
     }
 
+    public int NextTokenNumber() => ++_nextToken;
+
     public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StoredFile? file) => _byId.TryGetValue(id, out file);
 
     public FalSimulatedFile? Find(Uri url) =>
         _files.FirstOrDefault(f => f.Url == url && f.Content is not null) is { } stored ? ToPublic(stored) : null;
 
-    public static FalSimulatedFile ToPublic(StoredFile file) => new(file.Url, file.ContentType, file.FileName, file.Content!.Value);
+    public static FalSimulatedFile ToPublic(StoredFile file) => new(file.Url, file.ContentType, file.FileName, file.Content!.Value)
+    {
+        Lifecycle = file.Lifecycle,
+        ExpiresAt = file.ExpiresAt,
+        PartCount = file.PartCount,
+    };
 }
