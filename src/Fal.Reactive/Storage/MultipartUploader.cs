@@ -17,7 +17,7 @@ internal sealed class MultipartUploader(FalTransport transport, MultipartTarget 
     public async Task<Uri> RunAsync(UploadSource source, (byte[] Buffer, int Length)? first, CancellationToken cancellationToken)
     {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(_storage.MaxConcurrentParts);
+        var slots = new PartSlots(_storage.MaxConcurrentParts);
         var parts = new List<Task<(int PartNumber, string ETag)>>();
         try
         {
@@ -76,7 +76,7 @@ internal sealed class MultipartUploader(FalTransport transport, MultipartTarget 
         }
     }
 
-    private async Task<(int, string)> SendPartAsync(int partNumber, byte[] buffer, int length, SemaphoreSlim slots, CancellationTokenSource failed)
+    private async Task<(int, string)> SendPartAsync(int partNumber, byte[] buffer, int length, PartSlots slots, CancellationTokenSource failed)
     {
         try
         {
