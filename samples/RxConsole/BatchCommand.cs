@@ -10,11 +10,16 @@ namespace RxConsole;
 /// <summary>The default command: run the batch with live progress, save the results, print the summary.</summary>
 internal static class BatchCommand
 {
-    /// <returns>0 when every request succeeded and its images were saved; else 130 after Ctrl+C, 1 otherwise.</returns>
+    /// <returns>0 when every request succeeded and its images were saved; else 130 after Ctrl+C, 2 for an unusable -o folder, 1 otherwise.</returns>
     public static async Task<int> RunAsync(SampleOptions options)
     {
         var jobs = PromptSource.Load(options);
-        Directory.CreateDirectory(options.OutputDirectory);
+        if (!OutputFolder.TryPrepare(options.OutputDirectory, out var error))
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 2;
+        }
+
         await using var backend = await FalBackend.StartAsync(options);
         // For image downloads and the emulator's request list: no fal key on this one, ever.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };

@@ -82,7 +82,8 @@ internal static class ProgressView
                 new Text(row.Job.Number.ToString(CultureInfo.InvariantCulture)),
                 new Text(Shorten(row.Job.Prompt, promptWidth)),
                 State(row),
-                new Text(Shorten(Detail(row), 32)),
+                // Why a request failed is the one detail not cut short: the table wraps it instead.
+                new Text(row.Phase is RowPhase.Failed or RowPhase.TimedOut or RowPhase.NotStarted ? Detail(row) : Shorten(Detail(row), 32)),
                 new Text(row.RequestId is { } id ? Shorten(id, 13) : "", new Style(Color.Grey)));
         }
 
@@ -115,8 +116,9 @@ internal static class ProgressView
     {
         RowPhase.Queued => $"position {row.Position}",
         RowPhase.Running => row.LastLog ?? "",
-        RowPhase.Done or RowPhase.Cancelled or RowPhase.TimedOut => Seconds(row.Elapsed),
-        RowPhase.Failed => $"{Seconds(row.Elapsed)} {row.Reason}",
+        RowPhase.Done or RowPhase.Cancelled => Seconds(row.Elapsed),
+        RowPhase.Failed or RowPhase.TimedOut => $"{Seconds(row.Elapsed)} {row.Reason}",
+        RowPhase.NotStarted => row.Reason ?? "",
         _ => "",
     };
 

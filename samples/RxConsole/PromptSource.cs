@@ -18,16 +18,14 @@ internal static class PromptSource
         "a retro-futuristic train crossing a desert",
     ];
 
-    /// <summary>The prompts from the file (one per line; blank lines and lines starting with # skipped), then the arguments; the defaults when both are empty.</summary>
+    /// <summary>The prompts from the file (one per line; blank lines and lines starting with # skipped), then the arguments; the defaults when neither a file nor an argument is given (an empty file is refused by <see cref="SampleOptions.Parse"/>).</summary>
     public static IReadOnlyList<PromptJob> Load(SampleOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var prompts = new List<string>();
         if (options.PromptFile is { } file)
         {
-            prompts.AddRange(File.ReadLines(file)
-                .Select(line => line.Trim())
-                .Where(line => line.Length > 0 && !line.StartsWith('#')));
+            prompts.AddRange(ReadFile(file));
         }
 
         prompts.AddRange(options.Prompts.Where(p => !string.IsNullOrWhiteSpace(p)));
@@ -38,4 +36,11 @@ internal static class PromptSource
 
         return prompts.Select((prompt, i) => new PromptJob(i + 1, prompt)).ToList();
     }
+
+    /// <summary>A prompts file's prompts: one per line, blank lines and lines starting with # skipped.</summary>
+    public static IReadOnlyList<string> ReadFile(string file) =>
+        File.ReadLines(file)
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .ToList();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fal.Reactive;
 
 namespace RxConsole;
 
@@ -118,13 +119,10 @@ internal sealed record SampleOptions
                 case "-h" or "--help" or "-?":
                     return options with { Command = SampleCommand.Help };
                 case "-f" or "--prompts":
-                    var file = Value();
-                    options = File.Exists(file)
-                        ? options with { PromptFile = file }
-                        : throw new FormatException($"Prompt file '{file}' not found.");
+                    options = options with { PromptFile = ExistingPromptFile(arg, Value()) };
                     break;
                 case "-a" or "--app":
-                    options = options with { App = Value() };
+                    options = options with { App = AppId(arg, Value()) };
                     break;
                 case "-c" or "--concurrency":
                     options = options with { Concurrency = PositiveInt(arg, Value()) };
@@ -170,6 +168,43 @@ internal sealed record SampleOptions
 
         return options with { Prompts = prompts };
     }
+
+    private static string ExistingPromptFile(string flag, string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new FormatException($"Prompt file '{file}' not found.");
+        }
+
+        // A file with nothing to send is a mistake, not a request for the built-in prompts.
+        return PromptSource.ReadFile(file).Count > 0
+            ? file
+            : throw new FormatException($"{flag}: prompt file '{file}' has no prompts (only blank lines or # comments).");
+    }
+
+    private static string AppId(string flag, string value)
+    {
+        // The library's own rule, applied before anything starts: a handle for a made-up request id sends nothing.
+        using var probe = new FalClient(new HttpClient(), s_probeOptions, disposeHttpClient: true);
+        try
+        {
+            probe.GetHandle(value, "probe");
+            return value;
+        }
+        catch (ArgumentException)
+        {
+            throw new FormatException($"{flag} needs a fal app id such as fal-ai/fast-sdxl (owner/app[/path]), not '{value}'.");
+        }
+    }
+
+    // Explicit hosts and key, so the probe reads no environment variable.
+    private static readonly FalClientOptions s_probeOptions = new()
+    {
+        Credentials = FalCredentials.FromKey("probe"),
+        QueueUrl = FalClientOptions.DefaultQueueUrl,
+        RunUrl = FalClientOptions.DefaultRunUrl,
+        RestUrl = FalClientOptions.DefaultRestUrl,
+    };
 
     private static int PositiveInt(string flag, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -41,7 +41,8 @@ internal static class SummaryPrinter
                 new Markup(r.Ok ? "[green]succeeded[/]" : outcome.IsSuccess ? "[red]no image[/]" : Color(outcome.Kind)),
                 new Text(outcome.Kind == OutcomeKind.NotStarted ? "" : ProgressView.Seconds(outcome.Elapsed)),
                 new Text(outcome.RequestId ?? ""),
-                new Text(ProgressView.Shorten(detail ?? "", detailWidth)));
+                // File names may be cut; why a request failed is wrapped in full.
+                new Text(outcome.IsSuccess ? ProgressView.Shorten(detail ?? "", detailWidth) : detail ?? ""));
             table.AddRow(cells);
         }
 

@@ -72,6 +72,10 @@ public sealed class FalEmulator : IAsyncDisposable
         if (options.LogToConsole)
         {
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+
+            // A failed start (a port already in use) is thrown to the caller, who reports it: the host's own
+            // "Hosting failed to start" entry would print the same stack trace a second time.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         }
 
         // Single uploads go up to the 100 MiB multipart threshold (Kestrel's default limit is about 28.6 MiB).
@@ -84,7 +88,15 @@ public sealed class FalEmulator : IAsyncDisposable
         app.Run(context => Volatile.Read(ref endpoint) is { } ready
             ? ready.HandleAsync(context)
             : SimulatorEndpoint.WriteDetailAsync(context, 503, "The emulator is starting."));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");

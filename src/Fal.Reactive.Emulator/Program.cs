@@ -41,7 +41,19 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-await using var emulator = await FalEmulator.StartAsync(options);
+FalEmulator emulator;
+try
+{
+    emulator = await FalEmulator.StartAsync(options);
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // One line a newcomer can act on, not Kestrel's stack trace.
+    Console.Error.WriteLine($"fal-emulator: cannot listen on {options.Urls}: the address is already in use. Stop what runs there, or pick another port with --port <n>.");
+    return 1;
+}
+
+await using var running = emulator;
 var keys = options.Keys is null ? "any key" : $"{options.Keys.Count} configured key(s)";
 Console.WriteLine($"Fal.Reactive emulator listening on {emulator.BaseUrl} (queue {emulator.QueueUrl}, run {emulator.RunUrl}, rest {emulator.RestUrl}); {options.Workers} workers; accepts {keys}.");
 Console.WriteLine($"Apps: {string.Join(", ", FalEmulator.BuiltInAppIds)}. Requests: {emulator.BaseUrl}_emulator/requests. Ctrl+C to stop.");

@@ -5,6 +5,13 @@ namespace Fal.Reactive;
 /// <summary>Options for a <see cref="FalClient"/>.</summary>
 public class FalClientOptions
 {
+    // Hosts not set explicitly come from the environment (FalEnvironment), read when first needed, so
+    // options that set all three never depend on it.
+    private Uri? _queueUrl;
+    private Uri? _runUrl;
+    private Uri? _restUrl;
+    private FalHosts? _environmentHosts;
+
     /// <summary>fal's queue host.</summary>
     public static readonly Uri DefaultQueueUrl = new("https://queue.fal.run/");
 
@@ -50,14 +57,17 @@ public class FalClientOptions
     /// </summary>
     public FalCredentials? Credentials { get; set; }
 
-    /// <summary>The queue host (submit, status, result, cancel). Default <c>https://queue.fal.run/</c>.</summary>
-    public Uri QueueUrl { get; set; } = DefaultQueueUrl;
+    /// <summary>The queue host (submit, status, result, cancel). Default <c>https://queue.fal.run/</c>, or from <c>FAL_QUEUE_RUN_HOST</c>, <c>FAL_RUN_HOST</c> or <c>FAL_EMULATOR_URL</c>.</summary>
+    /// <exception cref="InvalidOperationException">Unset, and <c>FAL_EMULATOR_URL</c>, <c>FAL_RUN_HOST</c> or <c>FAL_QUEUE_RUN_HOST</c> is malformed.</exception>
+    public Uri QueueUrl { get => _queueUrl ?? EnvironmentHosts.QueueUrl; set => _queueUrl = value; }
 
-    /// <summary>The run host (direct runs, streaming). Default <c>https://fal.run/</c>.</summary>
-    public Uri RunUrl { get; set; } = DefaultRunUrl;
+    /// <summary>The run host (direct runs, streaming). Default <c>https://fal.run/</c>, or from <c>FAL_RUN_HOST</c> or <c>FAL_EMULATOR_URL</c>.</summary>
+    /// <exception cref="InvalidOperationException">Unset, and <c>FAL_EMULATOR_URL</c> or <c>FAL_RUN_HOST</c> is malformed.</exception>
+    public Uri RunUrl { get => _runUrl ?? EnvironmentHosts.RunUrl; set => _runUrl = value; }
 
-    /// <summary>The REST host (storage). Default <c>https://rest.fal.ai/</c>.</summary>
-    public Uri RestUrl { get; set; } = DefaultRestUrl;
+    /// <summary>The REST host (storage). Default <c>https://rest.fal.ai/</c>, or from <c>FAL_EMULATOR_URL</c>.</summary>
+    /// <exception cref="InvalidOperationException">Unset, and <c>FAL_EMULATOR_URL</c> is malformed.</exception>
+    public Uri RestUrl { get => _restUrl ?? EnvironmentHosts.RestUrl; set => _restUrl = value; }
 
     /// <summary>How long to wait after a status answer before the next poll. Default 100 ms.</summary>
     public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
@@ -73,4 +83,6 @@ public class FalClientOptions
 
     /// <summary>How uploads are made: CDN token or signed URLs, multipart threshold, part size, parts in flight.</summary>
     public FalStorageOptions Storage { get; set; } = new();
+
+    private FalHosts EnvironmentHosts => _environmentHosts ??= FalEnvironment.ReadHosts();
 }

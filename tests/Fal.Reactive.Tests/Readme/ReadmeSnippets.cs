@@ -1,6 +1,6 @@
 // The C# blocks of README.md, verbatim, so that the build compiles them (ReadmeSnippetsTests checks
 // that each README block stands here). Edit both together.
-#pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059
+#pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059, CS8933
 
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
@@ -8,6 +8,7 @@ using Fal.Reactive;
 using Microsoft.Reactive.Testing;
 using System.Reactive.Linq;
 using System.Text.Json;
+using Xunit;
 
 namespace Fal.Reactive.Tests.Readme;
 

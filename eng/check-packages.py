@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Checks the packages `dotnet pack -c Release -o out/packages` made: each of the four is there with its
+README (no relative links left: the package page has no repository around it), LICENSE, XML docs and a
+.snupkg beside it; the emulator is a .NET tool with the fal-emulator command. Prints one line per package
+and exits non-zero on the first missing piece.
+
+    python3 eng/check-packages.py [out/packages]
+"""
+import glob, os, re, sys, zipfile
+
+folder = sys.argv[1] if len(sys.argv) > 1 else "out/packages"
+expected = ["Fal.Reactive", "Fal.Reactive.Testing", "Fal.Reactive.Extensions.DependencyInjection", "Fal.Reactive.Emulator"]
+relative_link = re.compile(r"\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^)]*\)")
+problems = []
+
+for name in expected:
+    found = [p for p in glob.glob(os.path.join(folder, name + ".*.nupkg")) if re.fullmatch(re.escape(name) + r"\.\d[^/]*\.nupkg", os.path.basename(p))]
+    if not found:
+        problems.append(f"{name}: no .nupkg in {folder}")
+        continue
+    nupkg = sorted(found)[-1]
+    missing = []
+    with zipfile.ZipFile(nupkg) as z:
+        names = z.namelist()
+        for required in ("README.md", "LICENSE"):
+            if required not in names:
+                missing.append(required)
+        if "README.md" in names and relative_link.search(z.read("README.md").decode("utf-8")):
+            missing.append("absolute README links")
+        if not any(n.endswith(f"/{name}.xml") for n in names):
+            missing.append(f"{name}.xml")
+        nuspec = z.read(f"{name}.nuspec").decode("utf-8")
+        if "<repository " not in nuspec or 'commit="' not in nuspec:
+            missing.append("repository url and commit (SourceLink)")
+        if name == "Fal.Reactive.Emulator":
+            settings = [n for n in names if n.endswith("DotnetToolSettings.xml")]
+            if not settings or b'Name="fal-emulator"' not in z.read(settings[0]):
+                missing.append("tool command fal-emulator")
+    snupkg = nupkg[: -len(".nupkg")] + ".snupkg"
+    if not os.path.exists(snupkg):
+        missing.append(".snupkg")
+    else:
+        with zipfile.ZipFile(snupkg) as z:
+            pdbs = [n for n in z.namelist() if n.endswith(f"/{name}.pdb")]
+            # SourceLink: the PDB maps the sources to the repository at the built commit.
+            if not pdbs or b'{"documents":' not in z.read(pdbs[0]):
+                missing.append("SourceLink in the .snupkg's PDB")
+    if missing:
+        problems.append(f"{os.path.basename(nupkg)}: missing " + ", ".join(missing))
+    else:
+        print(f"{os.path.basename(nupkg)}: README, LICENSE, XML docs, symbols with SourceLink, repository: ok")
+
+for problem in problems:
+    print(problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
