@@ -118,19 +118,6 @@ internal sealed class FalTransport
         }
     }
 
-    /// <summary>PUTs bytes to a signed storage URL, without the key: that host is not fal's and never sees it.</summary>
-    public async Task PutWithoutKeyAsync(Uri url, byte[] data, string contentType, string operation, CancellationToken cancellationToken)
-    {
-        using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(data) };
-        put.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await _http.SendAsync(put, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            var error = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            throw FalErrors.FromResponse(response, error, operation, requestId: null);
-        }
-    }
-
     /// <summary>A request with the key, JSON accept and body, and the caller's headers.</summary>
     public HttpRequestMessage CreateRequest(HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers)
     {
