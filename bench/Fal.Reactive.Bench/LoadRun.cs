@@ -83,7 +83,7 @@ internal static class LoadRun
             wall.Elapsed);
     }
 
-    private static Process StartEmulator(int port)
+    internal static Process StartEmulator(int port)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Fal.Reactive.sln")))
@@ -105,7 +105,7 @@ internal static class LoadRun
         return process;
     }
 
-    private static async Task WaitUntilReadyAsync(Uri baseUrl)
+    internal static async Task WaitUntilReadyAsync(Uri baseUrl)
     {
         using var http = new HttpClient();
         var deadline = Stopwatch.StartNew();
@@ -131,7 +131,7 @@ internal static class LoadRun
         throw new TimeoutException("The emulator did not start within 120 s.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

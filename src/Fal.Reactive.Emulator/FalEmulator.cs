@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using Fal.Reactive.Emulator.Apps;
 using Fal.Reactive.Emulator.Hosting;
+using Fal.Reactive.Emulator.Realtime;
 using Fal.Reactive.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -27,10 +28,11 @@ public sealed class FalEmulator : IAsyncDisposable
     private readonly HttpClient? _webhookClient;
     private readonly FalEmulatorUrls _urls;
 
-    private FalEmulator(WebApplication app, FalSimulator simulator, FalEmulatorUrls urls, HttpClient? webhookClient)
+    private FalEmulator(WebApplication app, FalSimulator simulator, FalEmulatorUrls urls, HttpClient? webhookClient, FalRealtimeSimulator realtime)
     {
         _app = app;
         Simulator = simulator;
+        Realtime = realtime;
         _urls = urls;
         _webhookClient = webhookClient;
     }
@@ -52,6 +54,12 @@ public sealed class FalEmulator : IAsyncDisposable
 
     /// <summary>Gets the simulator the emulator serves: inspect its requests and calls, or map more apps.</summary>
     public FalSimulator Simulator { get; }
+
+    /// <summary>Gets the realtime simulator behind <c>/_rest/tokens/</c> and the WebSocket at <c>/_run/{app}/realtime</c>.</summary>
+    public FalRealtimeSimulator Realtime { get; }
+
+    /// <summary>Gets the ids of the built-in realtime apps (served at <c>{run}/{app}/realtime</c>).</summary>
+    public static IReadOnlyList<string> BuiltInRealtimeAppIds => RealtimeApps.Ids;
 
     /// <summary>Gets the ids of the built-in apps.</summary>
     public static IReadOnlyList<string> BuiltInAppIds => BuiltInApps.Ids;
@@ -85,6 +93,7 @@ public sealed class FalEmulator : IAsyncDisposable
 
         // The simulator builds absolute URLs, so it is created once Kestrel has told us the port it bound.
         SimulatorEndpoint? endpoint = null;
+        var realtime = RealtimeEndpoint.Map(app);
         app.Run(context => Volatile.Read(ref endpoint) is { } ready
             ? ready.HandleAsync(context)
             : SimulatorEndpoint.WriteDetailAsync(context, 503, "The emulator is starting."));
@@ -118,8 +127,9 @@ public sealed class FalEmulator : IAsyncDisposable
             BuiltInApps.Map(simulator);
         }
 
+        var realtimeSimulator = realtime.Attach(simulator, urls, options);
         Volatile.Write(ref endpoint, new SimulatorEndpoint(simulator, urls));
-        return new FalEmulator(app, simulator, urls, webhookClient);
+        return new FalEmulator(app, simulator, urls, webhookClient, realtimeSimulator);
     }
 
     /// <summary>Waits until the host shuts down (Ctrl+C, SIGTERM, or <paramref name="cancellationToken"/>).</summary>

@@ -57,6 +57,7 @@ await using var running = emulator;
 var keys = options.Keys is null ? "any key" : $"{options.Keys.Count} configured key(s)";
 Console.WriteLine($"Fal.Reactive emulator listening on {emulator.BaseUrl} (queue {emulator.QueueUrl}, run {emulator.RunUrl}, rest {emulator.RestUrl}); {options.Workers} workers; accepts {keys}.");
 Console.WriteLine($"Apps: {string.Join(", ", FalEmulator.BuiltInAppIds)}. Requests: {emulator.BaseUrl}_emulator/requests. Ctrl+C to stop.");
+Console.WriteLine($"Realtime (WebSocket {emulator.RunUrl}{{app}}/realtime, tokens {emulator.RestUrl}tokens/): {string.Join(", ", FalEmulator.BuiltInRealtimeAppIds)}.");
 await emulator.WaitForShutdownAsync();
 return 0;
 

@@ -6,7 +6,9 @@ using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
 using Microsoft.Reactive.Testing;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using System.Text.Json;
 using Xunit;
 
@@ -121,6 +123,42 @@ internal static class ReadmeSnippets
         fal.Storage.Upload(new FileInfo("video.mp4"))
            .Subscribe(p => Console.WriteLine(p.Url?.ToString() ?? $"{p.Fraction:P0}"));
         var edited = await fal.SubscribeAsync("fal-ai/fast-sdxl/image-to-image", new { prompt = "watercolour", image_url = new FileInfo("cat.png") });
+    }
+
+    public static async Task Realtime(FalClient fal)
+    {
+        var prompts = new Subject<string>();                  // e.g. a text box's changes
+
+        using var connection = fal.Realtime("fal-ai/fast-lcm-diffusion", new FalRealtimeOptions { MaxBuffering = 2 });
+
+        using var results = connection.Subscribe(r =>        // the first subscriber connects: a token, then the WebSocket
+            Console.WriteLine($"{r.RequestId}: {r.Output.GetProperty("images")[0].GetProperty("url")}"));
+
+        using var typing = prompts                            // any IObservable<string>
+            .Sample(TimeSpan.FromMilliseconds(128))           // the JS client's built-in 128 ms throttle, as an operator
+            .Select(prompt => new { prompt })
+            .Subscribe(connection);                           // each input goes out as one msgpack frame
+
+        connection.Send(new { prompt = "a lighthouse" }, requestId: "lighthouse");   // its result carries the id
+        await Task.CompletedTask;
+    }
+
+    public static async Task RealtimeTesting()
+    {
+        var scheduler = new TestScheduler();
+        var sim = new FalRealtimeSimulator(scheduler)
+            .MapApp("fal-ai/echo", input => input, processingTime: TimeSpan.FromMilliseconds(50));
+        using var fal = sim.CreateClient();   // token requests and sockets in memory, on the simulator's scheduler
+        using var echo = fal.Realtime("fal-ai/echo");
+
+        scheduler.ScheduleAbsolute(TimeSpan.FromSeconds(1).Ticks, () => echo.Send(new { prompt = "hi" }, "r1"));
+        scheduler.ScheduleAbsolute(TimeSpan.FromSeconds(130).Ticks, sim.DropConnections);
+        var observer = scheduler.Start(() => echo, disposed: TimeSpan.FromSeconds(200).Ticks);
+
+        Assert.Equal("r1", observer.Messages.Single().Value.Value.RequestId);
+        Assert.Equal(2, sim.IssuedTokens.Count);   // the token was refreshed at 108 s, 90 % of its 120 s
+        Assert.Equal(2, sim.Connections.Count);    // the drop at 130 s was repaired 1 s later
+        await Task.CompletedTask;
     }
 
     public static async Task TestingWithTheSimulator()

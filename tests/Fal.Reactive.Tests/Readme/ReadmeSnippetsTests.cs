@@ -46,6 +46,10 @@ public partial class ReadmeSnippetsTests
         await ReadmeSnippets.TestingWithTheSimulator();
 
     [Fact]
+    public async Task ReadmeRealtimeTestingExample_RunsAndItsAssertionsHold() =>
+        await ReadmeSnippets.RealtimeTesting();
+
+    [Fact]
     public async Task ReadmeEmulatorExample_Runs() =>
         await ReadmeSnippets.TheEmulator().WaitAsync(TimeSpan.FromSeconds(30));
 

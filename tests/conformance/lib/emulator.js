@@ -114,3 +114,12 @@ export async function download(url) {
 export function marker(label) {
   return `${label}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * The realtime WebSocket URL the client built (wss://fal.run/{app}/realtime?...) mapped onto the emulator:
+ * ws://{origin}/_run/{app}/realtime?... — the same rewriting as toEmulatorUrl, with the ws schemes.
+ */
+export function toEmulatorWebSocketUrl(url, origin = EMULATOR_URL) {
+  const http = String(url).replace(/^ws(s?):\/\//, "http$1://");
+  return toEmulatorUrl(http, origin).replace(/^http(s?):\/\//, "ws$1://");
+}

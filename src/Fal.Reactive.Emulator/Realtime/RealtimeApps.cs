@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fal.Reactive.Emulator.Imaging;
+using Fal.Reactive.Testing;
+
+namespace Fal.Reactive.Emulator.Realtime;
+
+/// <summary>
+/// The emulator's built-in realtime apps: <c>fal-ai/fast-lcm-diffusion</c> answers each prompt with a PNG the
+/// emulator serves (fal's realtime text-to-image app), and <c>emulator/echo</c> answers each input with itself at once.
+/// </summary>
+internal static class RealtimeApps
+{
+    public const string Image = "fal-ai/fast-lcm-diffusion";
+    public const string Echo = "emulator/echo";
+
+    /// <summary>A few LCM steps: fast enough for interactive use, slow enough that max_buffering matters.</summary>
+    public static readonly TimeSpan ImageTime = TimeSpan.FromMilliseconds(60);
+
+    public static IReadOnlyList<string> Ids { get; } = [Image, Echo];
+
+    public static void Map(FalRealtimeSimulator realtime, FalSimulator files)
+    {
+        realtime
+            .MapApp(Image, input => CreateImage(files, input), ImageTime)
+            .MapApp(Echo, input => input);
+    }
+
+    private static object CreateImage(FalSimulator files, JsonElement input)
+    {
+        if (input.ValueKind != JsonValueKind.Object || !input.TryGetProperty("prompt", out var p) || p.ValueKind != JsonValueKind.String)
+        {
+            throw new ArgumentException("field required: prompt (a string)");
+        }
+
+        var prompt = p.GetString()!;
+        var seed = input.TryGetProperty("seed", out var s) && s.TryGetInt64(out var given) ? given : StableHash(prompt);
+        const int size = 128;
+        var file = files.AddFile(GradientImage.CreatePng(size, size, seed), "image/png", string.Create(CultureInfo.InvariantCulture, $"realtime-{seed}.png"));
+        return new
+        {
+            images = new[] { new { url = file.Url.AbsoluteUri, width = size, height = size, content_type = "image/png" } },
+            seed,
+            prompt,
+            has_nsfw_concepts = new[] { false },
+            timings = new { inference = ImageTime.TotalSeconds },
+        };
+    }
+
+    private static long StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash & 0x7FFFFFFF;
+    }
+}

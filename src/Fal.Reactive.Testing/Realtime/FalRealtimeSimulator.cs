@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Reactive.Concurrency;
+using System.Text.Json;
+using Fal.Reactive.Testing.Internal;
+
+namespace Fal.Reactive.Testing;
+
+/// <summary>
+/// An in-memory fal realtime host: it issues temporary tokens (<c>POST {rest}/tokens/</c>), accepts realtime
+/// connections (<c>{run}/{app}/realtime?fal_jwt_token=…</c>) to the apps mapped on it, and answers each input on
+/// the <see cref="IScheduler"/> given to it, so a <c>TestScheduler</c> drives a whole realtime session in virtual
+/// time. It stands alone: use <see cref="FalRealtimeSimulatorClientExtensions.CreateClient"/> for a client wired
+/// to it (a real <c>ClientWebSocket</c> over an in-memory connection). The emulator serves the same model over Kestrel.
+/// </summary>
+/// <remarks>
+/// A connection whose token is unknown, expired, or not for the app gets the <c>Unauthorized</c> frame and a
+/// normal close, as fal answers an expired token. Tokens are checked when a connection opens, so a connection
+/// outlives its token.
+/// </remarks>
+/// <example>
+/// <code>
+/// var scheduler = new TestScheduler();
+/// var sim = new FalRealtimeSimulator(scheduler).MapApp("fal-ai/echo", input => input, TimeSpan.FromMilliseconds(50));
+/// using var fal = sim.CreateClient();
+/// using var connection = fal.Realtime("fal-ai/echo");
+/// </code>
+/// </example>
+public sealed class FalRealtimeSimulator
+{
+    private readonly object _gate = new();
+    private readonly IScheduler _scheduler;
+    private readonly HashSet<string>? _acceptedKeys;
+    private readonly TimeSpan _maxTokenExpiration;
+    private readonly bool _refuseAtHandshake;
+    private readonly Dictionary<string, (Func<JsonElement, object?> App, TimeSpan ProcessingTime)> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FalSimulatedRealtimeToken> _tokens = new(StringComparer.Ordinal);
+    private readonly List<FalSimulatedRealtimeToken> _issued = [];
+    private readonly List<FalSimulatedRealtimeConnection> _connections = [];
+
+    /// <summary>Initializes a new instance of the <see cref="FalRealtimeSimulator"/> class.</summary>
+    /// <param name="scheduler">The scheduler all simulated time runs on.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is null.</exception>
+    /// <exception cref="ArgumentException">A URL is not absolute http(s).</exception>
+    public FalRealtimeSimulator(IScheduler scheduler, FalRealtimeSimulatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        options ??= new FalRealtimeSimulatorOptions();
+        _scheduler = scheduler;
+        _acceptedKeys = options.AcceptedKeys is null ? null : new HashSet<string>(options.AcceptedKeys, StringComparer.Ordinal);
+        _maxTokenExpiration = options.MaxTokenExpiration;
+        _refuseAtHandshake = options.RefuseTokensAtHandshake;
+        RunUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl));
+        RestUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl));
+    }
+
+    /// <summary>Gets the scheduler the simulator runs on.</summary>
+    public IScheduler Scheduler => _scheduler;
+
+    /// <summary>Gets the run host the apps listen on.</summary>
+    public Uri RunUrl { get; }
+
+    /// <summary>Gets the REST host that issues tokens.</summary>
+    public Uri RestUrl { get; }
+
+    /// <summary>Gets every token issued, in order.</summary>
+    public IReadOnlyList<FalSimulatedRealtimeToken> IssuedTokens { get { lock (_gate) { return [.. _issued]; } } }
+
+    /// <summary>Gets every connection opened, in order (refused ones included).</summary>
+    public IReadOnlyList<FalSimulatedRealtimeConnection> Connections { get { lock (_gate) { return [.. _connections]; } } }
+
+    /// <summary>Maps a realtime app: each input (JSON) is answered with the handler's output after <paramref name="processingTime"/>.</summary>
+    /// <param name="appId">The app id, e.g. <c>fal-ai/fast-lcm-diffusion</c>.</param>
+    /// <param name="app">Computes an output (any JSON-serializable object) from an input; throw to answer an error frame.</param>
+    /// <param name="processingTime">How long each input takes, on the scheduler.</param>
+    /// <returns>This simulator.</returns>
+    /// <exception cref="ArgumentException">The app id is empty or the processing time negative.</exception>
+    public FalRealtimeSimulator MapApp(string appId, Func<JsonElement, object?> app, TimeSpan processingTime = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(appId);
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentOutOfRangeException.ThrowIfLessThan(processingTime, TimeSpan.Zero);
+        lock (_gate)
+        {
+            _apps[appId.Trim('/')] = (app, processingTime);
+        }
+
+        return this;
+    }
+
+    /// <summary>Issues a token for the given apps, as <c>POST {rest}/tokens/</c> does.</summary>
+    /// <param name="allowedApps">The apps (aliases or ids) the token opens.</param>
+    /// <param name="expiration">Its lifetime.</param>
+    /// <returns>The token.</returns>
+    public FalSimulatedRealtimeToken IssueToken(IReadOnlyList<string> allowedApps, TimeSpan expiration)
+    {
+        ArgumentNullException.ThrowIfNull(allowedApps);
+        lock (_gate)
+        {
+            var now = _scheduler.Now;
+            var token = new FalSimulatedRealtimeToken(
+                string.Create(CultureInfo.InvariantCulture, $"fal-sim-jwt-{_issued.Count + 1}-{Guid.NewGuid():N}"), [.. allowedApps], now, now + expiration);
+            _issued.Add(token);
+            _tokens[token.Token] = token;
+            return token;
+        }
+    }
+
+    /// <summary>Makes every token issued so far expired, so the next connection with one of them is refused.</summary>
+    public void ExpireTokens()
+    {
+        lock (_gate)
+        {
+            var now = _scheduler.Now;
+            foreach (var key in _tokens.Keys.ToList())
+            {
+                _tokens[key] = _tokens[key] with { ExpiresAt = now };
+            }
+        }
+    }
+
+    /// <summary>Drops every open connection as a network failure would (1006, no close frame): clients reconnect.</summary>
+    public void DropConnections()
+    {
+        foreach (var connection in Connections)
+        {
+            connection.Close(FalSimulatedRealtimeConnection.AbnormalClosure, "dropped by the simulator");
+        }
+    }
+
+    /// <summary>Answers <c>POST {rest}/tokens/</c>: the token as a JSON string, or 401/400 with a <c>detail</c>.</summary>
+    internal (int Status, byte[] Body) AnswerTokenRequest(string? authorization, ReadOnlySpan<byte> body)
+    {
+        var key = authorization is { } value && value.StartsWith("Key ", StringComparison.Ordinal) ? value[4..].Trim() : null;
+        if (string.IsNullOrEmpty(key) || (_acceptedKeys is not null && !_acceptedKeys.Contains(key)))
+        {
+            return (401, Detail(key is null ? "Missing credentials: send Authorization: Key <key>." : "Invalid key."));
+        }
+
+        List<string> apps = [];
+        var seconds = 0;
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            var root = document.RootElement;
+            if (root.TryGetProperty("allowed_apps", out var allowed) && allowed.ValueKind == JsonValueKind.Array)
+            {
+                apps.AddRange(allowed.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!));
+            }
+
+            if (root.TryGetProperty("token_expiration", out var expiration) && expiration.TryGetInt32(out var s))
+            {
+                seconds = s;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (apps.Count == 0 || seconds < 1 || TimeSpan.FromSeconds(seconds) > _maxTokenExpiration)
+        {
+            return (422, Detail("Expected {\"allowed_apps\": [\"<alias>\", …], \"token_expiration\": <seconds>} with a positive expiration."));
+        }
+
+        return (201, JsonSerializer.SerializeToUtf8Bytes(IssueToken(apps, TimeSpan.FromSeconds(seconds)).Token));
+    }
+
+    /// <summary>Whether <paramref name="url"/> names a mapped app (otherwise the upgrade is answered 404).</summary>
+    internal bool IsRealtimeApp(Uri url) => FindApp(url) is not null;
+
+    /// <summary>Whether the upgrade is answered 401 (<see cref="FalRealtimeSimulatorOptions.RefuseTokensAtHandshake"/> and a bad token).</summary>
+    internal bool RefusesHandshake(Uri url) =>
+        _refuseAtHandshake && FindApp(url) is { } found && !IsAuthorized(System.Web.HttpUtility.ParseQueryString(url.Query)["fal_jwt_token"], found.AppId);
+
+    private bool IsAuthorized(string? token, string appId)
+    {
+        lock (_gate)
+        {
+            return token is not null
+                && _tokens.TryGetValue(token, out var issued)
+                && _scheduler.Now < issued.ExpiresAt
+                && issued.AllowedApps.Any(a => a == appId || a == Alias(appId) || a.StartsWith(appId + "/", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Serves an accepted WebSocket (in memory, or the emulator's Kestrel one) for the app at <paramref name="url"/>;
+    /// completes when the connection ends.
+    /// </summary>
+    internal Task ServeAsync(Uri url, WebSocket socket)
+    {
+        if (FindApp(url) is not { } found)
+        {
+            socket.Abort();
+            return Task.CompletedTask;
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        var token = query["fal_jwt_token"];
+        int? maxBuffering = int.TryParse(query["max_buffering"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var connection = new FalSimulatedRealtimeConnection(found.AppId, url, token, maxBuffering, socket, _scheduler, found.App, found.ProcessingTime);
+        var authorized = IsAuthorized(token, found.AppId);
+        lock (_gate)
+        {
+            _connections.Add(connection);
+        }
+
+        // Read first, so that the client's answer to a refusal's close is seen.
+        var serving = connection.ServeAsync();
+        if (!authorized)
+        {
+            connection.Refuse();
+        }
+        else if (maxBuffering is < 1 or > 60)
+        {
+            connection.SendJson(new Dictionary<string, string> { ["type"] = "x-fal-error", ["error"] = "INVALID_PARAMETER", ["reason"] = "max_buffering must be between 1 and 60." });
+            connection.Close(1008, "invalid max_buffering");
+        }
+
+        return serving;
+    }
+
+    private (string AppId, Func<JsonElement, object?> App, TimeSpan ProcessingTime)? FindApp(Uri url)
+    {
+        var path = url.AbsolutePath;
+        var root = RunUrl.AbsolutePath;
+        if (!path.StartsWith(root, StringComparison.Ordinal) || !path.EndsWith("/realtime", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var appId = Uri.UnescapeDataString(path[root.Length..^"/realtime".Length]).Trim('/');
+        lock (_gate)
+        {
+            return _apps.TryGetValue(appId, out var app) ? (appId, app.App, app.ProcessingTime) : null;
+        }
+    }
+
+    private static string Alias(string appId) => appId.Split('/') is { Length: >= 2 } parts ? parts[parts[0] is "workflows" or "comfy" ? 2 : 1] : appId;
+
+    private static byte[] Detail(string detail) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["detail"] = detail });
+
+    private static Uri BaseUrl(Uri url, string name)
+    {
+        if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"{name} must be an absolute http or https URL.", name);
+        }
+
+        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+    }
+}

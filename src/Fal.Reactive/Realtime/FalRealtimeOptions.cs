@@ -1,0 +1,85 @@
+using System.Reactive.Concurrency;
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>Options for <see cref="FalClient.Realtime{TInput, TOutput}(string, FalRealtimeOptions?)"/>.</summary>
+public sealed class FalRealtimeOptions
+{
+    /// <summary>The lifetime asked for the temporary token: 120 s, as the official clients ask.</summary>
+    public static readonly TimeSpan DefaultTokenExpiration = TimeSpan.FromSeconds(120);
+
+    /// <summary>How inputs are encoded. Default <see cref="FalRealtimeFormat.MessagePack"/>.</summary>
+    public FalRealtimeFormat Format { get; set; } = FalRealtimeFormat.MessagePack;
+
+    /// <summary>
+    /// How many inputs the app keeps before dropping the oldest in favour of newer ones (<c>max_buffering</c>,
+    /// 1 to 60); <see langword="null"/> lets the app decide.
+    /// </summary>
+    public int? MaxBuffering { get; set; }
+
+    /// <summary>The path after the app id. Default <c>/realtime</c> (not added when the app id already ends with it).</summary>
+    public string Path { get; set; } = "/realtime";
+
+    /// <summary>
+    /// Fetches a temporary token for the given scope (the app id and path, e.g. <c>fal-ai/fast-lcm-diffusion/realtime</c>):
+    /// for apps whose key lives on a backend. When null, the client asks fal's REST host with its own key.
+    /// </summary>
+    public Func<string, CancellationToken, Task<string>>? TokenProvider { get; set; }
+
+    /// <summary>
+    /// The token's lifetime: the token is refreshed at 90 % of it, without dropping the connection. Default
+    /// 120 s with the built-in token fetch; with a <see cref="TokenProvider"/>, null means never refresh.
+    /// </summary>
+    public TimeSpan? TokenExpiration { get; set; }
+
+    /// <summary>How a dropped connection is re-opened: the delay doubles from <see cref="FalRetryOptions.Delay"/>. Default 5 tries from 1 s up to 30 s.</summary>
+    public FalRetryOptions Reconnect { get; set; } = new() { MaxRetries = 5, Delay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The scheduler for token refreshes and reconnection delays; the client's when null.</summary>
+    public IScheduler? Scheduler { get; set; }
+
+    /// <summary>How inputs and outputs map to JSON; snake_case names when null.</summary>
+    public JsonSerializerOptions? SerializerOptions { get; set; }
+
+    internal FalRealtimeOptions Validated(string paramName)
+    {
+        if (MaxBuffering is { } buffering && buffering is < 1 or > 60)
+        {
+            throw new ArgumentOutOfRangeException(paramName, buffering, "MaxBuffering must be between 1 and 60 (inclusive).");
+        }
+
+        if (!Enum.IsDefined(Format))
+        {
+            throw new ArgumentOutOfRangeException(paramName, Format, "Unknown realtime format.");
+        }
+
+        if (Path is null || (Path.Length > 0 && (Path[0] != '/' || Path.Contains('?', StringComparison.Ordinal) || Path.Contains('#', StringComparison.Ordinal))))
+        {
+            throw new ArgumentException($"Path must be empty or start with '/', without a query, not '{Path}'.", paramName);
+        }
+
+        if (TokenExpiration is { } expiration && (expiration < TimeSpan.FromSeconds(1) || expiration > TimeSpan.FromHours(24)))
+        {
+            throw new ArgumentOutOfRangeException(paramName, expiration, "TokenExpiration must be from 1 second to 24 hours.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Reconnect, paramName + ".Reconnect");
+        if (Reconnect.MaxRetries < 0 || Reconnect.Delay < TimeSpan.Zero || Reconnect.MaxDelay < Reconnect.Delay)
+        {
+            throw new ArgumentOutOfRangeException(paramName, "Reconnect needs MaxRetries >= 0 and 0 <= Delay <= MaxDelay.");
+        }
+
+        return new FalRealtimeOptions
+        {
+            Format = Format,
+            MaxBuffering = MaxBuffering,
+            Path = Path,
+            TokenProvider = TokenProvider,
+            TokenExpiration = TokenExpiration ?? (TokenProvider is null ? DefaultTokenExpiration : null),
+            Reconnect = new FalRetryOptions { MaxRetries = Reconnect.MaxRetries, Delay = Reconnect.Delay, MaxDelay = Reconnect.MaxDelay },
+            Scheduler = Scheduler,
+            SerializerOptions = SerializerOptions,
+        };
+    }
+}

@@ -1,0 +1,32 @@
+namespace Fal.Reactive;
+
+/// <summary>Where a realtime app listens, and what its token is for.</summary>
+internal static class RealtimeUrl
+{
+    /// <summary>The app path: the app id, then the realtime path unless the id already ends with it.</summary>
+    public static string AppPath(FalAppId app, string path) =>
+        path.Length == 0 || app.SubmitPath.EndsWith(path, StringComparison.Ordinal) ? app.SubmitPath : app.SubmitPath + path;
+
+    /// <summary>
+    /// <c>ws(s)://{run host}/{app}{path}?fal_jwt_token=…[&amp;max_buffering=n]</c>: the scheme follows the run URL's
+    /// (https → wss, http → ws), so a local emulator works too. Only the temporary token goes in the URL.
+    /// </summary>
+    public static Uri Build(Uri runUrl, string appPath, string token, int? maxBuffering)
+    {
+        var builder = new UriBuilder(runUrl)
+        {
+            Scheme = runUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Path = runUrl.AbsolutePath.TrimEnd('/') + "/" + appPath,
+            Query = "fal_jwt_token=" + Uri.EscapeDataString(token) + (maxBuffering is { } n ? "&max_buffering=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty),
+        };
+        if (runUrl.IsDefaultPort)
+        {
+            builder.Port = -1;
+        }
+
+        return builder.Uri;
+    }
+
+    /// <summary>The alias a default token is scoped to (<c>allowed_apps</c>), as the JS client sends it: <c>fal-ai/fast-sdxl</c> → <c>fast-sdxl</c>.</summary>
+    public static string Alias(FalAppId app) => app.BasePath[(app.BasePath.LastIndexOf('/') + 1)..];
+}
