@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the packages `dotnet pack -c Release -o out/packages` made: each of the four is there with its
+"""Checks the packages `dotnet pack -c Release -o out/packages` made: each of the five is there with its
 README (no relative links left: the package page has no repository around it), LICENSE, XML docs and a
 .snupkg beside it; the emulator is a .NET tool with the fal-emulator command. Prints one line per package
 and exits non-zero on the first missing piece.
@@ -9,7 +9,7 @@ and exits non-zero on the first missing piece.
 import glob, os, re, sys, zipfile
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "out/packages"
-expected = ["Fal.Reactive", "Fal.Reactive.Testing", "Fal.Reactive.Extensions.DependencyInjection", "Fal.Reactive.Emulator"]
+expected = ["Fal.Reactive", "Fal.Reactive.Testing", "Fal.Reactive.Extensions.DependencyInjection", "Fal.Reactive.AspNetCore", "Fal.Reactive.Emulator"]
 relative_link = re.compile(r"\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^)]*\)")
 problems = []
 

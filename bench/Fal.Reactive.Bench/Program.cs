@@ -1,18 +1,27 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using Fal.Reactive.Bench;
+using Fal.Reactive.Bench.Load;
 
-// dotnet run -c Release --project bench/Fal.Reactive.Bench                  -> BenchmarkDotNet (per-request cost)
-// dotnet run -c Release --project bench/Fal.Reactive.Bench -- load [N]     -> side-by-side load run over real HTTP
-// dotnet run -c Release --project bench/Fal.Reactive.Bench -- realtime     -> realtime round trips and throughput vs @fal-ai/client
-if (args is ["realtime", ..])
+// dotnet run -c Release --project bench/Fal.Reactive.Bench                          -> BenchmarkDotNet (per-request cost)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- load [N]             -> side-by-side load run over real HTTP
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- concurrent [N]       -> N observables at once (default 10,000)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- soak [N] [C] [--no-retention] -> N requests, C at a time (100,000, 1,000)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- realtime             -> realtime round trips and throughput vs @fal-ai/client
+static int Number(string[] args, int index, int fallback) =>
+    args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+switch (args)
 {
-    return await RealtimeRun.RunAsync();
+    case ["load", ..]:
+        return await LoadRun.RunAsync(Number(args, 1, 1000));
+    case ["concurrent", ..]:
+        return await ConcurrentRun.RunAsync(Number(args, 1, 10_000));
+    case ["soak", ..]:
+        return await SoakRun.RunAsync(Number(args, 1, 100_000), Number(args, 2, 1_000), retention: !args.Contains("--no-retention"));
+    case ["realtime", ..]:
+        return await RealtimeRun.RunAsync();
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(RequestCostBenchmarks).Assembly).Run(args);
+        return 0;
 }
-
-if (args is ["load", ..])
-{
-    return await LoadRun.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
-}
-
-BenchmarkSwitcher.FromAssembly(typeof(RequestCostBenchmarks).Assembly).Run(args);
-return 0;

@@ -28,9 +28,10 @@ public sealed class FalEmulator : IAsyncDisposable
     private readonly HttpClient? _webhookClient;
     private readonly FalEmulatorUrls _urls;
 
-    private FalEmulator(WebApplication app, FalSimulator simulator, FalEmulatorUrls urls, HttpClient? webhookClient, FalRealtimeSimulator realtime)
+    private FalEmulator(WebApplication app, FalSimulator simulator, FalEmulatorUrls urls, IReadOnlyList<Uri> listenUrls, HttpClient? webhookClient, FalRealtimeSimulator realtime)
     {
         _app = app;
+        ListenUrls = listenUrls;
         Simulator = simulator;
         Realtime = realtime;
         _urls = urls;
@@ -39,6 +40,12 @@ public sealed class FalEmulator : IAsyncDisposable
 
     /// <summary>Gets the emulator's origin, e.g. <c>http://127.0.0.1:8765/</c>.</summary>
     public Uri BaseUrl => _urls.Base;
+
+    /// <summary>
+    /// Gets the addresses Kestrel actually bound (with the real port when 0 was asked for). <see cref="BaseUrl"/> is
+    /// the first of them, or 127.0.0.1 for a wildcard bind.
+    /// </summary>
+    public IReadOnlyList<Uri> ListenUrls { get; }
 
     /// <summary>Gets the URL standing for <c>https://queue.fal.run/</c>: the origin itself.</summary>
     public Uri QueueUrl => _urls.Queue;
@@ -107,9 +114,14 @@ public sealed class FalEmulator : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no address.");
-        var urls = new FalEmulatorUrls(ClientOrigin(address));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        if (addresses.Length == 0)
+        {
+            throw new InvalidOperationException("Kestrel reported no address.");
+        }
+
+        var listenUrls = addresses.Select(ParseAddress).ToArray();
+        var urls = new FalEmulatorUrls(ClientOrigin(listenUrls[0]));
         var webhookClient = options.DeliverWebhooks ? new HttpClient { Timeout = TimeSpan.FromSeconds(10) } : null;
         var simulator = new FalSimulator(options.Scheduler ?? Scheduler.Default, new FalSimulatorOptions
         {
@@ -121,6 +133,10 @@ public sealed class FalEmulator : IAsyncDisposable
             CdnUrl = urls.Cdn,
             Latency = options.Latency,
             WebhookClient = webhookClient,
+            Retention = options.Retention,
+
+            WebhookSigningKey = options.WebhookSigningKey,
+            WebhookUserId = options.WebhookUserId,
         });
         if (options.MapBuiltInApps)
         {
@@ -128,8 +144,8 @@ public sealed class FalEmulator : IAsyncDisposable
         }
 
         var realtimeSimulator = realtime.Attach(simulator, urls, options);
-        Volatile.Write(ref endpoint, new SimulatorEndpoint(simulator, urls));
-        return new FalEmulator(app, simulator, urls, webhookClient, realtimeSimulator);
+        Volatile.Write(ref endpoint, new SimulatorEndpoint(simulator, urls, options.Keys));
+        return new FalEmulator(app, simulator, urls, listenUrls, webhookClient, realtimeSimulator);
     }
 
     /// <summary>Waits until the host shuts down (Ctrl+C, SIGTERM, or <paramref name="cancellationToken"/>).</summary>
@@ -146,10 +162,13 @@ public sealed class FalEmulator : IAsyncDisposable
         _webhookClient?.Dispose();
     }
 
-    /// <summary>The origin clients use: a wildcard bind (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>) is reached on 127.0.0.1.</summary>
-    private static Uri ClientOrigin(string address)
+    /// <summary>Kestrel's address as a URL; the wildcards <c>+</c> and <c>*</c> read as <c>0.0.0.0</c>.</summary>
+    private static Uri ParseAddress(string address) =>
+        new(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
+
+    /// <summary>The origin clients use: a wildcard bind (<c>0.0.0.0</c>, <c>[::]</c>) is reached on 127.0.0.1.</summary>
+    private static Uri ClientOrigin(Uri url)
     {
-        var url = new Uri(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
         var host = url.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : url.Host;
         return new UriBuilder(url.Scheme, host, url.Port, "/").Uri;
     }

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Fal.Reactive.Testing;
 
 namespace Fal.Reactive.Emulator;
 
@@ -29,6 +30,22 @@ public sealed class FalEmulatorOptions
     /// <summary>Gets or sets a value indicating whether webhooks are really POSTed (the default); otherwise only recorded.</summary>
     public bool DeliverWebhooks { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets the key webhooks are signed with; its public half is served at <c>{origin}/_rest/.well-known/jwks.json</c>.
+    /// <see langword="null"/> (the default): a new random key per emulator.
+    /// </summary>
+    public FalWebhookSigningKey? WebhookSigningKey { get; set; }
+
+    /// <summary>Gets or sets the user id webhooks are signed for (<c>X-Fal-Webhook-User-Id</c>). The default is <c>simulated-user</c>.</summary>
+    public string WebhookUserId { get; set; } = "simulated-user";
+
     /// <summary>Gets or sets a value indicating whether ASP.NET Core warnings and errors are logged to the console. Off by default.</summary>
     public bool LogToConsole { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the emulator keeps of finished requests, calls, webhooks and files, and for how long. The
+    /// defaults (10,000 finished requests, 10,000 calls, 1,000 files and 256 MiB, each for at most an hour) keep a
+    /// long-running emulator's memory bounded.
+    /// </summary>
+    public FalSimulatorRetention Retention { get; set; } = new();
 }

@@ -84,6 +84,9 @@ public static class FalServiceCollectionExtensions
 
         // The client copies its options, so each resolution sees the validated, bound values.
         var builder = services.AddHttpClient(HttpClientName);
+        // No 100 s HttpClient.Timeout: a direct run may take minutes; each call is bounded by its own
+        // FalRunOptions.Timeout / IdleTimeout, or by its caller's token.
+        builder.ConfigureHttpClient(static http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddTypedClient(static (http, provider) =>
             new FalClient(http, provider.GetRequiredService<IOptions<FalServiceOptions>>().Value, disposeHttpClient: false));
         return builder;

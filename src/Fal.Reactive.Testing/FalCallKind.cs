@@ -53,4 +53,7 @@ public enum FalCallKind
 
     /// <summary><c>POST</c> that completes a multipart upload.</summary>
     MultipartComplete,
+
+    /// <summary><c>GET {rest}.well-known/jwks.json</c>: the keys webhooks are signed with (public, no key needed).</summary>
+    Jwks,
 }

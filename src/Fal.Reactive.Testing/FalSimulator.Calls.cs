@@ -26,42 +26,50 @@ public sealed partial class FalSimulator
         };
         lock (_gate)
         {
-            _calls.Add(call);
+            _calls.Enqueue(call);
+            Trim();
         }
 
-        var answer = route.Rejection is { } rejection ? Task.FromResult(rejection) : Serve(request, call, route.Segments, cancellationToken);
+        var answer = route.Rejection is { } rejection ? Task.FromResult(rejection) : Serve(request, call, route, cancellationToken);
         return _delivery.Deliver(call, answer);
     }
 
-    private Task<SimulatorHttpResponse> Serve(SimulatorHttpRequest request, CallRecord call, string[] segments, CancellationToken cancellationToken) =>
-        call.Kind switch
+    private Task<SimulatorHttpResponse> Serve(SimulatorHttpRequest request, CallRecord call, RoutedCall route, CancellationToken cancellationToken)
+    {
+        var segments = route.Segments;
+        return call.Kind switch
         {
-            FalCallKind.Submit or FalCallKind.Run or FalCallKind.Stream => Invoke(request, call, segments, cancellationToken),
+            FalCallKind.Submit or FalCallKind.Run or FalCallKind.Stream => Invoke(request, call, route, cancellationToken),
             FalCallKind.Status or FalCallKind.StatusStream or FalCallKind.Result or FalCallKind.Cancel =>
-                Task.FromResult(Mutate(d => Address(request, call, segments, d))),
-            FalCallKind.UploadInitiate => Locked(() => StorageCalls.InitiateUpload(_files, request, _scheduler.Now)),
-            FalCallKind.MultipartInitiate => Locked(() => StorageCalls.InitiateUpload(_files, request, _scheduler.Now, multipart: true)),
-            FalCallKind.UploadPut => Locked(() => StorageCalls.PutUpload(_files, request, segments)),
-            FalCallKind.StorageToken => Locked(() => StorageCalls.IssueToken(_files, _scheduler.Now, _storageTokenLifetime)),
-            FalCallKind.CdnUpload => Locked(() => StorageCalls.UploadToCdn(_files, request, _scheduler.Now)),
-            FalCallKind.CdnMultipartCreate => Locked(() => MultipartCalls.Create(_files, request, _scheduler.Now)),
-            FalCallKind.MultipartPart => Locked(() => MultipartCalls.PutPart(_files, request, segments)),
-            FalCallKind.MultipartComplete => Locked(() => MultipartCalls.Complete(_files, request, segments)),
-            FalCallKind.File => Locked(() => StorageCalls.GetFile(_files, segments, _scheduler.Now)),
+                Task.FromResult(Mutate(d => Address(request, call, route, d))),
+            FalCallKind.UploadInitiate => Locked(now => StorageCalls.InitiateUpload(_files, request, now)),
+            FalCallKind.MultipartInitiate => Locked(now => StorageCalls.InitiateUpload(_files, request, now, multipart: true)),
+            FalCallKind.UploadPut => Locked(now => StorageCalls.PutUpload(_files, request, segments, now)),
+            FalCallKind.StorageToken => Locked(now => StorageCalls.IssueToken(_files, _cdnTokens, now)),
+            FalCallKind.CdnUpload => Locked(now => StorageCalls.UploadToCdn(_files, _cdnTokens, request, now)),
+            FalCallKind.CdnMultipartCreate => Locked(now => MultipartCalls.Create(_files, _cdnTokens, request, now)),
+            FalCallKind.MultipartPart => Locked(_ => MultipartCalls.PutPart(_files, request, segments)),
+            FalCallKind.MultipartComplete => Locked(now => MultipartCalls.Complete(_files, request, segments, now)),
+            FalCallKind.File => Locked(now => StorageCalls.GetFile(_files, segments, now)),
+            FalCallKind.Jwks => Task.FromResult(_webhooks.Jwks()),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
+    }
 
-    private Task<SimulatorHttpResponse> Locked(Func<SimulatorHttpResponse> serve)
+    private Task<SimulatorHttpResponse> Locked(Func<DateTimeOffset, SimulatorHttpResponse> serve)
     {
         lock (_gate)
         {
-            return Task.FromResult(serve());
+            var answer = serve(_scheduler.Now);
+            Trim();
+            return Task.FromResult(answer);
         }
     }
 
     /// <summary>Submit, run and stream: parse the call, make the script (outside the lock), then enqueue or start.</summary>
-    private Task<SimulatorHttpResponse> Invoke(SimulatorHttpRequest request, CallRecord call, string[] segments, CancellationToken cancellationToken)
+    private Task<SimulatorHttpResponse> Invoke(SimulatorHttpRequest request, CallRecord call, RoutedCall route, CancellationToken cancellationToken)
     {
+        var segments = route.Segments;
         if (!CallInput.TryParse(request.Body, out var input))
         {
             return Task.FromResult(CallInput.InvalidJson());
@@ -102,6 +110,7 @@ public sealed partial class FalSimulator
                 AppId = appId,
                 Path = appCall.Path,
                 OwnerAlias = AppPath.OwnerAlias(segments),
+                Owner = route.Owner,
                 Kind = appCall.Kind,
                 Script = script,
                 Input = input,
@@ -163,11 +172,16 @@ public sealed partial class FalSimulator
         _queue.StartDirect(record, deferred);
     }
 
-    /// <summary>Status, status stream, result and cancel: calls that address an existing queue request.</summary>
-    private SimulatorHttpResponse Address(SimulatorHttpRequest request, CallRecord call, string[] segments, DeferredActions deferred)
+    /// <summary>
+    /// Status, status stream, result and cancel: calls that address an existing queue request. Another key's request
+    /// is answered as an unknown one (404): its existence is not revealed either.
+    /// </summary>
+    private SimulatorHttpResponse Address(SimulatorHttpRequest request, CallRecord call, RoutedCall route, DeferredActions deferred)
     {
+        var segments = route.Segments;
         var id = segments[AppPath.OwnerAliasLength(segments) + 1];
-        if (!_queue.TryGet(id, out var record) || record.Kind != FalSimulatedRequestKind.Queue || record.OwnerAlias != AppPath.OwnerAlias(segments))
+        if (!_queue.TryGet(id, out var record) || record.Kind != FalSimulatedRequestKind.Queue
+            || record.OwnerAlias != AppPath.OwnerAlias(segments) || record.Owner != route.Owner)
         {
             return QueueAnswers.RequestNotFound(id, call.Kind);
         }

@@ -44,19 +44,20 @@ public sealed partial class FalSimulator
     private readonly SimulatorRouter _router;
     private readonly AppRegistry _apps = new();
     private readonly QueueModel _queue;
-    private readonly FaultCounter _faults = new();
+    private readonly FaultCounter _faults;
     private readonly WebhookOutbox _webhooks;
     private readonly StatusStreams _statusStreams;
     private readonly FileStore _files;
-    private readonly List<CallRecord> _calls = [];
+    private readonly CdnTokens _cdnTokens;
+    private readonly Queue<CallRecord> _calls = new();
+    private readonly FalSimulatorRetention _retention;
     private readonly AnswerDelivery _delivery;
-    private readonly TimeSpan _storageTokenLifetime;
 
     /// <summary>Initializes a new instance of the <see cref="FalSimulator"/> class.</summary>
     /// <param name="scheduler">The scheduler all simulated time runs on.</param>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid (no workers, a relative URL, a negative latency).</exception>
+    /// <exception cref="ArgumentException">An option is invalid (no workers, a relative URL, a negative latency or retention limit).</exception>
     public FalSimulator(IScheduler scheduler, FalSimulatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -76,14 +77,19 @@ public sealed partial class FalSimulator
             throw new ArgumentException("StorageTokenLifetime must be positive.", nameof(options));
         }
 
+        ArgumentNullException.ThrowIfNull(options.Retention, "options.Retention");
+        options.Retention.Validate(nameof(options));
+        _retention = options.Retention.Clone();
+        _faults = new FaultCounter(Math.Max(1, _retention.MaxCalls));
         _scheduler = scheduler;
-        _storageTokenLifetime = options.StorageTokenLifetime;
         _hosts = new SimulatorHosts(options);
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
-        _webhooks = new WebhookOutbox(options.WebhookClient);
-        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks);
+        ArgumentException.ThrowIfNullOrEmpty(options.WebhookUserId, nameof(options));
+        _webhooks = new WebhookOutbox(options.WebhookClient, options.WebhookSigningKey ?? FalWebhookSigningKey.Create(), options.WebhookUserId);
+        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, options.RequestIdGenerator);
         _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
-        _files = new FileStore(_hosts.Cdn);
+        _files = new FileStore(_hosts.Cdn, _retention);
+        _cdnTokens = new CdnTokens(checkTokens: options.AcceptedKeys is not null, Math.Max(1, _retention.MaxCalls), options.StorageTokenLifetime);
         _delivery = new AnswerDelivery(scheduler, options.Latency, (call, statusCode) =>
         {
             lock (_gate)
@@ -108,53 +114,50 @@ public sealed partial class FalSimulator
     /// <summary>Gets the scheduler the simulator's time runs on.</summary>
     public IScheduler Scheduler => _scheduler;
 
-    /// <summary>Gets a snapshot of every request received so far, in arrival order.</summary>
+    /// <summary>
+    /// Gets a snapshot of every request held, in arrival order: all the unfinished ones, and the finished ones that
+    /// <see cref="FalSimulatorOptions.Retention"/> keeps.
+    /// </summary>
     public IReadOnlyList<FalSimulatedRequest> Requests
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _queue.Requests.Select(Snapshot)];
             }
         }
     }
 
-    /// <summary>Gets a snapshot of every HTTP call received so far, in arrival order.</summary>
+    /// <summary>Gets a snapshot of the HTTP calls received that retention keeps (by default the last 10,000 of the last hour), in arrival order.</summary>
     public IReadOnlyList<FalRecordedCall> Calls
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _calls.Select(c => c.ToSnapshot())];
             }
         }
     }
 
-    /// <summary>Gets every webhook sent so far, in order.</summary>
+    /// <summary>Gets the webhooks sent that retention keeps (counted and aged as calls are), in order.</summary>
     public IReadOnlyList<FalWebhookDelivery> Webhooks
     {
         get
         {
             lock (_gate)
             {
+                Trim();
                 return [.. _webhooks.Sent];
             }
         }
     }
 
-    /// <summary>Gets every file whose bytes the storage holds.</summary>
-    public IReadOnlyList<FalSimulatedFile> Files
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _files.Files];
-            }
-        }
-    }
+    /// <summary>Gets the key the simulator signs its webhooks with; its public half is served at <c>{rest}.well-known/jwks.json</c>.</summary>
+    public FalWebhookSigningKey WebhookSigningKey => _webhooks.Key;
 
     /// <summary>Serves every request to <paramref name="appId"/> (and its sub-paths) with the same script.</summary>
     /// <param name="appId">The app id: <c>owner/alias</c>, optionally with a sub-path (<c>fal-ai/flux/dev</c>) or a namespace (<c>workflows/owner/alias</c>).</param>
@@ -199,38 +202,6 @@ public sealed partial class FalSimulator
     /// </returns>
     public HttpMessageHandler CreateHandler() => new FalSimulatorHandler(this);
 
-    /// <summary>Stores a file and returns where it is served, as an upload would. Useful for apps that output files.</summary>
-    /// <param name="content">The bytes.</param>
-    /// <param name="contentType">The content type served with them.</param>
-    /// <param name="fileName">The file name, last segment of the URL.</param>
-    /// <returns>The stored file.</returns>
-    /// <exception cref="ArgumentException"><paramref name="contentType"/> or <paramref name="fileName"/> is null or empty.</exception>
-    public FalSimulatedFile AddFile(ReadOnlyMemory<byte> content, string contentType, string fileName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(contentType);
-        ArgumentException.ThrowIfNullOrEmpty(fileName);
-        lock (_gate)
-        {
-            var file = _files.Create(contentType, fileName);
-            file.Content = content.ToArray();
-            return FileStore.ToPublic(file);
-        }
-    }
-
-    /// <summary>Gets a stored file by its URL.</summary>
-    /// <param name="url">The file URL.</param>
-    /// <param name="file">The file, when found.</param>
-    /// <returns>Whether a file with bytes is stored at <paramref name="url"/>.</returns>
-    public bool TryGetFile(Uri url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FalSimulatedFile? file)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        lock (_gate)
-        {
-            file = _files.Find(url);
-            return file is not null;
-        }
-    }
-
     /// <summary>Runs a change of the model under the lock, publishes the status changes, then runs the deferred work.</summary>
     private T Mutate<T>(Func<DeferredActions, T> change)
     {
@@ -240,6 +211,7 @@ public sealed partial class FalSimulator
         {
             result = change(deferred);
             _statusStreams.PublishChanges(deferred);
+            Trim();
         }
 
         deferred.Run();

@@ -53,4 +53,27 @@ public sealed class FalSimulatorOptions
     /// <see cref="FalSimulator.Webhooks"/>; a client also delivers them, without waiting and without retries.
     /// </summary>
     public HttpClient? WebhookClient { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the simulator keeps of finished requests, calls, webhooks and files, and for how long.
+    /// The defaults bound a long-running emulator's memory; see <see cref="FalSimulatorRetention"/>.
+    /// </summary>
+    public FalSimulatorRetention Retention { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets what makes request ids. <see langword="null"/> (the default) gives random UUIDs, as fal's are;
+    /// a test that wants the same ids run after run can give a deterministic generator. Each id must be new,
+    /// non-empty and made of letters, digits and <c>-</c>.
+    /// </summary>
+    public Func<string>? RequestIdGenerator { get; set; }
+
+    /// <summary>
+    /// Gets or sets the key webhooks are signed with (<c>X-Fal-Webhook-*</c> headers, as fal signs them); the simulator
+    /// serves its public half at <c>{rest}.well-known/jwks.json</c>. <see langword="null"/> (the default): a new random
+    /// key per simulator.
+    /// </summary>
+    public FalWebhookSigningKey? WebhookSigningKey { get; set; }
+
+    /// <summary>Gets or sets the user id webhooks are signed for (<c>X-Fal-Webhook-User-Id</c>). The default is <c>simulated-user</c>.</summary>
+    public string WebhookUserId { get; set; } = "simulated-user";
 }

@@ -72,7 +72,9 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         var copy = Validate(options ?? new FalClientOptions());
         _http = httpClient;
         _ownsHttp = disposeHttpClient;
-        _api = new FalQueueApi(new FalTransport(httpClient, copy, copy.Credentials ?? FalCredentials.FromEnvironment()));
+        // In proxy mode the key lives on the proxy: an environment key is not picked up (and so never sent there).
+        var credentials = copy.Credentials ?? (copy.ProxyUrl is null ? FalCredentials.FromEnvironment() : null);
+        _api = new FalQueueApi(new FalTransport(httpClient, copy, credentials));
         Storage = new FalStorage(_api);
     }
 
@@ -105,7 +107,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         var app = FalAppId.Parse(appId);
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
-        return SubmitRun.Create(_api, _pendingCancellations, app, PreparedInput.Create(input), Storage, options);
+        var statuses = SubmitRun.Create(_api, _pendingCancellations, app, PreparedInput.Create(input), Storage, options);
+        return options.OnQueueUpdate is { } onUpdate ? statuses.Do(onUpdate) : statuses;
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
@@ -125,7 +128,22 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         var prepared = PreparedInput.Create(input);
         var body = await prepared.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
         var answer = await _api.SubmitAsync(app, body, options, cancellationToken).ConfigureAwait(false);
-        return new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
+        var handle = new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
+        if (options.OnEnqueue is { } onEnqueue)
+        {
+            try
+            {
+                onEnqueue(answer.RequestId);
+            }
+            catch
+            {
+                // The caller never gets this handle: leave no request running that nobody can reach.
+                await CancelQuietlyAsync(handle).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return handle;
     }
 
     /// <summary>A handle for a request submitted elsewhere, by its id.</summary>
@@ -148,8 +166,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="appId">The app id.</param>
     /// <param name="input">The app's input.</param>
-    /// <param name="options">Submit options.</param>
-    /// <param name="onUpdate">Called with each status (on change).</param>
+    /// <param name="options">Submit options, with <see cref="FalSubmitOptions.OnEnqueue"/> and <see cref="FalSubmitOptions.OnQueueUpdate"/> as fal_client's callbacks.</param>
+    /// <param name="onUpdate">Called with each status (on change), after <see cref="FalSubmitOptions.OnQueueUpdate"/>.</param>
     /// <param name="cancellationToken">Stops waiting and cancels the request.</param>
     /// <returns>The output JSON.</returns>
     /// <exception cref="FalHttpException">The request finished with an error.</exception>
@@ -212,8 +230,23 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         }
     }
 
+    // No HttpClient.Timeout (its 100 s default killed long direct runs): each call is bounded by its own
+    // options (FalRunOptions.Timeout, IdleTimeout) on the scheduler, or by the caller's token.
     private static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    private static async Task CancelQuietlyAsync(FalRequestHandle handle)
+    {
+        try
+        {
+            await handle.CancelAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Best effort: the callback's own exception is what the caller must see.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     private static FalClientOptions Validate(FalClientOptions options)
     {
@@ -223,16 +256,20 @@ public partial class FalClient : IDisposable, IAsyncDisposable
             QueueUrl = BaseUrl(options.QueueUrl, nameof(options.QueueUrl), nameof(options)),
             RunUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl), nameof(options)),
             RestUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl), nameof(options)),
+            ProxyUrl = options.ProxyUrl is { } proxy ? AbsoluteHttpUrl(proxy, nameof(options.ProxyUrl), nameof(options)) : null,
         };
     }
 
-    private static Uri BaseUrl(Uri? url, string name, string paramName)
+    private static Uri BaseUrl(Uri? url, string name, string paramName) =>
+        BaseUrls.WithTrailingSlash(AbsoluteHttpUrl(url, name, paramName));
+
+    private static Uri AbsoluteHttpUrl(Uri? url, string name, string paramName)
     {
         if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"FalClientOptions.{name} must be an absolute http or https URL, not '{url}'.", paramName);
         }
 
-        return BaseUrls.WithTrailingSlash(url);
+        return url;
     }
 }

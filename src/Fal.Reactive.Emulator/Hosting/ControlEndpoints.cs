@@ -8,11 +8,19 @@ namespace Fal.Reactive.Emulator.Hosting;
 /// <summary>The emulator's own endpoints under <c>/_emulator/</c>: what it holds, for people and test scripts.</summary>
 internal static class ControlEndpoints
 {
-    public static Task HandleAsync(HttpContext context, FalSimulator simulator, PathString path)
+    public static Task HandleAsync(HttpContext context, FalSimulator simulator, PathString path, IReadOnlySet<string>? keys)
     {
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             return SimulatorEndpoint.WriteDetailAsync(context, 405, "Method not allowed");
+        }
+
+        // With configured keys, the lists (ids, calls, webhook payloads: every key's) are the operator's: they need one
+        // of the keys. Health (URLs, apps, counts) stays open for readiness probes.
+        var listing = path.Value?.TrimEnd('/') is "/requests" or "/calls" or "/webhooks";
+        if (listing && keys is not null && !HasKey(context, keys))
+        {
+            return SimulatorEndpoint.WriteDetailAsync(context, 401, "The emulator's lists need one of its keys: 'Authorization: Key <key>'.");
         }
 
         return path.Value?.TrimEnd('/') switch
@@ -25,6 +33,11 @@ internal static class ControlEndpoints
             _ => SimulatorEndpoint.WriteDetailAsync(context, 404, $"Path /_emulator{path} not found"),
         };
     }
+
+    private static bool HasKey(HttpContext context, IReadOnlySet<string> keys) =>
+        context.Request.Headers.Authorization.ToString() is { } header
+        && header.StartsWith("Key ", StringComparison.OrdinalIgnoreCase)
+        && keys.Contains(header[4..].Trim());
 
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
@@ -41,6 +54,15 @@ internal static class ControlEndpoints
         w.WriteString("queue_url", simulator.QueueUrl.AbsoluteUri);
         w.WriteString("run_url", simulator.RunUrl.AbsoluteUri);
         w.WriteString("rest_url", simulator.RestUrl.AbsoluteUri);
+        // What retention currently holds: a long-running emulator's memory is bounded by these.
+        var files = simulator.Files;
+        w.WriteStartObject("held");
+        w.WriteNumber("requests", simulator.Requests.Count);
+        w.WriteNumber("calls", simulator.Calls.Count);
+        w.WriteNumber("webhooks", simulator.Webhooks.Count);
+        w.WriteNumber("files", files.Count);
+        w.WriteNumber("file_bytes", files.Sum(f => (long)f.Content.Length));
+        w.WriteEndObject();
         w.WriteStartArray("apps");
         foreach (var app in BuiltInApps.Ids)
         {
@@ -120,6 +142,13 @@ internal static class ControlEndpoints
             w.WriteString("url", webhook.Url.AbsoluteUri);
             w.WritePropertyName("body");
             webhook.Body.WriteTo(w);
+            w.WriteStartObject("headers");
+            foreach (var (name, value) in webhook.Headers)
+            {
+                w.WriteString(name, value);
+            }
+
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 

@@ -9,14 +9,16 @@ namespace Fal.Reactive.Emulator.Hosting;
 /// The thin adapter between Kestrel and the simulator: HttpContext → simulator request, simulator answer →
 /// response (event streams flushed event by event). The emulator's own paths under <c>/_emulator/</c> are served here too.
 /// </summary>
-internal sealed class SimulatorEndpoint(FalSimulator simulator, FalEmulatorUrls urls)
+internal sealed class SimulatorEndpoint(FalSimulator simulator, FalEmulatorUrls urls, IReadOnlyCollection<string>? keys)
 {
+    private readonly HashSet<string>? _keys = keys is null ? null : new(keys, StringComparer.Ordinal);
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         if (request.Path.StartsWithSegments("/_emulator", out var rest))
         {
-            await ControlEndpoints.HandleAsync(context, simulator, rest).ConfigureAwait(false);
+            await ControlEndpoints.HandleAsync(context, simulator, rest, _keys).ConfigureAwait(false);
             return;
         }
 

@@ -1,11 +1,13 @@
-using System.Text;
+using System.Security.Cryptography;
 
 namespace Fal.Reactive.Testing.Queue;
 
 /// <summary>Counts the scripted faults answered so far, to answer each one its scripted number of times.</summary>
-internal sealed class FaultCounter
+internal sealed class FaultCounter(int maxKeys)
 {
+    // Keyed by a hash of the body, not the body (which may be large), and bounded: oldest keys are forgotten first.
     private readonly Dictionary<string, int> _answeredByBody = new(StringComparer.Ordinal);
+    private readonly Queue<string> _keys = new();
 
     /// <summary>
     /// The fault to answer instead of a submit, run or stream call, if any. Counted per app path and body: a call
@@ -20,8 +22,16 @@ internal sealed class FaultCounter
                 continue;
             }
 
-            var key = $"{kind}|{path}|{Encoding.UTF8.GetString(body)}";
-            _answeredByBody.TryGetValue(key, out var answered);
+            var key = $"{kind}|{path}|{Convert.ToHexString(SHA256.HashData(body))}";
+            if (!_answeredByBody.TryGetValue(key, out var answered))
+            {
+                _keys.Enqueue(key);
+                while (_keys.Count > maxKeys && _keys.TryDequeue(out var oldest))
+                {
+                    _answeredByBody.Remove(oldest);
+                }
+            }
+
             if (answered < fault.Count)
             {
                 _answeredByBody[key] = answered + 1;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reactive.Concurrency;
 using Fal.Reactive.Testing.Internal;
 using Fal.Reactive.Testing.Streaming;
@@ -9,23 +8,60 @@ namespace Fal.Reactive.Testing.Queue;
 /// The queue model: every request received, the queue in priority order, the worker pool, and each request's life
 /// (enqueue, dispatch, run, finish, cancel, start timeout). Not thread-safe: the facade calls it under its lock.
 /// </summary>
-internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChange after, WebhookOutbox webhooks)
+internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChange after, WebhookOutbox webhooks, Func<string>? idGenerator)
 {
-    private readonly List<RequestRecord> _requests = [];
+    // Arrival order, with O(1) removal when retention drops a finished request from the middle.
+    private readonly LinkedList<RequestRecord> _requests = new();
     private readonly Dictionary<string, RequestRecord> _byId = new(StringComparer.Ordinal);
     private readonly List<RequestRecord> _waiting = [];
+
+    // Finished requests in completion order: retention drops from the front.
+    private readonly Queue<RequestRecord> _finished = new();
     private readonly ScriptPlayback _playback = new(scheduler, after);
     private int _running;
-    private long _requestCount;
 
-    /// <summary>Gets every request received, in arrival order.</summary>
-    public IReadOnlyList<RequestRecord> Requests => _requests;
+    /// <summary>Gets every request held (the unfinished ones and the finished ones retention keeps), in arrival order.</summary>
+    public IEnumerable<RequestRecord> Requests => _requests;
 
-    /// <summary>Returns a new request id: deterministic and UUID-shaped, so the same script gives the same ids, run after run.</summary>
+    /// <summary>Returns a new request id: a random UUID as fal's, or the configured generator's (checked: new and URL-safe).</summary>
     public string NewRequestId()
     {
-        var n = ++_requestCount;
-        return string.Create(CultureInfo.InvariantCulture, $"{n:x8}-5f1a-4000-8000-{n:x12}");
+        if (idGenerator is null)
+        {
+            return Guid.NewGuid().ToString("D");
+        }
+
+        var id = idGenerator();
+        if (string.IsNullOrEmpty(id) || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        {
+            throw new InvalidOperationException("FalSimulatorOptions.RequestIdGenerator returned an empty id or one with characters other than letters, digits and '-'.");
+        }
+
+        if (_byId.ContainsKey(id))
+        {
+            throw new InvalidOperationException($"FalSimulatorOptions.RequestIdGenerator returned '{id}' twice.");
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// Drops the oldest finished requests beyond <paramref name="max"/> and those finished before
+    /// <paramref name="cutoff"/>; they answer 404 from then on. Unfinished requests are never dropped.
+    /// </summary>
+    public void DropFinished(int max, DateTimeOffset cutoff)
+    {
+        while (_finished.TryPeek(out var oldest) && (_finished.Count > max || oldest.CompletedAt < cutoff))
+        {
+            _finished.Dequeue();
+            _byId.Remove(oldest.Id);
+            if (oldest.Node is { List: not null } node)
+            {
+                _requests.Remove(node);
+            }
+
+            oldest.Node = null;
+        }
     }
 
     public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RequestRecord? record) =>
@@ -107,7 +143,7 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
 
     private void Add(RequestRecord record)
     {
-        _requests.Add(record);
+        record.Node = _requests.AddLast(record);
         _byId.Add(record.Id, record);
     }
 
@@ -175,6 +211,7 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
         record.Outcome = outcome;
         record.DisposeTimers();
         _waiting.Remove(record);
+        _finished.Enqueue(record);
 
         if (record.OutputStream is { } stream)
         {

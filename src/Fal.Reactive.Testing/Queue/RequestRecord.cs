@@ -18,6 +18,12 @@ internal sealed class RequestRecord
 
     public required FalSimulatedRequestKind Kind { get; init; }
 
+    /// <summary>Gets the opaque id of the key that made the request (never the key), when keys are configured; null otherwise.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Gets or sets the request's place in the arrival-order list, for O(1) removal.</summary>
+    public LinkedListNode<RequestRecord>? Node { get; set; }
+
     public required FalAppScript Script { get; init; }
 
     public required JsonElement Input { get; init; }

@@ -1,17 +1,36 @@
 using System.Globalization;
 using System.Text.Json;
+using Fal.Reactive.Testing.Http;
 using Fal.Reactive.Testing.Internal;
 
 namespace Fal.Reactive.Testing.Queue;
 
-/// <summary>The webhooks sent when requests finish: recorded, and POSTed when a client is configured.</summary>
-internal sealed class WebhookOutbox(HttpClient? client)
+/// <summary>
+/// The webhooks sent when requests finish: signed as fal signs them, recorded, and POSTed when a client is
+/// configured. Also serves the signing key's JWKS.
+/// </summary>
+internal sealed class WebhookOutbox(HttpClient? client, FalWebhookSigningKey key, string userId)
 {
-    private readonly List<FalWebhookDelivery> _sent = [];
+    private readonly Queue<FalWebhookDelivery> _sent = new();
+    private readonly ReadOnlyMemory<byte> _jwks = System.Text.Encoding.UTF8.GetBytes(FalWebhookSigningKey.ToJwks(key));
 
-    public IReadOnlyList<FalWebhookDelivery> Sent => _sent;
+    public IEnumerable<FalWebhookDelivery> Sent => _sent;
 
-    /// <summary>Records the webhook of a finished request that asked for one and defers its delivery.</summary>
+    /// <summary>Forgets the oldest webhooks beyond <paramref name="max"/> and those sent before <paramref name="cutoff"/>.</summary>
+    public void Drop(int max, DateTimeOffset cutoff)
+    {
+        while (_sent.TryPeek(out var oldest) && (_sent.Count > max || oldest.Time < cutoff))
+        {
+            _sent.Dequeue();
+        }
+    }
+
+    public FalWebhookSigningKey Key => key;
+
+    /// <summary><c>GET {rest}.well-known/jwks.json</c>: the public key, as fal publishes its own.</summary>
+    public SimulatorHttpResponse Jwks() => SimulatorHttpResponse.Json(200, _jwks);
+
+    /// <summary>Records the webhook of a finished request that asked for one, signed at <paramref name="now"/>, and defers its delivery.</summary>
     public void Send(RequestRecord record, DateTimeOffset now, DeferredActions deferred)
     {
         if (record.WebhookUrl is not { } url || record.Outcome is not { } outcome)
@@ -35,20 +54,29 @@ internal sealed class WebhookOutbox(HttpClient? client)
                 w.WriteString("error", "Invalid status code: " + outcome.StatusCode.ToString(CultureInfo.InvariantCulture));
             }
         });
-        _sent.Add(new FalWebhookDelivery(now, url, record.Id, body));
+
+        // Signed over the exact bytes POSTed: a receiver hashes what it got, so they must not be serialized twice.
+        var bytes = SimulatorJson.ToBytes(body);
+        var headers = key.Sign(record.Id, userId, now, bytes);
+        _sent.Enqueue(new FalWebhookDelivery(now, url, record.Id, body) { Headers = headers, RawBody = bytes });
         if (client is { } http)
         {
-            deferred.Add(() => _ = PostAsync(http, url, body));
+            deferred.Add(() => _ = PostAsync(http, url, bytes, headers));
         }
     }
 
-    private static async Task PostAsync(HttpClient client, Uri url, JsonElement body)
+    private static async Task PostAsync(HttpClient client, Uri url, byte[] body, IReadOnlyDictionary<string, string> headers)
     {
         try
         {
-            using var content = new ByteArrayContent(SimulatorJson.ToBytes(body));
-            content.Headers.ContentType = new("application/json");
-            using var response = await client.PostAsync(url, content).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await client.SendAsync(request).ConfigureAwait(false);
         }
         catch (HttpRequestException)
         {

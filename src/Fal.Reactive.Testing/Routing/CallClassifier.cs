@@ -24,6 +24,7 @@ internal static class CallClassifier
                 ("POST", "storage/upload/initiate") => FalCallKind.UploadInitiate,
                 ("POST", "storage/auth/token") => FalCallKind.StorageToken,
                 ("POST", "storage/upload/initiate-multipart") => FalCallKind.MultipartInitiate,
+                ("GET", ".well-known/jwks.json") => FalCallKind.Jwks,
                 _ => FalCallKind.Unknown,
             };
         }

@@ -9,7 +9,8 @@ internal sealed class SimulatorRouter(SimulatorHosts hosts, KeyCheck keys)
     {
         var (host, segments) = hosts.Locate(request.Url);
         var kind = CallClassifier.Classify(hosts, host, request.Method, segments);
-        return new RoutedCall(kind, segments, Refuse(kind, request, segments));
+        var rejection = Refuse(kind, request, segments);
+        return new RoutedCall(kind, segments, rejection, rejection is null ? keys.OwnerOf(request) : null);
     }
 
     private SimulatorHttpResponse? Refuse(FalCallKind kind, SimulatorHttpRequest request, string[] segments)

@@ -1,39 +1,77 @@
-using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Fal.Reactive.Testing.Storage;
 
-/// <summary>The simulated storage: file slots by id, served under the CDN host. Not thread-safe: used under the facade's lock.</summary>
-internal sealed class FileStore(Uri cdnUrl)
+/// <summary>
+/// The simulated storage: file slots by id, served under the CDN host, bounded by the retention limits (count, total
+/// bytes, age). Ids and upload signatures are random: a file URL cannot be guessed from another, and an upload URL
+/// is a one-time credential. Not thread-safe: used under the facade's lock.
+/// </summary>
+internal sealed class FileStore(Uri cdnUrl, FalSimulatorRetention retention)
 {
     public const string DefaultContentType = "application/octet-stream";
     public const string DefaultFileName = "upload.bin";
 
-    private readonly List<StoredFile> _files = [];
+    // Oldest first (by StoredAt): retention drops from the front.
+    private readonly LinkedList<StoredFile> _files = new();
     private readonly Dictionary<string, StoredFile> _byId = new(StringComparer.Ordinal);
-    private int _nextFile;
-    private int _nextToken;
+    private long _totalBytes;
 
     public Uri CdnUrl => cdnUrl;
 
-    /// <summary>Gets every file whose bytes are stored, in creation order.</summary>
+    /// <summary>Gets every file whose bytes are stored, oldest first.</summary>
     public IEnumerable<FalSimulatedFile> Files => _files.Where(f => f.Content is not null).Select(ToPublic);
 
+    /// <summary>Gets the total size of the stored bytes.</summary>
+    public long TotalBytes => _totalBytes;
+
+    public long MaxFileBytes => retention.MaxFileBytes;
+
+    /// <summary>Whether <paramref name="length"/> bytes may be stored at all (not over the total-bytes bound on their own).</summary>
+    public bool Fits(long length) => length <= retention.MaxFileBytes;
+
     /// <summary>Opens a slot; its bytes come with an upload (or at once, for <see cref="FalSimulator.AddFile"/>).</summary>
-    public StoredFile Create(string contentType, string fileName)
+    public StoredFile Create(string contentType, string fileName, DateTimeOffset now)
     {
-        var id = (++_nextFile).ToString("x8", CultureInfo.InvariantCulture);
-        var file = new StoredFile(id, new Uri(cdnUrl, $"files/{id}/{Uri.EscapeDataString(fileName)}"), contentType, fileName);
-        _files.Add(file);
+        var id = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        var file = new StoredFile(id, new Uri(cdnUrl, $"files/{id}/{Uri.EscapeDataString(fileName)}"), contentType, fileName) { StoredAt = now };
+        file.Node = _files.AddLast(file);
         _byId.Add(id, file);
         return file;
     }
 
-    public int NextTokenNumber() => ++_nextToken;
+    /// <summary>Stores a slot's bytes (the caller checked <see cref="Fits"/>); the file's age starts now.</summary>
+    public void Store(StoredFile file, ReadOnlyMemory<byte> content, DateTimeOffset now)
+    {
+        _totalBytes += content.Length - (file.Content?.Length ?? 0);
+        file.Content = content;
+        file.StoredAt = now;
+        if (file.Node is { List: not null } node)
+        {
+            _files.Remove(node);
+            _files.AddLast(node);
+        }
+    }
 
     public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StoredFile? file) => _byId.TryGetValue(id, out file);
 
     public FalSimulatedFile? Find(Uri url) =>
         _files.FirstOrDefault(f => f.Url == url && f.Content is not null) is { } stored ? ToPublic(stored) : null;
+
+    /// <summary>Drops the oldest files (and unused upload slots) until the count, bytes and age bounds hold; frees their bytes.</summary>
+    public void Drop(DateTimeOffset cutoff)
+    {
+        while (_files.First is { } first
+            && (_files.Count > retention.MaxFiles || _totalBytes > retention.MaxFileBytes || first.Value.StoredAt < cutoff))
+        {
+            var file = first.Value;
+            _files.RemoveFirst();
+            _byId.Remove(file.Id);
+            _totalBytes -= file.Content?.Length ?? 0;
+            file.Content = null;
+            file.Node = null;
+        }
+    }
 
     public static FalSimulatedFile ToPublic(StoredFile file) => new(file.Url, file.ContentType, file.FileName, file.Content!.Value)
     {

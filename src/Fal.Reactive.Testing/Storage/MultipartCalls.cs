@@ -15,8 +15,13 @@ namespace Fal.Reactive.Testing.Storage;
 /// </summary>
 internal static class MultipartCalls
 {
-    public static SimulatorHttpResponse Create(FileStore store, SimulatorHttpRequest request, DateTimeOffset now)
+    public static SimulatorHttpResponse Create(FileStore store, CdnTokens tokens, SimulatorHttpRequest request, DateTimeOffset now)
     {
+        if (!tokens.Accepts(request.Header("Authorization"), now))
+        {
+            return StorageCalls.InvalidToken();
+        }
+
         var file = StorageCalls.CreateFromHeaders(store, request, now);
         file.Parts = [];
         return SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
@@ -29,14 +34,21 @@ internal static class MultipartCalls
     /// <summary><c>PUT …/multipart/{id}/{n}</c> (either flavour): stores part n.</summary>
     public static SimulatorHttpResponse PutPart(FileStore store, SimulatorHttpRequest request, string[] segments)
     {
-        if (!TryFind(store, segments, out var file))
+        if (Find(store, request, segments, out var file) is { } refused)
         {
-            return SimulatorHttpResponse.Detail(404, "Multipart upload not found");
+            return refused;
         }
 
         if (!int.TryParse(segments[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var partNumber) || partNumber is < 1 or > 10_000)
         {
             return SimulatorHttpResponse.Detail(400, "Invalid part number: expected 1 to 10000.");
+        }
+
+        // Parts count against the retention's byte bound as they come, not only at completion.
+        var buffered = file.Parts!.Where(p => p.Key != partNumber).Sum(p => (long)p.Value.Bytes.Length);
+        if (!store.Fits(buffered + request.Body.Length))
+        {
+            return StorageCalls.TooLarge(store);
         }
 
         var bytes = request.Body.ToArray();
@@ -50,11 +62,11 @@ internal static class MultipartCalls
     }
 
     /// <summary><c>POST …/complete</c> with <c>{"parts": [{partNumber, etag}]}</c>: every listed part must be stored with that ETag.</summary>
-    public static SimulatorHttpResponse Complete(FileStore store, SimulatorHttpRequest request, string[] segments)
+    public static SimulatorHttpResponse Complete(FileStore store, SimulatorHttpRequest request, string[] segments, DateTimeOffset now)
     {
-        if (!TryFind(store, segments, out var file))
+        if (Find(store, request, segments, out var file) is { } refused)
         {
-            return SimulatorHttpResponse.Detail(404, "Multipart upload not found");
+            return refused;
         }
 
         List<(int PartNumber, string ETag)> listed;
@@ -89,17 +101,30 @@ internal static class MultipartCalls
             offset += bytes.Length;
         }
 
-        file.Content = content;
+        store.Store(file, content, now);
         file.PartCount = listed.Count;
         file.Parts = null;
+        file.UploadSignature = null;
         return SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w => w.WriteString("access_url", file.Url.AbsoluteUri)));
     }
 
-    /// <summary>The upload addressed by <c>files/{id}/{name}/multipart/{id}/…</c> or <c>multipart/{id}/…</c>, while it is open.</summary>
-    private static bool TryFind(FileStore store, string[] segments, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StoredFile? file)
+    /// <summary>
+    /// The upload addressed by <c>files/{id}/{name}/multipart/{id}/…</c> or <c>multipart/{id}/…</c>, while it is open:
+    /// null and the file, or the refusal (404; 403 when a signed JS-flavour URL's signature does not match).
+    /// </summary>
+    private static SimulatorHttpResponse? Find(FileStore store, SimulatorHttpRequest request, string[] segments, out StoredFile file)
     {
-        var id = segments[0] == "multipart" ? segments[1] : segments[4];
-        return store.TryGet(id, out file) && file.Parts is not null && (segments[0] == "multipart" || segments[1] == id);
+        var signed = segments[0] == "multipart";
+        var id = signed ? segments[1] : segments[4];
+        if (!store.TryGet(id, out var found) || found.Parts is null || (!signed && segments[1] != id))
+        {
+            file = null!;
+            return SimulatorHttpResponse.Detail(404, "Multipart upload not found");
+        }
+
+        file = found;
+        // A signed upload needs its signature whichever path addresses it; the CDN flavour's id is its credential.
+        return signed || found.UploadSignature is not null ? StorageCalls.RefuseSignature(found, request) : null;
     }
 
     private static List<(int, string)> ReadParts(ReadOnlyMemory<byte> body)

@@ -24,4 +24,13 @@ internal sealed class StoredFile(string id, Uri url, string contentType, string 
 
     /// <summary>Gets or sets how many parts a completed multipart upload had.</summary>
     public int PartCount { get; set; }
+
+    /// <summary>Gets or sets the secret of the slot's signed upload URL; null once used (or for a file stored at once).</summary>
+    public string? UploadSignature { get; set; }
+
+    /// <summary>Gets or sets when the slot was opened or its bytes stored: retention ages the file from there.</summary>
+    public DateTimeOffset StoredAt { get; set; }
+
+    /// <summary>Gets or sets the file's place in the storage order, for O(1) removal and move.</summary>
+    public LinkedListNode<StoredFile>? Node { get; set; }
 }

@@ -1,8 +1,9 @@
 namespace Fal.Reactive;
 
 /// <summary>
-/// A fal API key. The key is sent only as <c>Authorization: Key …</c> to the configured fal hosts and
-/// never appears in <see cref="ToString"/>, an exception or a log.
+/// A fal API key, or a source of temporary tokens. The key is sent only as <c>Authorization: Key …</c> to
+/// the configured fal hosts (or the configured proxy) and never appears in <see cref="ToString"/>, an
+/// exception or a log; a token is sent as <c>Authorization: Bearer …</c>.
 /// </summary>
 public sealed class FalCredentials
 {
@@ -16,6 +17,7 @@ public sealed class FalCredentials
     public const string KeySecretVariable = "FAL_KEY_SECRET";
 
     private readonly string _headerValue;
+    private readonly FalTokenSource? _tokens;
 
     private FalCredentials(string headerValue, string description)
     {
@@ -23,11 +25,41 @@ public sealed class FalCredentials
         Description = description;
     }
 
+    private FalCredentials(FalTokenSource tokens, string description)
+    {
+        _headerValue = string.Empty;
+        _tokens = tokens;
+        Description = description;
+    }
+
     /// <summary>Where the key came from, without the key (e.g. <c>FAL_KEY environment variable</c>).</summary>
     public string Description { get; }
 
-    /// <summary>The value of the <c>Authorization</c> header.</summary>
-    internal string AuthorizationHeaderValue => _headerValue;
+    /// <summary>The value of the <c>Authorization</c> header (for a token source, the token <see cref="PrepareAsync"/> made current).</summary>
+    internal string AuthorizationHeaderValue => _tokens is { } tokens ? tokens.HeaderValue : _headerValue;
+
+    /// <summary>
+    /// Credentials that fetch temporary tokens from <paramref name="tokenProvider"/> (typically your backend,
+    /// which calls <see cref="FalClient.CreateTemporaryTokenAsync"/> with its key) and send them as
+    /// <c>Authorization: Bearer …</c>, the header fal takes JWTs in: for apps that must not hold the key
+    /// (Blazor WebAssembly, MAUI). A token is fetched on first use and fetched again, before the next call,
+    /// once 90 % of <paramref name="tokenLifetime"/> has passed on the client's scheduler; concurrent calls share one fetch.
+    /// </summary>
+    /// <param name="tokenProvider">Fetches a token; the token is never logged or shown.</param>
+    /// <param name="tokenLifetime">How long a token is valid (the expiration it was created with).</param>
+    /// <returns>The credentials.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tokenProvider"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokenLifetime"/> is not positive.</exception>
+    public static FalCredentials FromTokenProvider(Func<CancellationToken, Task<string>> tokenProvider, TimeSpan tokenLifetime)
+    {
+        ArgumentNullException.ThrowIfNull(tokenProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(tokenLifetime, TimeSpan.Zero);
+        return new FalCredentials(new FalTokenSource(tokenProvider, tokenLifetime), "token provider");
+    }
+
+    /// <summary>Makes sure a token source has a fresh token (no-op for a key): before each call is built.</summary>
+    internal ValueTask PrepareAsync(bool async, System.Reactive.Concurrency.IScheduler scheduler, CancellationToken cancellationToken) =>
+        _tokens is { } tokens ? tokens.RefreshIfDueAsync(async, scheduler, cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Credentials from a whole key (the value of <c>FAL_KEY</c>).</summary>
     /// <param name="key">The key, as shown in fal's dashboard.</param>

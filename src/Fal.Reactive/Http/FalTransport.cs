@@ -15,6 +15,9 @@ internal sealed class FalTransport
     private static readonly string s_userAgent =
         "Fal.Reactive/" + (typeof(FalTransport).Assembly.GetName().Version?.ToString(3) ?? "0");
 
+    /// <summary>The header a proxy reads fal's URL from (the JS client's <c>TARGET_URL_HEADER</c>).</summary>
+    public const string TargetUrlHeader = "x-fal-target-url";
+
     private readonly HttpClient _http;
     private readonly FalCredentials? _credentials;
     private readonly FalRetryPolicy _retry;
@@ -30,8 +33,16 @@ internal sealed class FalTransport
     /// <summary>The client's validated options (a private copy).</summary>
     public FalClientOptions Options { get; }
 
-    /// <summary>Throws <see cref="MissingCredentialsException"/> when there is no key, before anything is sent.</summary>
-    public FalCredentials EnsureCredentials() => _credentials ?? throw new MissingCredentialsException();
+    /// <summary>
+    /// Throws <see cref="MissingCredentialsException"/> when there is no key, before anything is sent. In
+    /// proxy mode credentials are optional: the proxy adds the key.
+    /// </summary>
+    public FalCredentials? EnsureCredentials() =>
+        _credentials ?? (Options.ProxyUrl is null ? throw new MissingCredentialsException() : null);
+
+    /// <summary>A token source's token, fetched or refreshed when due, before a call is built (a key: nothing to do).</summary>
+    private ValueTask PrepareCredentialsAsync(bool async, IScheduler scheduler, CancellationToken cancellationToken) =>
+        _credentials?.PrepareAsync(async, scheduler, cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>Sends a call (retried by <paramref name="retry"/>) and maps its success answer with <paramref name="onSuccess"/>.</summary>
     public async ValueTask<T> SendAsync<T>(
@@ -50,6 +61,7 @@ internal sealed class FalTransport
             TimeSpan? retryAfter = null;
             try
             {
+                await PrepareCredentialsAsync(async, scheduler, cancellationToken).ConfigureAwait(false);
                 using var request = createRequest();
                 using var response = async
                     ? await _http.SendAsync(request, cancellationToken).ConfigureAwait(false)
@@ -102,6 +114,7 @@ internal sealed class FalTransport
     public async Task<HttpResponseMessage> OpenEventStreamAsync(
         HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers, string operation, string? requestId, CancellationToken cancellationToken)
     {
+        await PrepareCredentialsAsync(async: true, Options.Scheduler, cancellationToken).ConfigureAwait(false);
         using var request = CreateRequest(method, url, body, headers);
         request.Headers.Remove("Accept");
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
@@ -128,9 +141,20 @@ internal sealed class FalTransport
             throw new InvalidOperationException($"Refusing to send the fal key to {url.GetLeftPart(UriPartial.Authority)}, which is not a configured fal host.");
         }
 
-        var request = new HttpRequestMessage(method, url);
+        // Proxy mode (as the JS client's proxyUrl): every call goes to the proxy, which reads fal's URL from
+        // x-fal-target-url and adds the key itself.
+        var request = Options.ProxyUrl is { } proxy ? new HttpRequestMessage(method, proxy) : new HttpRequestMessage(method, url);
+        if (Options.ProxyUrl is not null)
+        {
+            request.Headers.TryAddWithoutValidation(TargetUrlHeader, url.AbsoluteUri);
+        }
+
         // Unvalidated adds store the strings as they are: no header parsing on the per-poll path.
-        request.Headers.TryAddWithoutValidation("Authorization", credentials.AuthorizationHeaderValue);
+        if (credentials is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", credentials.AuthorizationHeaderValue);
+        }
+
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
         if (body is not null)

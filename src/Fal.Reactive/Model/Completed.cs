@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Fal.Reactive;
 
 /// <summary>
-/// The request has finished. From <see cref="FalClient.Submit"/> and <see cref="FalRequestHandle.Events"/>
+/// The request has finished. From <see cref="FalClient.Submit"/> and <see cref="FalRequestHandle.Events(bool, TimeSpan?, System.Reactive.Concurrency.IScheduler?)"/>
 /// it carries the output in <see cref="Result"/>; a request that finished with an error ends those
 /// sequences with a <see cref="FalHttpException"/> instead.
 /// </summary>

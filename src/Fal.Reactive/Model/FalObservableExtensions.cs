@@ -8,7 +8,7 @@ public static class FalObservableExtensions
 {
     /// <summary>Maps a status stream to the request's output: one value, from <see cref="Completed"/>.</summary>
     /// <typeparam name="T">The app's output type.</typeparam>
-    /// <param name="source">Statuses from <see cref="FalClient.Submit"/> or <see cref="FalRequestHandle.Events"/>.</param>
+    /// <param name="source">Statuses from <see cref="FalClient.Submit"/> or <see cref="FalRequestHandle.Events(bool, TimeSpan?, System.Reactive.Concurrency.IScheduler?)"/>.</param>
     /// <param name="options">Serializer options; snake_case by default.</param>
     /// <returns>The output, then completion.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
@@ -19,7 +19,7 @@ public static class FalObservableExtensions
     }
 
     /// <summary>Maps a status stream to the raw output JSON.</summary>
-    /// <param name="source">Statuses from <see cref="FalClient.Submit"/> or <see cref="FalRequestHandle.Events"/>.</param>
+    /// <param name="source">Statuses from <see cref="FalClient.Submit"/> or <see cref="FalRequestHandle.Events(bool, TimeSpan?, System.Reactive.Concurrency.IScheduler?)"/>.</param>
     /// <returns>The output, then completion.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     public static IObservable<JsonElement> Results(this IObservable<FalStatus> source)

@@ -44,6 +44,7 @@ public class FalClientOptions
         RestUrl = other.RestUrl;
         PollInterval = other.PollInterval;
         Scheduler = other.Scheduler;
+        ProxyUrl = other.ProxyUrl;
         Retry = other.Retry is { } retry
             ? new FalRetryOptions { MaxRetries = retry.MaxRetries, Delay = retry.Delay, MaxDelay = retry.MaxDelay }
             : new FalRetryOptions();
@@ -77,6 +78,15 @@ public class FalClientOptions
     /// <see cref="DefaultScheduler.Instance"/>; pass a <c>TestScheduler</c> to run requests in virtual time.
     /// </summary>
     public IScheduler Scheduler { get; set; } = DefaultScheduler.Instance;
+
+    /// <summary>
+    /// Proxy mode, for apps that must not hold the key (Blazor WebAssembly, MAUI, a desktop app): every call
+    /// goes to this URL with fal's URL in the header <c>x-fal-target-url</c>, as the JS client's
+    /// <c>proxyUrl</c> does, and your server (e.g. <c>@fal-ai/server-proxy</c>, or any endpoint that forwards
+    /// to that URL with the key) adds the key. <see cref="Credentials"/> are then optional and, when null,
+    /// not read from the environment; when set they are sent to the proxy. Default null (calls go straight to fal).
+    /// </summary>
+    public Uri? ProxyUrl { get; set; }
 
     /// <summary>How transient failures of status, result and cancel calls are retried.</summary>
     public FalRetryOptions Retry { get; set; } = new();

@@ -56,8 +56,19 @@ internal static class FalOptionsValidation
         ValidateCall(options.StartTimeout, options.Headers, paramName);
     }
 
-    public static void Validate(FalRunOptions options, string paramName) =>
+    public static void Validate(FalRunOptions options, string paramName)
+    {
         ValidateCall(options.StartTimeout, options.Headers, paramName);
+        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(paramName, timeout, "Timeout must be positive.");
+        }
+
+        if (options.IdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(paramName, idle, "IdleTimeout must be positive.");
+        }
+    }
 
     /// <summary>What submits and runs share: the start timeout and the headers.</summary>
     private static void ValidateCall(TimeSpan? startTimeout, IDictionary<string, string> headers, string paramName)

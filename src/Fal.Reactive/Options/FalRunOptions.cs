@@ -23,6 +23,22 @@ public sealed class FalRunOptions
     /// </summary>
     public FalObjectLifecycle? StorageLifecycle { get; set; }
 
+    /// <summary>
+    /// A client-side limit on the whole call (a direct run, or a stream from its start to its last event),
+    /// timed on the client's scheduler. When it runs out the call is abandoned (which ends a direct run on
+    /// fal's side) and fails with <see cref="FalTimeoutException"/>. Default none: the run may take as long
+    /// as the app needs (the client's own <see cref="HttpClient"/>, and the one <c>AddFalClient</c> registers,
+    /// have no timeout; an <see cref="HttpClient"/> you pass in keeps its own, 100 s unless you change it).
+    /// </summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>
+    /// For streams: the longest wait for the next event (also for the first), timed on the client's
+    /// scheduler. Keep-alive comments do not count: a stream whose app hangs while the connection stays
+    /// open fails with <see cref="FalTimeoutException"/> (with the request id). Default none.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
     /// <summary>Extra request headers. <c>Authorization</c> cannot be set here.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

@@ -46,6 +46,21 @@ public sealed class FalSubmitOptions
     /// <summary>Extra request headers. <c>Authorization</c> cannot be set here.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Called with the request id as soon as fal has queued the request, before any status (fal_client's
+    /// <c>on_enqueue</c>): store it to find the request again after a crash. Called by <see cref="FalClient.Submit"/>,
+    /// <see cref="FalClient.SubmitAsync"/> and <see cref="FalClient.SubscribeAsync"/>. An exception it throws
+    /// fails the call, and a request that was followed is then cancelled on the server.
+    /// </summary>
+    public Action<string>? OnEnqueue { get; set; }
+
+    /// <summary>
+    /// Called with each status as it changes, the final <see cref="Completed"/> included (fal_client's
+    /// <c>on_queue_update</c>), by <see cref="FalClient.Submit"/> and <see cref="FalClient.SubscribeAsync"/>,
+    /// before the subscriber sees it. An exception it throws ends the request with that error (and cancels it on the server).
+    /// </summary>
+    public Action<FalStatus>? OnQueueUpdate { get; set; }
+
     internal static readonly FalSubmitOptions Default = new();
 
     internal FalCallHeaders CallHeaders => new(Headers, Priority, Hint, StartTimeout) { StorageLifecycle = StorageLifecycle };

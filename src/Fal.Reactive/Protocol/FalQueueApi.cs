@@ -86,17 +86,21 @@ internal sealed class FalQueueApi(FalTransport transport)
         }
     }
 
-    /// <summary>A direct run on the run host. Not retried, as a submit.</summary>
-    public ValueTask<JsonElement?> RunAsync(FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
+    /// <summary>A direct run on the run host, with the request id fal answers with. Not retried, as a submit.</summary>
+    public ValueTask<(string? RequestId, JsonElement? Result)> RunAsync(bool async, FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.RunUrl, app.SubmitPath);
         var headers = options.CallHeaders;
         return transport.SendAsync(
-            async: true,
+            async,
             "run",
             requestId: null,
             () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
-            static (response, body) => FalWire.ParseResult(body, FalErrors.RequestIdOf(response) ?? "(direct run)"),
+            static (response, body) =>
+            {
+                var requestId = FalErrors.RequestIdOf(response);
+                return (requestId, FalWire.ParseResult(body, requestId ?? "(direct run)"));
+            },
             FalRetryRule.Never,
             Scheduler,
             cancellationToken);

@@ -79,6 +79,7 @@ public class FalRequestHandle
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
     /// <returns>A cold observable of the request's statuses.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overload with a status mode requires it, so calls without one still bind here.")]
     public virtual IObservable<FalStatus> Events(bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
     {
         var wait = Interval(interval);
@@ -87,10 +88,35 @@ public class FalRequestHandle
     }
 
     /// <summary>
+    /// Watches the request as <see cref="Events(bool, TimeSpan?, IScheduler?)"/> does, learning its statuses
+    /// by <paramref name="statusMode"/>: with <see cref="FalStatusMode.Streaming"/>, from fal's server-sent
+    /// status stream (one long-lived call; the logs accumulated as polling reports them), falling back to
+    /// polling when the stream closes before COMPLETED.
+    /// </summary>
+    /// <param name="statusMode">Polling or streaming.</param>
+    /// <param name="withLogs">Include the runner's logs.</param>
+    /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
+    /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
+    /// <returns>A cold observable of the request's statuses.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusMode"/> or <paramref name="interval"/> is invalid.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The status mode is required here, so calls without it bind to the original overload.")]
+    public virtual IObservable<FalStatus> Events(FalStatusMode statusMode, bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
+    {
+        if (!Enum.IsDefined(statusMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusMode), statusMode, "StatusMode must be FalStatusMode.Polling or FalStatusMode.Streaming.");
+        }
+
+        var wait = Interval(interval);
+        var on = scheduler ?? _api.Scheduler;
+        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on, statusMode == FalStatusMode.Streaming ? _api : null, withLogs);
+    }
+
+    /// <summary>
     /// The request's status at every poll, as a blocking enumerable (fal_client's <c>iter_events</c>): asks
     /// at once, then every <paramref name="interval"/> after each answer, and yields each poll's status, also
     /// when nothing changed, so a loop can check a deadline at each one. Each poll is a synchronous HTTP
-    /// call and each wait blocks on the client's scheduler. (<see cref="Events"/> emits on change instead.)
+    /// call and each wait blocks on the client's scheduler. (<see cref="Events(bool, TimeSpan?, IScheduler?)"/> emits on change instead.)
     /// </summary>
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>

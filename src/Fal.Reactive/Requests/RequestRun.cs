@@ -77,6 +77,36 @@ internal abstract class RequestRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Follows the server-sent status stream until COMPLETED (returned without its result). Null when the stream
+    /// closed early or failed (the caller polls instead) or a status's observer disposed the subscription.
+    /// </summary>
+    protected async Task<Completed?> FollowStatusStreamAsync(FalQueueApi api, StatusPoller poller, bool withLogs, CancellationToken token)
+    {
+        try
+        {
+            await foreach (var status in FalStatusStream.ReadAsync(api, poller.Urls, poller.RequestId, withLogs, token).ConfigureAwait(false))
+            {
+                if (status is Completed completed)
+                {
+                    return completed;
+                }
+
+                if (!EmitIfChanged(status, token))
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException)
+        {
+            // The stream failed to open or broke: polling, with its retries and typed errors, takes over.
+            return null;
+        }
+    }
+
     /// <summary>Emits a status that is news; false when its observer disposed the subscription.</summary>
     protected bool EmitIfChanged(FalStatus status, CancellationToken token)
     {

@@ -55,7 +55,7 @@ internal sealed class SubmitRun : RequestRun
         }
 
         // Streaming falls back to polling when the stream closes before COMPLETED.
-        if (_options.StatusMode == FalStatusMode.Streaming && await StreamAsync(poller, token).ConfigureAwait(false) is { } streamed)
+        if (_options.StatusMode == FalStatusMode.Streaming && await FollowStatusStreamAsync(_api, poller, _options.WithLogs, token).ConfigureAwait(false) is { } streamed)
         {
             return await poller.WithResultAsync(async: true, streamed, token).ConfigureAwait(false);
         }
@@ -98,41 +98,14 @@ internal sealed class SubmitRun : RequestRun
         var poller = new StatusPoller(
             _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming);
         _poller = poller;
+        // At once, before any status: the id is what a caller needs to find the request again (fal_client's on_enqueue).
+        // An exception it throws fails the request, whose exit path then cancels it on the server.
+        _options.OnEnqueue?.Invoke(answer.RequestId);
         if (answer.QueuePosition is { } position && !token.IsCancellationRequested)
         {
             EmitIfChanged(new Queued(answer.RequestId, position), token);
         }
 
         return poller;
-    }
-
-    /// <summary>
-    /// Follows the server-sent status stream until COMPLETED (returned without its result). Null when the stream closed early (the caller
-    /// polls instead) or a status's observer disposed the subscription.
-    /// </summary>
-    private async Task<Completed?> StreamAsync(StatusPoller poller, CancellationToken token)
-    {
-        try
-        {
-            await foreach (var status in FalStatusStream.ReadAsync(_api, poller.Urls, poller.RequestId, _options.WithLogs, token).ConfigureAwait(false))
-            {
-                if (status is Completed completed)
-                {
-                    return completed;
-                }
-
-                if (!EmitIfChanged(status, token))
-                {
-                    return null;
-                }
-            }
-
-            return null;
-        }
-        catch (Exception e) when (!token.IsCancellationRequested && !ObserverFaulted && e is HttpRequestException or IOException or FalHttpException)
-        {
-            // The stream failed to open or broke: polling, with its retries and typed errors, takes over.
-            return null;
-        }
     }
 }

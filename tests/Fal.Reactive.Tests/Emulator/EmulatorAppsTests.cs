@@ -38,7 +38,7 @@ public class EmulatorAppsTests(EmulatorFixture fixture) : IClassFixture<Emulator
     [Fact]
     public async Task FastSdxlWithoutPrompt_FailsWithA422FieldError()
     {
-        var submitted = await fixture.SubmitAsync("fal-ai/fast-sdxl/image-to-image", new { num_inference_steps = 2 });
+        var submitted = await fixture.SubmitAsync("fal-ai/fast-sdxl/image-to-image", new { num_inference_steps = 2, image_url = "https://example.com/cat.png" });
         await fixture.WaitCompletedAsync(submitted);
 
         using var result = await Http.GetAsync(submitted.GetProperty("response_url").GetString());

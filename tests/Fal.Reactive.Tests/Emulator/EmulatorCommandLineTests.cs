@@ -33,6 +33,39 @@ public class EmulatorCommandLineTests
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--no-such-flag");
     }
 
+    [Fact]
+    public async Task PortZero_BannerPrintsThePortActuallyBound_AndItAnswers()
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fal.Reactive.Emulator.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var banner = await process.StandardOutput.ReadLineAsync().WaitAsync(s_bound);
+
+            var match = System.Text.RegularExpressions.Regex.Match(banner ?? string.Empty, @"listening on http://127\.0\.0\.1:([0-9]+);");
+            match.Success.Should().BeTrue(banner);
+            var port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            port.Should().BeGreaterThan(0);
+            using var http = new HttpClient { Timeout = s_bound };
+            (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/_emulator/health"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(s_bound);
+        }
+
+        (await stderr).Should().NotContain("warning", "127.0.0.1 is loopback");
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunEmulator(params string[] args)
     {
         // The emulator's build output is copied beside the tests (a project reference to an executable).

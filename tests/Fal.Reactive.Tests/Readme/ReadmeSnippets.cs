@@ -2,10 +2,14 @@
 // that each README block stands here). Edit both together.
 #pragma warning disable CA1822, CA1826, CA2000, CA2007, CA1849, CS1998, IDE0059, CS8933
 
+using Fal.Reactive.AspNetCore;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Reactive.Testing;
+using System.Net.Http.Json;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -108,9 +112,19 @@ internal static class ReadmeSnippets
     public static async Task RunStreamStorage(FalClient fal)
     {
         JsonElement direct = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });  // fal.run, no queue
+        FalRunResult withId = await fal.RunWithRequestIdAsync("fal-ai/fast-sdxl", new { prompt = "a tree" },
+            new FalRunOptions { Timeout = TimeSpan.FromMinutes(5) });
+        Console.WriteLine($"{withId.RequestId}: {withId.Result}");
+        JsonElement blocking = fal.Run("fal-ai/fast-sdxl", new { prompt = "a tree" });            // synchronous I/O
 
         fal.Stream("fal-ai/any-llm", new { prompt = "Tell me a story" })   // POST /stream, server-sent events
            .Subscribe(partial => Console.WriteLine(partial.GetProperty("output").GetString()));
+
+        var streamOptions = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
+        await foreach (FalStreamEvent e in fal.StreamAsync("fal-ai/any-llm", new { prompt = "Tell me a story" }, streamOptions))
+        {
+            Console.WriteLine($"{e.RequestId} {(e.IsPartial ? "…" : "final")}: {e.Data.GetProperty("output")}");
+        }
 
         Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
         string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
@@ -123,6 +137,63 @@ internal static class ReadmeSnippets
         fal.Storage.Upload(new FileInfo("video.mp4"))
            .Subscribe(p => Console.WriteLine(p.Url?.ToString() ?? $"{p.Fraction:P0}"));
         var edited = await fal.SubscribeAsync("fal-ai/fast-sdxl/image-to-image", new { prompt = "watercolour", image_url = new FileInfo("cat.png") });
+    }
+
+    public static async Task SubscribeCallbacks(FalClient fal)
+    {
+        var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" }, new FalSubmitOptions
+        {
+            OnEnqueue = requestId => Console.WriteLine($"queued as {requestId}"),
+            OnQueueUpdate = status => Console.WriteLine(status),
+        });
+    }
+
+    public static async Task ProxyMode()
+    {
+        using var browserFal = new FalClient(new FalClientOptions { ProxyUrl = new Uri("https://my-app.example/api/fal/proxy") });
+        var image = await browserFal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });
+    }
+
+    public static async Task TemporaryTokens(FalClient fal)
+    {
+        // On the backend, with the key:
+        string token = await fal.CreateTemporaryTokenAsync(["fal-ai/fast-sdxl"], TimeSpan.FromMinutes(5));
+
+        // In the app, without it:
+        using var backend = new HttpClient { BaseAddress = new Uri("https://my-app.example/") };
+        var credentials = FalCredentials.FromTokenProvider(
+            async ct => (await backend.GetFromJsonAsync<string>("api/fal-token", ct))!, TimeSpan.FromMinutes(5));
+        using var appFal = new FalClient(new FalClientOptions { Credentials = credentials });
+    }
+
+    public static async Task Webhooks()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddSingleton(new FalClient());
+        builder.Services.AddFalWebhooks();   // FalWebhookHub + FalWebhookVerifier (the client's HttpClient and REST host)
+        var app = builder.Build();
+        app.MapFalWebhooks("/fal/webhook");  // 200 verified, 401 bad or stale signature, 503 keys unavailable
+
+        app.MapPost("/generate", async (FalClient fal, FalWebhookHub hub, string prompt) =>
+        {
+            var handle = await fal.SubmitAsync("fal-ai/flux/dev", new { prompt },
+                new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+            try
+            {
+                FalWebhook done = await hub.WhenCompleted(handle.RequestId).WaitAsync(TimeSpan.FromMinutes(10));
+                return done.GetPayloadOrThrow();   // FalHttpException with the request id when it failed
+            }
+            catch (TimeoutException)
+            {
+                await handle.CancelAsync();        // nothing left running (and billed) at fal
+                throw;
+            }
+        });
+
+        app.Services.GetRequiredService<FalWebhookHub>()   // an IObservable<FalWebhook> of every verified webhook
+           .Where(webhook => !webhook.IsSuccess)
+           .Subscribe(webhook => Console.WriteLine($"{webhook.RequestId} failed: {webhook.Error}"));
+        await Task.CompletedTask;
     }
 
     public static async Task Realtime(FalClient fal)

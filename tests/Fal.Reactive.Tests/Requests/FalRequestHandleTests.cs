@@ -80,7 +80,7 @@ public class FalRequestHandleTests : ReactiveTest
         // The request sits at position 0 behind the blocker: one status per poll from the enumerable, so a
         // loop can check a deadline at each one.
         var polls = fal.CallsOf(FalCallKind.Status).Count;
-        var statuses = Await(fal, Collect(handle.IterEventsAsync(interval: Interval).Take(20)), seconds: 5);
+        var statuses = Await(fal, Collect(handle.IterEventsAsync(interval: Interval), max: 20), seconds: 5);
         statuses.Should().HaveCount(20).And.OnlyContain(s => s == stuck);
         (fal.CallsOf(FalCallKind.Status).Count - polls).Should().Be(20);
 
@@ -223,12 +223,19 @@ public class FalRequestHandleTests : ReactiveTest
         seen.Select(s => s.GetType().Name).Should().Equal("Queued", "InProgress", "Completed");
     }
 
-    private static async Task<List<FalStatus>> Collect(IAsyncEnumerable<FalStatus> source)
+    // Every await here is ConfigureAwait(false), and so must be everything between it and the enumerable: an
+    // operator that captures the test's synchronization context (as AsyncEnumerable.Take did) posts the code
+    // after a virtual-time delay to the thread pool, where it races with AdvanceBy.
+    private static async Task<List<FalStatus>> Collect(IAsyncEnumerable<FalStatus> source, int max = int.MaxValue)
     {
         var list = new List<FalStatus>();
         await foreach (var s in source.ConfigureAwait(false))
         {
             list.Add(s);
+            if (list.Count == max)
+            {
+                break;
+            }
         }
 
         return list;

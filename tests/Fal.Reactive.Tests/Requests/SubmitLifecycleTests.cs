@@ -14,7 +14,8 @@ public class SubmitLifecycleTests : ReactiveTest
 
     private static SimulatedFal CreateBusyQueue()
     {
-        var fal = new SimulatedFal(workers: 1);
+        // Sequential ids: runs are compared message by message, and the simulator's ids are random by default.
+        var fal = new SimulatedFal(workers: 1, requestIds: SequentialRequestIds.Create());
         fal.Simulator.MapApp(App, FalAppScript.Succeed(s_output, TimeSpan.FromSeconds(1))
             .WithLogs((TimeSpan.FromSeconds(0.25), "step 1"), (TimeSpan.FromSeconds(0.75), "step 2")));
 

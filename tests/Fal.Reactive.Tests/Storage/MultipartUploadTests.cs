@@ -27,7 +27,7 @@ public class MultipartUploadTests
         file.PartCount.Should().Be(6);
         h.Kinds().Should().StartWith([FalCallKind.StorageToken, FalCallKind.CdnMultipartCreate]).And.EndWith(FalCallKind.MultipartComplete);
         h.Kinds().Count(k => k == FalCallKind.MultipartPart).Should().Be(6);
-        h.Tap.Sent.Where(s => s.Method == HttpMethod.Put).Should().OnlyContain(s => s.Authorization == "Bearer simulated-cdn-token-1");
+        h.Tap.Sent.Where(s => s.Method == HttpMethod.Put).Should().OnlyContain(s => s.Authorization == "Bearer " + h.Tap.IssuedTokens.Single());
     }
 
     [Fact]

@@ -97,6 +97,9 @@ internal sealed class StorageTap(HttpMessageHandler inner) : DelegatingHandler(i
 
     public int MaxPartsInFlight { get; private set; }
 
+    /// <summary>Gets the CDN tokens the simulator issued, in order.</summary>
+    public List<string> IssuedTokens { get; } = [];
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
@@ -123,7 +126,19 @@ internal sealed class StorageTap(HttpMessageHandler inner) : DelegatingHandler(i
 
         try
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (request.RequestUri!.AbsolutePath.EndsWith("/storage/auth/token", StringComparison.Ordinal) && response.IsSuccessStatusCode)
+            {
+                // The simulator's tokens are random: tests compare what the client sends with what it was issued.
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                using var issued = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                lock (_gate)
+                {
+                    IssuedTokens.Add(issued.RootElement.GetProperty("token").GetString()!);
+                }
+            }
+
+            return response;
         }
         finally
         {

@@ -27,7 +27,7 @@ public class StorageUploadTests : IDisposable
         h.Tap.Sent[0].Url.Should().Be(new Uri("https://rest.fal.ai/storage/auth/token?storage_type=fal-cdn-v3"));
         h.Tap.Sent[0].Authorization.Should().Be("Key " + StorageHarness.Key);
         h.Tap.Sent[1].Url.Should().Be(new Uri("https://v3.fal.media/files/upload"));
-        h.Tap.Sent[1].Authorization.Should().Be("Bearer simulated-cdn-token-1");
+        h.Tap.Sent[1].Authorization.Should().Be("Bearer " + h.Tap.IssuedTokens[0]);
         h.Tap.Sent[1].Headers["X-Fal-File-Name"].Should().Be("notes.txt");
         var file = h.File(url);
         file.Content.ToArray().Should().Equal(data);
@@ -88,7 +88,7 @@ public class StorageUploadTests : IDisposable
         await h.Storage.UploadAsync([4], "application/octet-stream");
 
         h.Simulator.Calls.Count(c => c.Kind == FalCallKind.StorageToken).Should().Be(2);
-        h.Tap.Sent[^1].Authorization.Should().Be("Bearer simulated-cdn-token-2");
+        h.Tap.Sent[^1].Authorization.Should().Be("Bearer " + h.Tap.IssuedTokens[1]);
     }
 
     [Fact]

@@ -10,9 +10,9 @@ internal sealed class SimulatedFal : IDisposable
     public const string App = "fal-ai/fast-sdxl";
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    public SimulatedFal(int workers = 1, TimeSpan? latency = null, bool blockingApi = false)
+    public SimulatedFal(int workers = 1, TimeSpan? latency = null, bool blockingApi = false, Func<string>? requestIds = null)
     {
-        Simulator = new FalSimulator(Scheduler, new FalSimulatorOptions { Workers = workers, Latency = latency ?? TimeSpan.Zero });
+        Simulator = new FalSimulator(Scheduler, new FalSimulatorOptions { Workers = workers, Latency = latency ?? TimeSpan.Zero, RequestIdGenerator = requestIds });
         Http = new HttpClient(Simulator.CreateHandler());
         var options = new FalClientOptions
         {

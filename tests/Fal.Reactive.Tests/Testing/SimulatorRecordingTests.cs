@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Testing;
 
@@ -8,7 +9,8 @@ public class SimulatorRecordingTests
 {
     private static async Task<IReadOnlyList<FalRecordedCall>> RunScenarioAsync()
     {
-        using var h = new SimulatorHarness(new FalSimulatorOptions { Workers = 1 });
+        // Sequential ids: two runs are compared call by call, and the simulator's ids are random by default.
+        using var h = new SimulatorHarness(new FalSimulatorOptions { Workers = 1, RequestIdGenerator = SequentialRequestIds.Create() });
         h.Simulator.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1)).WithLogs((TimeSpan.FromSeconds(0.5), "x")));
         var first = await h.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "a" });
         var second = await h.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "b" });

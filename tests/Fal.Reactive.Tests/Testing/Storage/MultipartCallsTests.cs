@@ -4,15 +4,18 @@ namespace Fal.Reactive.Tests.Testing.Storage;
 
 public class MultipartCallsTests
 {
-    private static async Task<(SimulatorHarness H, string UploadUrl, string FileUrl, string ETag1, string ETag2)> TwoPartsAsync()
+    private static async Task<(SimulatorHarness H, string CompleteUrl, string FileUrl, string ETag1, string ETag2)> TwoPartsAsync()
     {
         var h = new SimulatorHarness();
         var (_, initiated) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3"), new { content_type = "text/plain", file_name = "ab.txt" });
-        var uploadUrl = initiated.GetProperty("upload_url").GetString()!;
+        // The upload URL is signed: parts and completion go under its path with its query, as the JS client sends them.
+        var signed = new Uri(initiated.GetProperty("upload_url").GetString()!);
+        var uploadUrl = signed.GetLeftPart(UriPartial.Path);
+        var query = signed.Query;
         var etags = new List<string>();
         foreach (var (n, text) in new[] { (1, "aaa"), (2, "bb") })
         {
-            using var put = new HttpRequestMessage(HttpMethod.Put, $"{uploadUrl}/{n}") { Content = new StringContent(text) };
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"{uploadUrl}/{n}{query}") { Content = new StringContent(text) };
             using var response = await h.Http.SendAsync(put);
             var json = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
             json.GetProperty("partNumber").GetInt32().Should().Be(n);
@@ -20,16 +23,16 @@ public class MultipartCallsTests
             etags.Add(json.GetProperty("etag").GetString()!);
         }
 
-        return (h, uploadUrl, initiated.GetProperty("file_url").GetString()!, etags[0], etags[1]);
+        return (h, CompleteUrl(uploadUrl, query), initiated.GetProperty("file_url").GetString()!, etags[0], etags[1]);
     }
 
     [Fact]
     public async Task Complete_ServesThePartsInPartOrder_WhateverTheListOrder()
     {
-        var (h, uploadUrl, fileUrl, etag1, etag2) = await TwoPartsAsync();
+        var (h, completeUrl, fileUrl, etag1, etag2) = await TwoPartsAsync();
         using var harness = h;
 
-        var (status, _) = await h.SendAsync(HttpMethod.Post, new Uri(uploadUrl + "/complete"), new { parts = new[] { new { partNumber = 2, etag = etag2 }, new { partNumber = 1, etag = etag1 } } });
+        var (status, _) = await h.SendAsync(HttpMethod.Post, new Uri(completeUrl), new { parts = new[] { new { partNumber = 2, etag = etag2 }, new { partNumber = 1, etag = etag1 } } });
 
         status.Should().Be(200);
         h.Simulator.TryGetFile(new Uri(fileUrl), out var file).Should().BeTrue();
@@ -40,10 +43,10 @@ public class MultipartCallsTests
     [Fact]
     public async Task Complete_WithAWrongETag_Is400_AndStoresNothing()
     {
-        var (h, uploadUrl, fileUrl, etag1, _) = await TwoPartsAsync();
+        var (h, completeUrl, fileUrl, etag1, _) = await TwoPartsAsync();
         using var harness = h;
 
-        var (status, body) = await h.SendAsync(HttpMethod.Post, new Uri(uploadUrl + "/complete"), new { parts = new[] { new { partNumber = 1, etag = etag1 }, new { partNumber = 2, etag = "\"wrong\"" } } });
+        var (status, body) = await h.SendAsync(HttpMethod.Post, new Uri(completeUrl), new { parts = new[] { new { partNumber = 1, etag = etag1 }, new { partNumber = 2, etag = "\"wrong\"" } } });
 
         status.Should().Be(400);
         body.GetProperty("detail").GetString().Should().Contain("Part 2");
@@ -61,4 +64,21 @@ public class MultipartCallsTests
         ((int)response.StatusCode).Should().Be(401);
         h.Simulator.Calls.Single().Kind.Should().Be(FalCallKind.CdnMultipartCreate);
     }
+
+    [Fact]
+    public async Task Part_WithoutTheUploadUrlsSignature_Is403_AndStoresNoPart()
+    {
+        using var h = new SimulatorHarness();
+        var (_, initiated) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3"), new { content_type = "text/plain", file_name = "ab.txt" });
+        var unsigned = new Uri(initiated.GetProperty("upload_url").GetString()!).GetLeftPart(UriPartial.Path);
+
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"{unsigned}/1") { Content = new StringContent("aaa") };
+        using var response = await h.Http.SendAsync(put);
+
+        ((int)response.StatusCode).Should().Be(403);
+        var (status, _) = await h.SendAsync(HttpMethod.Post, new Uri($"{unsigned}/complete{new Uri(initiated.GetProperty("upload_url").GetString()!).Query}"), new { parts = new[] { new { partNumber = 1, etag = "\"x\"" } } });
+        status.Should().Be(400, "no part was stored");
+    }
+
+    private static string CompleteUrl(string uploadUrl, string query) => $"{uploadUrl}/complete{query}";
 }

@@ -1,0 +1,88 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fal.Reactive.AspNetCore;
+
+/// <summary>Serves one webhook delivery: bounded read of the raw body, verification, publication, status code.</summary>
+internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, FalWebhookHub hub, long maxBodyBytes)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Fal.Reactive.AspNetCore.FalWebhooks");
+        var body = await ReadBodyAsync(context.Request, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            if (logger is not null)
+            {
+                LogTooLarge(logger, maxBodyBytes);
+            }
+
+            await AnswerAsync(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {maxBodyBytes} bytes.").ConfigureAwait(false);
+            return;
+        }
+
+        var headers = FalWebhookHeaders.From(name => context.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
+        var outcome = await verifier.VerifyAsync(headers, body, context.RequestAborted).ConfigureAwait(false);
+        if (outcome.Webhook is { } webhook)
+        {
+            hub.Publish(webhook);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        if (logger is not null)
+        {
+            LogRejected(logger, outcome.Reason, outcome.Message);
+        }
+
+        await AnswerAsync(context, StatusCodeOf(outcome.Reason), outcome.Message).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Rejected a fal webhook delivery: the body is larger than {MaxBodyBytes} bytes.")]
+    private static partial void LogTooLarge(ILogger logger, long maxBodyBytes);
+
+    [LoggerMessage(2, LogLevel.Warning, "Rejected a fal webhook delivery ({Reason}): {Message}")]
+    private static partial void LogRejected(ILogger logger, FalWebhookVerificationReason reason, string message);
+
+    /// <summary>Failures fal's retries may cure (our key fetch) get 503; a signed non-webhook 400; the rest, unauthenticated, 401.</summary>
+    internal static int StatusCodeOf(FalWebhookVerificationReason reason) => reason switch
+    {
+        FalWebhookVerificationReason.JwksUnavailable => StatusCodes.Status503ServiceUnavailable,
+        FalWebhookVerificationReason.InvalidPayload => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status401Unauthorized,
+    };
+
+    private static Task AnswerAsync(HttpContext context, int statusCode, string detail)
+    {
+        context.Response.StatusCode = statusCode;
+        return context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["detail"] = detail }, context.RequestAborted);
+    }
+
+    /// <summary>The raw body, or null when it is larger than the bound (refused by its Content-Length before reading when it has one).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > max)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, max) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > max)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Fal.Reactive.AspNetCore;
+
+/// <summary>Registers what the fal webhook endpoint needs.</summary>
+public static class FalWebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="FalWebhookHub"/> (the <see cref="IObservable{T}"/> of verified webhooks) and a
+    /// <see cref="FalWebhookVerifier"/>, both singletons. When a <see cref="FalClient"/> is registered, the verifier
+    /// is the client's (<see cref="FalClient.CreateWebhookVerifier"/>: its HttpClient, REST host and scheduler);
+    /// otherwise it fetches fal's key set through an HttpClient of its own.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the verifier's options (tolerance, key set URL, expected user…).</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection AddFalWebhooks(this IServiceCollection services, Action<FalWebhookVerifierOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<FalWebhookHub>();
+        services.TryAddSingleton<WebhookHttpClient>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = new FalWebhookVerifierOptions();
+            configure?.Invoke(options);
+            return provider.GetService<FalClient>() is { } fal
+                ? fal.CreateWebhookVerifier(options)
+                : new FalWebhookVerifier(provider.GetRequiredService<WebhookHttpClient>().Client, options);
+        });
+        return services;
+    }
+}

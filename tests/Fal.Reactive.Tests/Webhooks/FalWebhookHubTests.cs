@@ -1,0 +1,96 @@
+namespace Fal.Reactive.Tests.Webhooks;
+
+/// <summary>The hub: every webhook to its observers, one request's webhook to whoever awaits it, before or after it arrives.</summary>
+public sealed class FalWebhookHubTests
+{
+    [Fact]
+    public void Publish_ReachesEveryObserver()
+    {
+        using var hub = new FalWebhookHub();
+        var seen = new List<string>();
+        using var subscription = hub.Subscribe(w => seen.Add(w.RequestId));
+
+        hub.Publish(Webhook("a"));
+        hub.Publish(Webhook("b"));
+
+        seen.Should().Equal("a", "b");
+    }
+
+    [Fact]
+    public async Task WhenCompleted_BeforeTheWebhook_CompletesWhenItArrives()
+    {
+        using var hub = new FalWebhookHub();
+        var waiting = hub.WhenCompleted("r-1");
+
+        hub.Publish(Webhook("r-0"));
+        waiting.IsCompleted.Should().BeFalse();
+        hub.Publish(Webhook("r-1"));
+
+        (await waiting).RequestId.Should().Be("r-1");
+    }
+
+    [Fact]
+    public async Task WhenCompleted_AfterTheWebhook_CompletesAtOnce()
+    {
+        using var hub = new FalWebhookHub();
+        hub.Publish(Webhook("fast"));
+
+        var done = hub.WhenCompleted("fast");
+
+        done.IsCompleted.Should().BeTrue("a webhook that arrived before the submit returned is remembered");
+        (await done).RequestId.Should().Be("fast");
+    }
+
+    [Fact]
+    public void RetriedDelivery_IsPublishedOnce()
+    {
+        using var hub = new FalWebhookHub();
+        var count = 0;
+        using var subscription = hub.Subscribe(_ => count++);
+
+        hub.Publish(Webhook("r")).Should().BeTrue();
+        hub.Publish(Webhook("r")).Should().BeFalse();
+
+        count.Should().Be(1);
+    }
+
+    [Fact]
+    public void Capacity_ForgetsTheOldestWebhooks()
+    {
+        using var hub = new FalWebhookHub(capacity: 2);
+        hub.Publish(Webhook("1"));
+        hub.Publish(Webhook("2"));
+        hub.Publish(Webhook("3"));
+
+        hub.WhenCompleted("1").IsCompleted.Should().BeFalse();
+        hub.WhenCompleted("3").IsCompleted.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Dispose_FailsWaitersWithTheirRequestId()
+    {
+        var hub = new FalWebhookHub();
+        var waiting = hub.WhenCompleted("never");
+
+        hub.Dispose();
+
+        var thrown = await waiting.Invoking(t => t).Should().ThrowAsync<FalException>();
+        thrown.Which.RequestId.Should().Be("never");
+        await hub.WhenCompleted("later").Invoking(t => t).Should().ThrowAsync<FalException>();
+    }
+
+    [Fact]
+    public void Completed_DisposedBeforeTheWebhook_StopsListening()
+    {
+        using var hub = new FalWebhookHub();
+        var got = false;
+        var subscription = hub.Completed("r").Subscribe(_ => got = true);
+
+        subscription.Dispose();
+        hub.Publish(Webhook("r"));
+
+        got.Should().BeFalse();
+    }
+
+    private static FalWebhook Webhook(string requestId) => new() { RequestId = requestId, GatewayRequestId = requestId, Status = FalWebhookStatus.Ok };
+}
