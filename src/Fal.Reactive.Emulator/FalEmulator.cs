@@ -21,6 +21,9 @@ namespace Fal.Reactive.Emulator;
 /// </example>
 public sealed class FalEmulator : IAsyncDisposable
 {
+    /// <summary>The largest request body served: a single upload up to fal_client's 100 MiB multipart threshold, with room to spare.</summary>
+    private const long MaxRequestBodySize = 128L * 1024 * 1024;
+
     private readonly WebApplication _app;
     private readonly HttpClient? _webhookClient;
     private readonly FalEmulatorUrls _urls;
@@ -90,6 +93,8 @@ public sealed class FalEmulator : IAsyncDisposable
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         }
 
+        // Single uploads go up to the 100 MiB multipart threshold (Kestrel's default limit is about 28.6 MiB).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodySize);
         builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
         var app = builder.Build();
 

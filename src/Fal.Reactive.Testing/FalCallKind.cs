@@ -42,6 +42,18 @@ public enum FalCallKind
     /// <summary><c>GET</c> of a file URL.</summary>
     File,
 
+    /// <summary><c>POST {rest}storage/upload/initiate-multipart</c> (the JS client's multipart upload, above 90 MiB).</summary>
+    MultipartInitiate,
+
+    /// <summary><c>POST {cdn}files/upload/multipart</c> (fal_client's multipart upload, with the CDN token).</summary>
+    CdnMultipartCreate,
+
+    /// <summary><c>PUT</c> of one part of a multipart upload.</summary>
+    MultipartPart,
+
+    /// <summary><c>POST</c> that completes a multipart upload.</summary>
+    MultipartComplete,
+
     /// <summary><c>GET {rest}.well-known/jwks.json</c>: the keys webhooks are signed with (public, no key needed).</summary>
     Jwks,
 }

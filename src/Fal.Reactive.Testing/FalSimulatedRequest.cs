@@ -47,6 +47,9 @@ public sealed record FalSimulatedRequest
     /// <summary>Gets the start timeout from <c>X-Fal-Request-Timeout</c>, if sent.</summary>
     public TimeSpan? StartTimeout { get; init; }
 
+    /// <summary>Gets the raw JSON of <c>X-Fal-Object-Lifecycle-Preference</c> (how long the outputs are kept), if sent.</summary>
+    public string? ObjectLifecycle { get; init; }
+
     /// <summary>Gets the JSON input the request carried.</summary>
     public required JsonElement Input { get; init; }
 

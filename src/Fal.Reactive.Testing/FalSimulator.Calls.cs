@@ -43,10 +43,14 @@ public sealed partial class FalSimulator
             FalCallKind.Status or FalCallKind.StatusStream or FalCallKind.Result or FalCallKind.Cancel =>
                 Task.FromResult(Mutate(d => Address(request, call, route, d))),
             FalCallKind.UploadInitiate => Locked(now => StorageCalls.InitiateUpload(_files, request, now)),
+            FalCallKind.MultipartInitiate => Locked(now => StorageCalls.InitiateUpload(_files, request, now, multipart: true)),
             FalCallKind.UploadPut => Locked(now => StorageCalls.PutUpload(_files, request, segments, now)),
             FalCallKind.StorageToken => Locked(now => StorageCalls.IssueToken(_files, _cdnTokens, now)),
             FalCallKind.CdnUpload => Locked(now => StorageCalls.UploadToCdn(_files, _cdnTokens, request, now)),
-            FalCallKind.File => Locked(_ => StorageCalls.GetFile(_files, segments)),
+            FalCallKind.CdnMultipartCreate => Locked(now => MultipartCalls.Create(_files, _cdnTokens, request, now)),
+            FalCallKind.MultipartPart => Locked(_ => MultipartCalls.PutPart(_files, request, segments)),
+            FalCallKind.MultipartComplete => Locked(now => MultipartCalls.Complete(_files, request, segments, now)),
+            FalCallKind.File => Locked(now => StorageCalls.GetFile(_files, segments, now)),
             FalCallKind.Jwks => Task.FromResult(_webhooks.Jwks()),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
@@ -114,6 +118,7 @@ public sealed partial class FalSimulator
                 Hint = headers.Hint,
                 WebhookUrl = headers.Webhook,
                 StartTimeout = headers.StartTimeout,
+                ObjectLifecycle = ObjectLifecycle.Of(request),
                 SubmittedAt = _scheduler.Now,
             };
             call.RequestId = record.Id;

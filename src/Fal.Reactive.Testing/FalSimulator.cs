@@ -72,6 +72,11 @@ public sealed partial class FalSimulator
             throw new ArgumentException("Latency must not be negative and KeepAliveInterval must be positive.", nameof(options));
         }
 
+        if (options.StorageTokenLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("StorageTokenLifetime must be positive.", nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(options.Retention, "options.Retention");
         options.Retention.Validate(nameof(options));
         _retention = options.Retention.Clone();
@@ -84,7 +89,7 @@ public sealed partial class FalSimulator
         _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, options.RequestIdGenerator);
         _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
         _files = new FileStore(_hosts.Cdn, _retention);
-        _cdnTokens = new CdnTokens(checkTokens: options.AcceptedKeys is not null, Math.Max(1, _retention.MaxCalls));
+        _cdnTokens = new CdnTokens(checkTokens: options.AcceptedKeys is not null, Math.Max(1, _retention.MaxCalls), options.StorageTokenLifetime);
         _delivery = new AnswerDelivery(scheduler, options.Latency, (call, statusCode) =>
         {
             lock (_gate)
@@ -154,19 +159,6 @@ public sealed partial class FalSimulator
     /// <summary>Gets the key the simulator signs its webhooks with; its public half is served at <c>{rest}.well-known/jwks.json</c>.</summary>
     public FalWebhookSigningKey WebhookSigningKey => _webhooks.Key;
 
-    /// <summary>Gets every file whose bytes the storage holds (retention drops the oldest), oldest first.</summary>
-    public IReadOnlyList<FalSimulatedFile> Files
-    {
-        get
-        {
-            lock (_gate)
-            {
-                Trim();
-                return [.. _files.Files];
-            }
-        }
-    }
-
     /// <summary>Serves every request to <paramref name="appId"/> (and its sub-paths) with the same script.</summary>
     /// <param name="appId">The app id: <c>owner/alias</c>, optionally with a sub-path (<c>fal-ai/flux/dev</c>) or a namespace (<c>workflows/owner/alias</c>).</param>
     /// <param name="script">The script.</param>
@@ -210,49 +202,6 @@ public sealed partial class FalSimulator
     /// </returns>
     public HttpMessageHandler CreateHandler() => new FalSimulatorHandler(this);
 
-    /// <summary>Stores a file and returns where it is served, as an upload would. Useful for apps that output files.</summary>
-    /// <param name="content">The bytes.</param>
-    /// <param name="contentType">The content type served with them.</param>
-    /// <param name="fileName">The file name, last segment of the URL.</param>
-    /// <returns>The stored file.</returns>
-    /// <exception cref="ArgumentException">
-    /// <paramref name="contentType"/> or <paramref name="fileName"/> is null or empty, or <paramref name="content"/> is
-    /// larger than <see cref="FalSimulatorRetention.MaxFileBytes"/>.
-    /// </exception>
-    public FalSimulatedFile AddFile(ReadOnlyMemory<byte> content, string contentType, string fileName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(contentType);
-        ArgumentException.ThrowIfNullOrEmpty(fileName);
-        if (!_files.Fits(content.Length))
-        {
-            throw new ArgumentException("The file is larger than FalSimulatorRetention.MaxFileBytes.", nameof(content));
-        }
-
-        lock (_gate)
-        {
-            var file = _files.Create(contentType, fileName, _scheduler.Now);
-            _files.Store(file, content.ToArray(), _scheduler.Now);
-            var stored = FileStore.ToPublic(file);
-            Trim();
-            return stored;
-        }
-    }
-
-    /// <summary>Gets a stored file by its URL.</summary>
-    /// <param name="url">The file URL.</param>
-    /// <param name="file">The file, when found.</param>
-    /// <returns>Whether a file with bytes is stored at <paramref name="url"/>.</returns>
-    public bool TryGetFile(Uri url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FalSimulatedFile? file)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        lock (_gate)
-        {
-            Trim();
-            file = _files.Find(url);
-            return file is not null;
-        }
-    }
-
     /// <summary>Runs a change of the model under the lock, publishes the status changes, then runs the deferred work.</summary>
     private T Mutate<T>(Func<DeferredActions, T> change)
     {
@@ -295,6 +244,7 @@ public sealed partial class FalSimulator
         Hint = r.Hint,
         WebhookUrl = r.WebhookUrl,
         StartTimeout = r.StartTimeout,
+        ObjectLifecycle = r.ObjectLifecycle,
         Input = r.Input,
         CancelRequested = r.CancelRequested,
     };

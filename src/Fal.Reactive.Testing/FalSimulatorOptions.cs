@@ -44,6 +44,11 @@ public sealed class FalSimulatorOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// Gets or sets how long the CDN tokens from <c>storage/auth/token</c> last (their <c>expires_at</c>). The default is 1 hour.
+    /// </summary>
+    public TimeSpan StorageTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Gets or sets the client used to POST webhooks. <see langword="null"/> (the default) only records them in
     /// <see cref="FalSimulator.Webhooks"/>; a client also delivers them, without waiting and without retries.
     /// </summary>

@@ -23,7 +23,7 @@ public partial class FalClient
     public virtual IObservable<FalStatus> Submit(string appId, JsonNode? input, FalSubmitOptions? options = null)
     {
         var app = FalAppId.Parse(appId);
-        return SubmitBody(app, Checked(options), FalJson.SerializeInput(input));
+        return SubmitPrepared(app, Checked(options), PreparedInput.Create(input));
     }
 
     /// <inheritdoc cref="Submit(string, object?, FalSubmitOptions?)"/>
@@ -50,7 +50,7 @@ public partial class FalClient
     public virtual Task<FalRequestHandle> SubmitAsync(string appId, JsonNode? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
         var app = FalAppId.Parse(appId);
-        return SubmitBodyAsync(app, Checked(options), FalJson.SerializeInput(input), cancellationToken);
+        return SubmitPreparedAsync(app, Checked(options), PreparedInput.Create(input), cancellationToken);
     }
 
     /// <inheritdoc cref="SubmitAsync(string, object?, FalSubmitOptions?, CancellationToken)"/>
@@ -108,7 +108,7 @@ public partial class FalClient
     public virtual Task<JsonElement> RunAsync(string appId, JsonNode? input, FalRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         var app = FalAppId.Parse(appId);
-        return RunBodyAsync(app, Checked(options), FalJson.SerializeInput(input), cancellationToken);
+        return RunPreparedAsync(app, Checked(options), PreparedInput.Create(input), cancellationToken);
     }
 
     /// <inheritdoc cref="RunAsync(string, object?, FalRunOptions?, CancellationToken)"/>
@@ -140,7 +140,7 @@ public partial class FalClient
     public virtual IObservable<JsonElement> Stream(string appId, JsonNode? input, FalRunOptions? options = null)
     {
         var app = FalAppId.Parse(appId);
-        return StreamBody(app, Checked(options), FalJson.SerializeInput(input));
+        return StreamPrepared(app, Checked(options), PreparedInput.Create(input));
     }
 
     /// <inheritdoc cref="Stream(string, object?, FalRunOptions?)"/>

@@ -115,7 +115,7 @@ public partial class FalClient
     public virtual IObservable<FalStreamEvent> StreamEvents(string appId, object? input, FalRunOptions? options = null)
     {
         var (app, body, valid) = PrepareRun(appId, input, options);
-        return StreamEventsBody(app, valid, body);
+        return StreamEventsPrepared(app, valid, body);
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public partial class FalClient
     public virtual IAsyncEnumerable<FalStreamEvent> StreamAsync(string appId, object? input, FalRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (app, body, valid) = PrepareRun(appId, input, options);
-        return StreamRun.ReadAsync(_api, app, body, valid, cancellationToken);
+        return StreamRun.ReadAsync(_api, Storage, app, body, valid, cancellationToken);
     }
 
     /// <summary>Runs a streaming endpoint with submit options, of which only the hint, start timeout, headers (and priority, as a header) are sent.</summary>
@@ -150,15 +150,14 @@ public partial class FalClient
     public virtual IObservable<JsonElement> Stream(string appId, object? input, FalSubmitOptions? options = null) =>
         Stream(appId, input, ToRunOptions(options));
 
+    /// <summary>Checks the call (bad input throws here, before anything is sent); the input's files are uploaded when the run starts.</summary>
     [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    private (FalAppId App, byte[] Body, FalRunOptions Options) PrepareRun(string appId, object? input, FalRunOptions? options)
+    private (FalAppId App, PreparedInput Input, FalRunOptions Options) PrepareRun(string appId, object? input, FalRunOptions? options)
     {
-        _api.Runs.ThrowIfClosed();
+        var valid = Checked(options);
         var app = FalAppId.Parse(appId);
-        options ??= FalRunOptions.Default;
-        FalOptionsValidation.Validate(options, nameof(options));
-        return (app, FalJson.SerializeInput(input), options);
+        return (app, PreparedInput.Create(input), valid);
     }
 
     // Every overload (object, JsonElement, JsonNode, typed) checks here: a disposed client refuses at the call.
@@ -170,16 +169,26 @@ public partial class FalClient
         return options;
     }
 
-    private async Task<JsonElement> RunBodyAsync(FalAppId app, FalRunOptions options, byte[] body, CancellationToken cancellationToken) =>
-        (await RunCoreAsync(async: true, app, body, options, cancellationToken).ConfigureAwait(false)).Result;
+    private Task<JsonElement> RunBodyAsync(FalAppId app, FalRunOptions options, byte[] body, CancellationToken cancellationToken) =>
+        RunPreparedAsync(app, options, PreparedInput.FromBody(body), cancellationToken);
+
+    private async Task<JsonElement> RunPreparedAsync(FalAppId app, FalRunOptions options, PreparedInput input, CancellationToken cancellationToken) =>
+        (await RunCoreAsync(async: true, app, input, options, cancellationToken).ConfigureAwait(false)).Result;
 
     private IObservable<JsonElement> StreamBody(FalAppId app, FalRunOptions options, byte[] body) =>
         StreamEventsBody(app, options, body).Select(static e => e.Data);
 
+    private IObservable<JsonElement> StreamPrepared(FalAppId app, FalRunOptions options, PreparedInput input) =>
+        StreamEventsPrepared(app, options, input).Select(static e => e.Data);
+
+    // The JSON and typed overloads serialize without reflection and carry no files to upload.
     private IObservable<FalStreamEvent> StreamEventsBody(FalAppId app, FalRunOptions options, byte[] body) =>
+        StreamEventsPrepared(app, options, PreparedInput.FromBody(body));
+
+    private IObservable<FalStreamEvent> StreamEventsPrepared(FalAppId app, FalRunOptions options, PreparedInput input) =>
         Observable.Create<FalStreamEvent>(async (observer, cancellationToken) =>
         {
-            await foreach (var item in StreamRun.ReadAsync(_api, app, body, options, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in StreamRun.ReadAsync(_api, Storage, app, input, options, cancellationToken).ConfigureAwait(false))
             {
                 observer.OnNext(item);
             }
@@ -188,12 +197,16 @@ public partial class FalClient
         });
 
     /// <summary>The one direct run, for both APIs; its time limit on the scheduler.</summary>
-    private async ValueTask<FalRunResult> RunCoreAsync(bool async, FalAppId app, byte[] body, FalRunOptions options, CancellationToken cancellationToken)
+    private async ValueTask<FalRunResult> RunCoreAsync(bool async, FalAppId app, PreparedInput input, FalRunOptions options, CancellationToken cancellationToken)
     {
         _api.Transport.EnsureCredentials();
         using var deadline = new CallDeadline(_api.Scheduler, options.Timeout, idle: null, cancellationToken);
         try
         {
+            // The input's files are uploaded within the call's time limit. An input without files has its body at once,
+            // so the synchronous Run stays synchronous; with files it blocks on their upload, as fal_client's sync run does.
+            var pending = input.BodyAsync(Storage, deadline.Token);
+            var body = async || pending.IsCompleted ? await pending.ConfigureAwait(false) : pending.AsTask().GetAwaiter().GetResult();
             var (requestId, result) = await _api.RunAsync(async, app, body, options, deadline.Token).ConfigureAwait(false);
             return new FalRunResult(requestId, result ?? throw new FalProtocolException($"The direct run of {app.Id} answered with an empty body.") { RequestId = requestId });
         }

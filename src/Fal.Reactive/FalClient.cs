@@ -96,7 +96,11 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <see cref="FalHttpException"/>; no key ends it with <see cref="MissingCredentialsException"/>.
     /// </remarks>
     /// <param name="appId">The app id, e.g. <c>fal-ai/fast-sdxl</c> or <c>fal-ai/flux/dev</c>.</param>
-    /// <param name="input">The app's input: any object serializable to JSON (snake_case), or a <see cref="JsonElement"/>.</param>
+    /// <param name="input">
+    /// The app's input: any object serializable to JSON (snake_case), a <see cref="System.Text.Json.Nodes.JsonNode"/> or a <see cref="JsonElement"/>.
+    /// <see cref="FileInfo"/>, <see cref="System.IO.Stream"/> and <c>byte[]</c> values in it are uploaded to fal storage when subscribed
+    /// and sent as their URLs.
+    /// </param>
     /// <param name="options">Logs, poll interval, scheduler, webhook, priority, hint, start timeout, headers.</param>
     /// <returns>A cold observable of the request's statuses.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="appId"/> is null.</exception>
@@ -108,7 +112,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         var checkedOptions = Checked(options);
-        return SubmitBody(app, checkedOptions, FalJson.SerializeInput(input));
+        return SubmitPrepared(app, checkedOptions, PreparedInput.Create(input));
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
@@ -127,7 +131,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         _api.Runs.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         var checkedOptions = Checked(options);
-        return SubmitBodyAsync(app, checkedOptions, FalJson.SerializeInput(input), cancellationToken);
+        return SubmitPreparedAsync(app, checkedOptions, PreparedInput.Create(input), cancellationToken);
     }
 
     /// <summary>A handle for a request submitted elsewhere, by its id.</summary>
@@ -175,14 +179,22 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         return options;
     }
 
-    private IObservable<FalStatus> SubmitBody(FalAppId app, FalSubmitOptions options, byte[] body)
+    // The JSON and typed overloads serialize without reflection and carry no files to upload.
+    private IObservable<FalStatus> SubmitBody(FalAppId app, FalSubmitOptions options, byte[] body) =>
+        SubmitPrepared(app, options, PreparedInput.FromBody(body));
+
+    private Task<FalRequestHandle> SubmitBodyAsync(FalAppId app, FalSubmitOptions options, byte[] body, CancellationToken cancellationToken) =>
+        SubmitPreparedAsync(app, options, PreparedInput.FromBody(body), cancellationToken);
+
+    private IObservable<FalStatus> SubmitPrepared(FalAppId app, FalSubmitOptions options, PreparedInput input)
     {
-        var statuses = SubmitRun.Create(_api, _pendingCancellations, app, body, options);
+        var statuses = SubmitRun.Create(_api, _pendingCancellations, app, input, Storage, options);
         return options.OnQueueUpdate is { } onUpdate ? statuses.Do(onUpdate) : statuses;
     }
 
-    private async Task<FalRequestHandle> SubmitBodyAsync(FalAppId app, FalSubmitOptions options, byte[] body, CancellationToken cancellationToken)
+    private async Task<FalRequestHandle> SubmitPreparedAsync(FalAppId app, FalSubmitOptions options, PreparedInput input, CancellationToken cancellationToken)
     {
+        var body = await input.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
         var answer = await _api.SubmitAsync(app, body, options, cancellationToken).ConfigureAwait(false);
         var handle = new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
         if (options.OnEnqueue is { } onEnqueue)

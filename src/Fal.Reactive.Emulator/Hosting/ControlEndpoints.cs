@@ -28,6 +28,7 @@ internal static class ControlEndpoints
             "/requests" => WriteJsonAsync(context, w => WriteRequests(w, simulator)),
             "/calls" => WriteJsonAsync(context, w => WriteCalls(w, simulator)),
             "/webhooks" => WriteJsonAsync(context, w => WriteWebhooks(w, simulator)),
+            "/files" => WriteJsonAsync(context, w => WriteFiles(w, simulator)),
             "" or "/health" => WriteJsonAsync(context, w => WriteHealth(w, simulator)),
             _ => SimulatorEndpoint.WriteDetailAsync(context, 404, $"Path /_emulator{path} not found"),
         };
@@ -101,6 +102,7 @@ internal static class ControlEndpoints
 
             w.WriteBoolean("cancel_requested", r.CancelRequested);
             WriteOptional(w, "webhook_url", r.WebhookUrl?.AbsoluteUri);
+            WriteOptional(w, "object_lifecycle", r.ObjectLifecycle);
             w.WriteEndObject();
         }
 
@@ -147,6 +149,26 @@ internal static class ControlEndpoints
             }
 
             w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The stored files (not their bytes): URL, name, type, size, parts, lifecycle.</summary>
+    private static void WriteFiles(Utf8JsonWriter w, FalSimulator simulator)
+    {
+        w.WriteStartArray();
+        foreach (var file in simulator.Files)
+        {
+            w.WriteStartObject();
+            w.WriteString("url", file.Url.AbsoluteUri);
+            w.WriteString("file_name", file.FileName);
+            w.WriteString("content_type", file.ContentType);
+            w.WriteNumber("size", file.Content.Length);
+            w.WriteNumber("part_count", file.PartCount);
+            WriteOptional(w, "lifecycle", file.Lifecycle);
+            WriteTime(w, "expires_at", file.ExpiresAt);
             w.WriteEndObject();
         }
 

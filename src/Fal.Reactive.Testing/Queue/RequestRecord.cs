@@ -32,6 +32,8 @@ internal sealed class RequestRecord
 
     public string? Hint { get; init; }
 
+    public string? ObjectLifecycle { get; init; }
+
     public Uri? WebhookUrl { get; init; }
 
     public TimeSpan? StartTimeout { get; init; }

@@ -23,6 +23,7 @@ internal static class CallClassifier
             {
                 ("POST", "storage/upload/initiate") => FalCallKind.UploadInitiate,
                 ("POST", "storage/auth/token") => FalCallKind.StorageToken,
+                ("POST", "storage/upload/initiate-multipart") => FalCallKind.MultipartInitiate,
                 ("GET", ".well-known/jwks.json") => FalCallKind.Jwks,
                 _ => FalCallKind.Unknown,
             };
@@ -34,6 +35,10 @@ internal static class CallClassifier
             {
                 ("PUT", ["upload", _]) => FalCallKind.UploadPut,
                 ("POST", ["files", "upload"]) => FalCallKind.CdnUpload,
+                ("POST", ["files", "upload", "multipart"]) => FalCallKind.CdnMultipartCreate,
+                // fal_client's parts go under the file's access_url, the JS client's under the signed upload_url.
+                ("PUT", ["files", _, _, "multipart", _, _]) or ("PUT", ["multipart", _, _]) => FalCallKind.MultipartPart,
+                ("POST", ["files", _, _, "multipart", _, "complete"]) or ("POST", ["multipart", _, "complete"]) => FalCallKind.MultipartComplete,
                 ("GET", ["files", _, ..]) => FalCallKind.File,
                 _ => FalCallKind.Unknown,
             };

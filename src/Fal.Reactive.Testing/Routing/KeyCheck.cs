@@ -11,9 +11,13 @@ internal sealed class KeyCheck(IReadOnlyCollection<string>? acceptedKeys)
         .Select((key, index) => (key, owner: "key-" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))
         .ToDictionary(p => p.key, p => p.owner, StringComparer.Ordinal);
 
-    /// <summary>Whether the endpoint needs the key. Upload URLs are their own credential; files and webhook keys are public; the CDN takes a token.</summary>
+    /// <summary>
+    /// Whether the endpoint needs the key. Upload URLs (and multipart part URLs) are their own credential; files and
+    /// webhook keys are public; the CDN takes a token.
+    /// </summary>
     public static bool RequiresKey(FalCallKind kind) =>
-        kind is not (FalCallKind.Unknown or FalCallKind.UploadPut or FalCallKind.File or FalCallKind.CdnUpload or FalCallKind.Jwks);
+        kind is not (FalCallKind.Unknown or FalCallKind.UploadPut or FalCallKind.File or FalCallKind.CdnUpload
+            or FalCallKind.CdnMultipartCreate or FalCallKind.MultipartPart or FalCallKind.MultipartComplete or FalCallKind.Jwks);
 
     /// <summary>Returns the 401 answer when the key is missing, malformed or rejected; null when it is accepted.</summary>
     public SimulatorHttpResponse? Authorize(SimulatorHttpRequest request)

@@ -23,7 +23,7 @@ internal sealed class SimulatorRouter(SimulatorHosts hosts, KeyCheck keys)
         return kind switch
         {
             // The CDN takes the storage token, whatever it is: only its absence is refused.
-            FalCallKind.CdnUpload when string.IsNullOrWhiteSpace(request.Header("Authorization")) =>
+            FalCallKind.CdnUpload or FalCallKind.CdnMultipartCreate when string.IsNullOrWhiteSpace(request.Header("Authorization")) =>
                 SimulatorHttpResponse.Detail(401, "Missing authorization header."),
             FalCallKind.Unknown => SimulatorHttpResponse.Detail(404, $"Path /{string.Join('/', segments)} not found"),
             _ => null,

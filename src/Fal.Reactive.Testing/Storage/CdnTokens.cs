@@ -7,9 +7,10 @@ namespace Fal.Reactive.Testing.Storage;
 /// upload); without, any token is accepted, as before. Bounded: the oldest are forgotten beyond the limit. Not
 /// thread-safe: used under the facade's lock.
 /// </summary>
-internal sealed class CdnTokens(bool checkTokens, int maxTokens)
+internal sealed class CdnTokens(bool checkTokens, int maxTokens, TimeSpan lifetime)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    /// <summary>Gets how long an issued token is good for (<see cref="FalSimulatorOptions.StorageTokenLifetime"/>).</summary>
+    public TimeSpan Lifetime => lifetime;
 
     private readonly Dictionary<string, DateTimeOffset> _expiries = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
@@ -17,7 +18,7 @@ internal sealed class CdnTokens(bool checkTokens, int maxTokens)
     public string Issue(DateTimeOffset now)
     {
         var token = "cdn-" + RandomNumberGenerator.GetHexString(32, lowercase: true);
-        _expiries[token] = now + Lifetime;
+        _expiries[token] = now + lifetime;
         _order.Enqueue(token);
         while (_order.Count > maxTokens || (_order.TryPeek(out var oldest) && _expiries[oldest] < now))
         {

@@ -73,5 +73,10 @@ internal sealed class FileStore(Uri cdnUrl, FalSimulatorRetention retention)
         }
     }
 
-    public static FalSimulatedFile ToPublic(StoredFile file) => new(file.Url, file.ContentType, file.FileName, file.Content!.Value);
+    public static FalSimulatedFile ToPublic(StoredFile file) => new(file.Url, file.ContentType, file.FileName, file.Content!.Value)
+    {
+        Lifecycle = file.Lifecycle,
+        ExpiresAt = file.ExpiresAt,
+        PartCount = file.PartCount,
+    };
 }

@@ -13,6 +13,18 @@ internal sealed class StoredFile(string id, Uri url, string contentType, string 
 
     public ReadOnlyMemory<byte>? Content { get; set; }
 
+    /// <summary>Gets or sets the lifecycle header the upload carried (raw JSON), if any.</summary>
+    public string? Lifecycle { get; set; }
+
+    /// <summary>Gets or sets when the file stops being served (from the lifecycle's <c>expiration_duration_seconds</c>).</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>Gets the parts of a multipart upload in progress, by part number; null for a plain upload.</summary>
+    public SortedDictionary<int, (byte[] Bytes, string ETag)>? Parts { get; set; }
+
+    /// <summary>Gets or sets how many parts a completed multipart upload had.</summary>
+    public int PartCount { get; set; }
+
     /// <summary>Gets or sets the secret of the slot's signed upload URL; null once used (or for a file stored at once).</summary>
     public string? UploadSignature { get; set; }
 

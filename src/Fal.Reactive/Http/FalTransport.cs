@@ -76,11 +76,12 @@ internal sealed class FalTransport
             {
                 await PrepareCredentialsAsync(async, scheduler, cancellationToken).ConfigureAwait(false);
                 using var request = createRequest();
+                var sentTo = request.RequestUri;
                 FalDiagnostics.HttpCall();
                 using var response = async
                     ? await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false)
                     : _http.Send(request, HttpCompletionOption.ResponseHeadersRead, token);
-                EnsureFromConfiguredHost(response, operation, requestId);
+                EnsureNotRedirected(response, sentTo, operation, requestId);
                 if (response.IsSuccessStatusCode)
                 {
                     var body = await FalBody.ReadAsync(async, response.Content, maxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
@@ -134,13 +135,14 @@ internal sealed class FalTransport
     {
         await PrepareCredentialsAsync(async: true, Options.Scheduler, cancellationToken).ConfigureAwait(false);
         using var request = CreateRequest(method, url, body, headers);
+        var sentTo = request.RequestUri;   // the proxy's URL in proxy mode
         request.Headers.Remove("Accept");
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         FalDiagnostics.HttpCall();
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureFromConfiguredHost(response, operation, requestId);
+            EnsureNotRedirected(response, sentTo, operation, requestId);
         }
         catch
         {
@@ -161,18 +163,6 @@ internal sealed class FalTransport
 
     /// <summary>The configured key, id and secret replaced in <paramref name="text"/>: nothing a server echoes reaches an exception or a log.</summary>
     public string? Redact(string? text) => _credentials is null ? text : _credentials.Redact(text);
-
-    /// <summary>PUTs bytes to a signed storage URL, without the key: that host is not fal's and never sees it.</summary>
-    public async Task PutWithoutKeyAsync(Uri url, byte[] data, string contentType, string operation, CancellationToken cancellationToken)
-    {
-        using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(data) };
-        put.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await _http.SendAsync(put, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ErrorAsync(async: true, response, operation, requestId: null, cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     /// <summary>A request with the key, JSON accept and body, and the caller's headers.</summary>
     public HttpRequestMessage CreateRequest(HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers)
@@ -226,6 +216,11 @@ internal sealed class FalTransport
             request.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
         }
 
+        if (call.StorageLifecycle is { } lifecycle)
+        {
+            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle-Preference", lifecycle.HeaderValue);
+        }
+
         if (call.Hint is { } hint)
         {
             request.Headers.TryAddWithoutValidation("X-Fal-Runner-Hint", hint);
@@ -238,16 +233,17 @@ internal sealed class FalTransport
     }
 
     /// <summary>
-    /// An answer must come from a configured host: the client's own HttpClient follows no redirect, but a
-    /// caller's may have, and a foreign host's answer (its request id, its URLs) is not fal's.
+    /// An answer must come from where the call was sent (a configured fal host, the proxy, or the storage URL
+    /// the upload was told to use): the client's own HttpClient follows no redirect, but a caller's may have,
+    /// and a foreign host's answer (its request id, its URLs) is not fal's.
     /// </summary>
-    private void EnsureFromConfiguredHost(HttpResponseMessage response, string operation, string? requestId)
+    private static void EnsureNotRedirected(HttpResponseMessage response, Uri? sentTo, string operation, string? requestId)
     {
-        if (response.RequestMessage?.RequestUri is { } url && !IsConfiguredHost(url)
-            && !(Options.ProxyUrl is { } proxy && url.GetLeftPart(UriPartial.Path) == proxy.GetLeftPart(UriPartial.Path)))
+        if (response.RequestMessage?.RequestUri is { } url && sentTo is not null
+            && !string.Equals(url.GetLeftPart(UriPartial.Authority), sentTo.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
         {
             var what = requestId is null ? $"The {operation} answer" : $"Request {requestId}: the {operation} answer";
-            throw new FalProtocolException($"{what} came from {url.GetLeftPart(UriPartial.Authority)}, which is not a configured fal host (a redirect was followed).")
+            throw new FalProtocolException($"{what} came from {url.GetLeftPart(UriPartial.Authority)}, not {sentTo.GetLeftPart(UriPartial.Authority)} where it was sent (a redirect was followed).")
             {
                 RequestId = requestId,
             };

@@ -64,6 +64,7 @@ public class FalClientOptions
                 AttemptTimeout = retry.AttemptTimeout,
             }
             : new FalRetryOptions();
+        Storage = other.Storage?.Copy() ?? new FalStorageOptions();
     }
 
     /// <summary>
@@ -144,6 +145,9 @@ public class FalClientOptions
     /// connection anyway. Default 10 s, measured on the client's scheduler.
     /// </summary>
     public TimeSpan DisposeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How uploads are made: CDN token or signed URLs, multipart threshold, part size, parts in flight.</summary>
+    public FalStorageOptions Storage { get; set; } = new();
 
     private FalHosts EnvironmentHosts => _environmentHosts ??= FalEnvironment.ReadHosts();
 }

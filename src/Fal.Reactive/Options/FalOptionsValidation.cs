@@ -74,6 +74,13 @@ internal static class FalOptionsValidation
         {
             throw new ArgumentOutOfRangeException(paramName, "MaxStatusBytes and MaxResultBytes must be positive and at most Array.MaxLength.");
         }
+
+        ArgumentNullException.ThrowIfNull(options.Storage, "options.Storage");
+        if (options.Storage.PartSize is < 1 or > 1 << 30 || options.Storage.MaxConcurrentParts < 1 || options.Storage.MultipartThreshold < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName, "Storage: PartSize must be 1 byte to 1 GiB, MaxConcurrentParts at least 1, MultipartThreshold not negative.");
+        }
     }
 
     public static void Validate(FalSubmitOptions options, string paramName)

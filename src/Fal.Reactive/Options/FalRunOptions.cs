@@ -18,6 +18,12 @@ public sealed class FalRunOptions
     public TimeSpan? StartTimeout { get; set; }
 
     /// <summary>
+    /// How long fal keeps the files the request's outputs are stored in (header <c>X-Fal-Object-Lifecycle-Preference</c>,
+    /// the JS client's <c>storageSettings</c>). Default: fal's account setting.
+    /// </summary>
+    public FalObjectLifecycle? StorageLifecycle { get; set; }
+
+    /// <summary>
     /// A client-side limit on the whole call (a direct run, or a stream from its start to its last event),
     /// timed on the client's scheduler. When it runs out the call is abandoned (which ends a direct run on
     /// fal's side) and fails with <see cref="FalTimeoutException"/>. Default none: the run may take as long
@@ -38,7 +44,7 @@ public sealed class FalRunOptions
 
     internal static readonly FalRunOptions Default = new();
 
-    internal FalCallHeaders CallHeaders => new(Headers, Priority: null, Hint, StartTimeout);
+    internal FalCallHeaders CallHeaders => new(Headers, Priority: null, Hint, StartTimeout) { StorageLifecycle = StorageLifecycle };
 
     /// <summary>
     /// The run options of submit options given to the obsolete run overloads: what runs honoured of them.
@@ -46,7 +52,7 @@ public sealed class FalRunOptions
     /// </summary>
     internal static FalRunOptions From(FalSubmitOptions options)
     {
-        var run = new FalRunOptions { Hint = options.Hint, StartTimeout = options.StartTimeout };
+        var run = new FalRunOptions { Hint = options.Hint, StartTimeout = options.StartTimeout, StorageLifecycle = options.StorageLifecycle };
         foreach (var (name, value) in options.Headers)
         {
             run.Headers[name] = value;

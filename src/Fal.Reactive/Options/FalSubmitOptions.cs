@@ -37,6 +37,12 @@ public sealed class FalSubmitOptions
     /// </summary>
     public TimeSpan? StartTimeout { get; set; }
 
+    /// <summary>
+    /// How long fal keeps the files the request's outputs are stored in (header <c>X-Fal-Object-Lifecycle-Preference</c>,
+    /// the JS client's <c>storageSettings</c>). Default: fal's account setting.
+    /// </summary>
+    public FalObjectLifecycle? StorageLifecycle { get; set; }
+
     /// <summary>Extra request headers. <c>Authorization</c> cannot be set here.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
@@ -57,5 +63,5 @@ public sealed class FalSubmitOptions
 
     internal static readonly FalSubmitOptions Default = new();
 
-    internal FalCallHeaders CallHeaders => new(Headers, Priority, Hint, StartTimeout);
+    internal FalCallHeaders CallHeaders => new(Headers, Priority, Hint, StartTimeout) { StorageLifecycle = StorageLifecycle };
 }

@@ -122,29 +122,6 @@ internal sealed class FalQueueApi(FalTransport transport)
             Options.MaxResultBytes);
     }
 
-    /// <summary>
-    /// Uploads bytes to fal storage: ask the REST host for a signed URL (with the key), then PUT the bytes
-    /// there (without it: the signed URL is on a storage host, which never sees the key).
-    /// </summary>
-    public async Task<Uri> UploadAsync(byte[] data, string contentType, string fileName, CancellationToken cancellationToken)
-    {
-        Runs.ThrowIfClosed();
-        var initiate = new Uri(Options.RestUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new FalUploadRequest(contentType, fileName), FalJsonContext.Default.FalUploadRequest);
-        var (uploadUrl, fileUrl) = await transport.SendAsync(
-            async: true,
-            "upload",
-            requestId: null,
-            () => transport.CreateRequest(HttpMethod.Post, initiate, body, headers: null),
-            static (_, answer) => FalWire.ParseUploadInitiate(answer),
-            FalRetryRule.Transient,
-            Scheduler,
-            cancellationToken).ConfigureAwait(false);
-
-        await transport.PutWithoutKeyAsync(uploadUrl, data, contentType, "upload", cancellationToken).ConfigureAwait(false);
-        return fileUrl;
-    }
-
     /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
     public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken) =>
         transport.OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, headers: null, "status stream", requestId, cancellationToken);

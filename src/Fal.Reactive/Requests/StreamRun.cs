@@ -11,11 +11,11 @@ namespace Fal.Reactive;
 internal static class StreamRun
 {
     public static async IAsyncEnumerable<FalStreamEvent> ReadAsync(
-        FalQueueApi api, FalAppId app, byte[] input, FalRunOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, FalRunOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         api.Transport.EnsureCredentials();
         using var deadline = new CallDeadline(api.Scheduler, options.Timeout, options.IdleTimeout, cancellationToken);
-        var response = await OpenAsync(api, app, input, options, deadline, cancellationToken).ConfigureAwait(false);
+        var response = await OpenAsync(api, storage, app, input, options, deadline, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             var requestId = FalErrors.RequestIdOf(response);
@@ -38,11 +38,13 @@ internal static class StreamRun
     }
 
     private static async Task<HttpResponseMessage> OpenAsync(
-        FalQueueApi api, FalAppId app, byte[] input, FalRunOptions options, CallDeadline deadline, CancellationToken cancellationToken)
+        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, FalRunOptions options, CallDeadline deadline, CancellationToken cancellationToken)
     {
         try
         {
-            return await api.OpenStreamAsync(app, input, options, deadline.Token).ConfigureAwait(false);
+            // The input's files are uploaded first, within the call's limits.
+            var body = await input.BodyAsync(storage, deadline.Token).ConfigureAwait(false);
+            return await api.OpenStreamAsync(app, body, options, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (deadline.HasExpired && !cancellationToken.IsCancellationRequested)
         {

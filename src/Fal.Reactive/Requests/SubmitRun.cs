@@ -17,30 +17,32 @@ internal sealed class SubmitRun : RequestRun
     private readonly FalQueueApi _api;
     private readonly PendingCancellations _pending;
     private readonly FalAppId _app;
-    private readonly byte[] _input;
+    private readonly PreparedInput _input;
+    private readonly FalStorage _storage;
     private readonly FalSubmitOptions _options;
     private readonly TimeSpan _interval;
 
     // Null until fal has accepted the request; then it knows the request's id and URLs.
     private StatusPoller? _poller;
 
-    private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, byte[] input, FalSubmitOptions options)
+    private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, PreparedInput input, FalStorage storage, FalSubmitOptions options)
         : base(observer, options.Scheduler ?? api.Scheduler, api.Runs)
     {
         _api = api;
         _pending = pending;
         _app = app;
         _input = input;
+        _storage = storage;
         _options = options;
         _interval = options.PollInterval ?? api.Options.PollInterval;
         Telemetry = api.Diagnostics.ForRequest(app, Scheduler);
     }
 
     /// <summary>A cold observable: each subscription submits its own request.</summary>
-    public static IObservable<FalStatus> Create(FalQueueApi api, PendingCancellations pending, FalAppId app, byte[] input, FalSubmitOptions options) =>
+    public static IObservable<FalStatus> Create(FalQueueApi api, PendingCancellations pending, FalAppId app, PreparedInput input, FalStorage storage, FalSubmitOptions options) =>
         Observable.Create<FalStatus>(observer =>
         {
-            var run = new SubmitRun(api, pending, observer, app, input, options);
+            var run = new SubmitRun(api, pending, observer, app, input, storage, options);
             run.Start();
             return run;
         });
@@ -101,8 +103,11 @@ internal sealed class SubmitRun : RequestRun
     private async Task<StatusPoller> SubmitAsync(CancellationToken token)
     {
         _api.Transport.EnsureCredentials();
+        // Files in the input are uploaded first; disposal stops that (nothing is submitted yet, nothing to cancel).
+        var input = await _input.BodyAsync(_storage, token).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
         // Not cancelled by disposal: if the server accepts the request we must learn its id to cancel it.
-        var answer = await _api.SubmitAsync(_app, _input, _options, CancellationToken.None).ConfigureAwait(false);
+        var answer = await _api.SubmitAsync(_app, input, _options, CancellationToken.None).ConfigureAwait(false);
         Telemetry?.Submitted(answer.RequestId, answer.QueuePosition);
         // After a submit the first poll waits, as every later one does; a fallback from the stream asks at once.
         var poller = new StatusPoller(

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reactive.Linq;
+
 namespace Fal.Reactive;
 
 /// <summary>
@@ -5,12 +8,12 @@ namespace Fal.Reactive;
 /// </summary>
 public class FalStorage
 {
-    private readonly FalQueueApi _api;
+    private readonly StorageUploader _uploader;
 
-    internal FalStorage(FalQueueApi api) => _api = api;
+    internal FalStorage(FalQueueApi api) => _uploader = new StorageUploader(api.Transport);
 
     /// <summary>For mocking.</summary>
-    protected FalStorage() => _api = null!;
+    protected FalStorage() => _uploader = null!;
 
     /// <summary>Uploads bytes to fal storage and returns the URL that serves them.</summary>
     /// <param name="data">The file's bytes.</param>
@@ -20,24 +23,111 @@ public class FalStorage
     /// <returns>The file URL.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> or <paramref name="contentType"/> is null.</exception>
     /// <exception cref="FalHttpException">fal refused the upload.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
     public virtual Task<Uri> UploadAsync(byte[] data, string contentType, string? fileName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
-        return _api.UploadAsync(data, contentType, fileName ?? "upload.bin", cancellationToken);
+        var source = UploadSource.FromBytes(data, fileName ?? FileStoreDefaults.FileName, contentType);
+        return RunAsync(source, FalUploadOptions.Default, cancellationToken);
     }
 
     /// <summary>Uploads a file from disk; the MIME type comes from its extension.</summary>
     /// <param name="path">The file's path.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The file URL.</returns>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public virtual async Task<Uri> UploadFileAsync(string path, CancellationToken cancellationToken = default)
+    /// <exception cref="FileNotFoundException">There is no such file (thrown before anything is sent).</exception>
+    public virtual Task<Uri> UploadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var data = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        return await UploadAsync(data, ContentTypeOf(path), Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
+        return UploadAsync(new FileInfo(path), options: null, cancellationToken);
     }
+
+    /// <summary>
+    /// Uploads a file from disk, read as it is sent (a large file is never held in memory; above
+    /// <see cref="FalStorageOptions.MultipartThreshold"/> it goes in parts, in parallel).
+    /// </summary>
+    /// <param name="file">The file. It is opened at the call: a missing or unreadable file throws before anything is sent.</param>
+    /// <param name="options">Content type (default: from the extension), file name (default: the file's), lifecycle, progress.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>The file URL.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    /// <exception cref="FalUploadException">A part failed after its retries, or fal did not complete a multipart upload.</exception>
+    /// <exception cref="FalHttpException">fal refused the upload.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
+    public virtual Task<Uri> UploadAsync(FileInfo file, FalUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        options ??= FalUploadOptions.Default;
+        return RunAsync(UploadSource.FromFile(file, options), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads a stream from its current position, read as it is sent. Its length is the seekable stream's, else
+    /// <see cref="FalUploadOptions.ContentLength"/>; a stream of unknown length whose first part fills
+    /// <see cref="FalStorageOptions.PartSize"/> goes in parts. The stream is not disposed.
+    /// </summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="options">Content type (default: from the file name), file name (default <c>upload.bin</c>), declared length, lifecycle, progress.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>The file URL.</returns>
+    /// <exception cref="ArgumentException">The stream cannot be read.</exception>
+    /// <exception cref="FalUploadException">The stream ended before its declared length, a part failed, or fal did not complete a multipart upload.</exception>
+    /// <exception cref="FalHttpException">fal refused the upload.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
+    public virtual Task<Uri> UploadAsync(Stream stream, FalUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= FalUploadOptions.Default;
+        return RunAsync(UploadSource.FromStream(stream, options), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads a file when subscribed and reports its progress; the last report carries the file's
+    /// <see cref="FalUploadProgress.Url"/>, then the sequence completes. Disposing the subscription stops the upload.
+    /// </summary>
+    /// <param name="file">The file; opened when subscribed (a missing file ends the sequence with <see cref="FileNotFoundException"/> before anything is sent).</param>
+    /// <param name="options">As for <see cref="UploadAsync(FileInfo, FalUploadOptions?, CancellationToken)"/>.</param>
+    /// <returns>A cold observable of progress reports.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
+    public virtual IObservable<FalUploadProgress> Upload(FileInfo file, FalUploadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        options ??= FalUploadOptions.Default;
+        return Observe(() => UploadSource.FromFile(file, options), options);
+    }
+
+    /// <summary>Uploads a stream when subscribed and reports its progress; the last report carries the file's URL.</summary>
+    /// <param name="stream">The stream, read from its position when subscribed (so once).</param>
+    /// <param name="options">As for <see cref="UploadAsync(Stream, FalUploadOptions?, CancellationToken)"/>.</param>
+    /// <returns>A cold observable of progress reports.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
+    public virtual IObservable<FalUploadProgress> Upload(Stream stream, FalUploadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= FalUploadOptions.Default;
+        return Observe(() => UploadSource.FromStream(stream, options), options);
+    }
+
+    internal Task<Uri> UploadAsync(UploadSource source, CancellationToken cancellationToken) =>
+        RunAsync(source, FalUploadOptions.Default, cancellationToken);
+
+    private async Task<Uri> RunAsync(UploadSource source, FalUploadOptions options, CancellationToken cancellationToken)
+    {
+        using (source)
+        {
+            return await _uploader.UploadAsync(source, options, onNext: null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private IObservable<FalUploadProgress> Observe(Func<UploadSource> open, FalUploadOptions options) =>
+        Observable.Create<FalUploadProgress>(async (observer, cancellationToken) =>
+        {
+            using var source = open();
+            await _uploader.UploadAsync(source, options, observer.OnNext, cancellationToken).ConfigureAwait(false);
+            observer.OnCompleted();
+        });
 
     /// <summary>Encodes bytes as a <c>data:</c> URI, which fal apps accept wherever they take a file URL.</summary>
     /// <param name="data">The bytes.</param>

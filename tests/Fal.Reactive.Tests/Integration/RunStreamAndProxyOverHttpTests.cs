@@ -82,6 +82,23 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     }
 
     [Fact]
+    public async Task ProxyMode_WithoutAKey_UploadsAskTheProxyForWhereToSend_ThenSendTheBytesThere()
+    {
+        await using var proxy = await KeyAddingProxy.StartAsync(fixture.Emulator.BaseUrl);
+        using var fal = new FalClient(new FalClientOptions { ProxyUrl = proxy.Url });
+
+        var url = await fal.Storage.UploadAsync("through the proxy"u8.ToArray(), "text/plain", "p.txt").WaitAsync(s_bound);
+
+        // The CDN the token names is the emulator, not fal.media nor the REST host: the token is not sent there, and the
+        // upload falls back to a signed URL the proxy fetched with its key.
+        proxy.Targets.Should().Contain("https://rest.fal.ai/storage/auth/token?storage_type=fal-cdn-v3")
+            .And.Contain("https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3");
+        proxy.KeysReceived.Should().Be(0, "the client holds no key");
+        using var http = new HttpClient();
+        (await http.GetStringAsync(url).WaitAsync(s_bound)).Should().Be("through the proxy");
+    }
+
+    [Fact]
     public async Task ProxyMode_AgainstTheEmulatorsOwnProxyPath_WithAKey_Works()
     {
         var options = new FalClientOptions

@@ -131,6 +131,14 @@ internal static class ReadmeSnippets
         await Task.CompletedTask;
     }
 
+    public static async Task Storage(FalClient fal)
+    {
+        Uri photo = await fal.Storage.UploadAsync(new FileInfo("cat.png"), new FalUploadOptions { Lifecycle = FalObjectLifecycle.OneDay });
+        fal.Storage.Upload(new FileInfo("video.mp4"))
+           .Subscribe(p => Console.WriteLine(p.Url?.ToString() ?? $"{p.Fraction:P0}"));
+        var edited = await fal.SubscribeAsync("fal-ai/fast-sdxl/image-to-image", new { prompt = "watercolour", image_url = new FileInfo("cat.png") });
+    }
+
     public static async Task SubscribeCallbacks(FalClient fal)
     {
         var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" }, new FalSubmitOptions

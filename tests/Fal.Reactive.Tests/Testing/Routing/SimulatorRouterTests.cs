@@ -31,6 +31,12 @@ public class SimulatorRouterTests
     [InlineData("PUT", "https://v3.fal.media/upload/0001", FalCallKind.UploadPut)]
     [InlineData("POST", "https://v3.fal.media/files/upload", FalCallKind.CdnUpload)]
     [InlineData("GET", "https://v3.fal.media/files/0001/a.png", FalCallKind.File)]
+    [InlineData("POST", "https://rest.fal.ai/storage/upload/initiate-multipart", FalCallKind.MultipartInitiate)]
+    [InlineData("POST", "https://v3.fal.media/files/upload/multipart", FalCallKind.CdnMultipartCreate)]
+    [InlineData("PUT", "https://v3.fal.media/files/0001/a.png/multipart/0001/3", FalCallKind.MultipartPart)]
+    [InlineData("POST", "https://v3.fal.media/files/0001/a.png/multipart/0001/complete", FalCallKind.MultipartComplete)]
+    [InlineData("PUT", "https://v3.fal.media/multipart/0001/3", FalCallKind.MultipartPart)]
+    [InlineData("POST", "https://v3.fal.media/multipart/0001/complete", FalCallKind.MultipartComplete)]
     public void KnownEndpoint_IsClassifiedAndServed(string method, string url, FalCallKind kind)
     {
         var route = Route(method, url);

@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// How long fal keeps stored objects: the files an upload creates, or the files a request's outputs are stored in.
+/// Sent as fal's <c>X-Fal-Object-Lifecycle-Preference</c> header (JSON <c>{"expiration_duration_seconds": N}</c>),
+/// as fal_client's <c>StorageSettings(expires_in=…)</c> and the JS client's <c>storageSettings</c>/<c>lifecycle</c> do.
+/// </summary>
+/// <example>
+/// <code>
+/// await fal.Storage.UploadAsync(file, new FalUploadOptions { Lifecycle = FalObjectLifecycle.ExpiresAfter(TimeSpan.FromHours(1)) });
+/// fal.Submit(app, input, new FalSubmitOptions { StorageLifecycle = FalObjectLifecycle.OneDay });
+/// </code>
+/// </example>
+public sealed record FalObjectLifecycle
+{
+    private FalObjectLifecycle(TimeSpan expiresIn) => ExpiresIn = expiresIn;
+
+    /// <summary>Gets fal's shortest preset, <c>immediate</c>: 60 seconds.</summary>
+    public static FalObjectLifecycle Immediate { get; } = new(TimeSpan.FromSeconds(60));
+
+    /// <summary>Gets the <c>1h</c> preset.</summary>
+    public static FalObjectLifecycle OneHour { get; } = new(TimeSpan.FromHours(1));
+
+    /// <summary>Gets the <c>1d</c> preset.</summary>
+    public static FalObjectLifecycle OneDay { get; } = new(TimeSpan.FromDays(1));
+
+    /// <summary>Gets the <c>7d</c> preset.</summary>
+    public static FalObjectLifecycle SevenDays { get; } = new(TimeSpan.FromDays(7));
+
+    /// <summary>Gets the <c>30d</c> preset.</summary>
+    public static FalObjectLifecycle ThirtyDays { get; } = new(TimeSpan.FromDays(30));
+
+    /// <summary>Gets the <c>1y</c> preset (365 days).</summary>
+    public static FalObjectLifecycle OneYear { get; } = new(TimeSpan.FromDays(365));
+
+    /// <summary>Gets how long after its creation fal deletes the object (whole seconds).</summary>
+    public TimeSpan ExpiresIn { get; }
+
+    /// <summary>Objects deleted <paramref name="expiresIn"/> after their creation.</summary>
+    /// <param name="expiresIn">At least one second, whole seconds (fal counts in seconds).</param>
+    /// <returns>The lifecycle.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expiresIn"/> is under a second or not whole seconds.</exception>
+    public static FalObjectLifecycle ExpiresAfter(TimeSpan expiresIn) =>
+        expiresIn >= TimeSpan.FromSeconds(1) && expiresIn.Ticks % TimeSpan.TicksPerSecond == 0
+            ? new FalObjectLifecycle(expiresIn)
+            : throw new ArgumentOutOfRangeException(nameof(expiresIn), expiresIn, "An object lifecycle is a whole number of seconds, at least one.");
+
+    /// <summary>The header value: <c>{"expiration_duration_seconds":N}</c>.</summary>
+    internal string HeaderValue =>
+        "{\"expiration_duration_seconds\":" + ((long)ExpiresIn.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "}";
+}
