@@ -31,10 +31,14 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     [Fact]
     public async Task Run_Timeout_AbandonsTheRun_WhichTheEmulatorCancels()
     {
-        var act = () => _fal.RunAsync("emulator/slow", new { run_seconds = 30, tag = "abandoned" }, new FalRunOptions { Timeout = TimeSpan.FromMilliseconds(300) }).WaitAsync(s_bound);
+        // Long enough for the POST to reach the emulator on a loaded machine, far shorter than the 30 s run.
+        var timeout = TimeSpan.FromSeconds(2);
+        var act = () => _fal.RunAsync("emulator/slow", new { run_seconds = 30, tag = "abandoned" }, new FalRunOptions { Timeout = timeout }).WaitAsync(s_bound);
 
-        (await act.Should().ThrowAsync<FalTimeoutException>()).Which.Timeout.Should().Be(TimeSpan.FromMilliseconds(300));
-        var request = fixture.Emulator.Simulator.Requests.Single(r => r.Input.TryGetProperty("tag", out var t) && t.GetString() == "abandoned");
+        (await act.Should().ThrowAsync<FalTimeoutException>()).Which.Timeout.Should().Be(timeout);
+        bool Abandoned(Fal.Reactive.Testing.FalSimulatedRequest r) => r.Input.TryGetProperty("tag", out var t) && t.GetString() == "abandoned";
+        await WaitUntil(() => fixture.Emulator.Simulator.Requests.Any(Abandoned));
+        var request = fixture.Emulator.Simulator.Requests.Single(Abandoned);
         await WaitUntil(() => fixture.Emulator.Simulator.Requests.Single(r => r.RequestId == request.RequestId).State == Fal.Reactive.Testing.FalSimulatedRequestState.Cancelled);
     }
 
