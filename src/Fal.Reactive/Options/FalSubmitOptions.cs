@@ -12,6 +12,12 @@ public sealed class FalSubmitOptions
     public TimeSpan? PollInterval { get; set; }
 
     /// <summary>
+    /// Polls slowly while the request waits in the queue and at the poll interval once it runs, never waiting
+    /// longer than <see cref="FalAdaptivePolling.MaxNoticeDelay"/> between polls. Default null: a fixed interval.
+    /// </summary>
+    public FalAdaptivePolling? AdaptivePolling { get; set; }
+
+    /// <summary>
     /// How statuses are learned: polling (the default, as in fal's official clients) or fal's server-sent
     /// status stream, one long-lived call instead of a call per interval. A stream that closes before
     /// COMPLETED falls back to polling.

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Fal.Reactive;
 
 /// <summary>
-/// The one status poll loop, step by step: each <see cref="NextAsync"/> waits the interval on the scheduler
+/// The one status poll loop, step by step: each <see cref="NextAsync"/> waits the interval (fixed, or from <see cref="AdaptivePollInterval"/>) on the scheduler
 /// (except the first time when asked to ask at once), polls, and on COMPLETED fetches the result, so the
 /// <see cref="Completed"/> it returns carries the output. <c>async: false</c> does synchronous I/O and a
 /// blocking scheduler wait, and so completes synchronously.
@@ -18,10 +18,14 @@ internal sealed class StatusPoller
     private readonly bool _withLogs;
     private readonly TimeSpan _interval;
     private readonly IScheduler _scheduler;
+    private readonly AdaptivePollInterval? _adaptive;
+    private TimeSpan _next;
     private bool _waitFirst;
 
-    public StatusPoller(FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce)
+    public StatusPoller(FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce, FalAdaptivePolling? adaptive = null)
     {
+        _adaptive = adaptive is null ? null : new AdaptivePollInterval(interval, adaptive);
+        _next = _adaptive?.First ?? interval;
         _api = api;
         _urls = urls;
         _requestId = requestId;
@@ -49,16 +53,18 @@ internal sealed class StatusPoller
         {
             if (async)
             {
-                await SchedulerDelay.Delay(_scheduler, _interval, cancellationToken).ConfigureAwait(false);
+                await SchedulerDelay.Delay(_scheduler, _next, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                SchedulerDelay.Wait(_scheduler, _interval, cancellationToken);
+                SchedulerDelay.Wait(_scheduler, _next, cancellationToken);
             }
         }
 
         _waitFirst = true;
         var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken).ConfigureAwait(false);
+        // The interval policy sees every answer; without one, every wait is the fixed interval.
+        _next = _adaptive?.After(status) ?? _interval;
         return status is Completed completed
             ? await WithResultAsync(async, completed, cancellationToken).ConfigureAwait(false)
             : status;

@@ -111,7 +111,7 @@ internal sealed class SubmitRun : RequestRun
         Telemetry?.Submitted(answer.RequestId, answer.QueuePosition);
         // After a submit the first poll waits, as every later one does; a fallback from the stream asks at once.
         var poller = new StatusPoller(
-            _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming);
+            _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming, _options.AdaptivePolling);
         _poller = poller;
         // At once, before any status: the id is what a caller needs to find the request again (fal_client's on_enqueue).
         // An exception it throws fails the request, whose exit path then cancels it on the server.
