@@ -20,6 +20,9 @@ internal sealed class FalQueueApi(FalTransport transport)
     /// <summary>The runs of the client's subscriptions, and whether the client is disposed (shared with its handles).</summary>
     public LiveRuns Runs { get; } = new();
 
+    /// <summary>The client's shared watches of submitted requests: one poll loop per request and way of watching.</summary>
+    public SharedWatches Watches { get; } = new();
+
     /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
     public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
     {

@@ -74,18 +74,20 @@ public class FalRequestHandle
     /// Watches the request: asks its status at once, then every <paramref name="interval"/> after each
     /// answer, emitting on change, and ends after <see cref="Completed"/> (which carries the result). An
     /// error result ends it with <see cref="FalHttpException"/>. Disposing the subscription stops watching;
-    /// it does <em>not</em> cancel the request.
+    /// it does <em>not</em> cancel the request. Subscribers watching the same request the same way through the
+    /// same client (same logs flag, interval and scheduler) share one poll loop, and one arriving late gets the
+    /// latest status at once; the loop stops when the last one leaves.
     /// </summary>
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
-    /// <returns>A cold observable of the request's statuses.</returns>
+    /// <returns>An observable of the request's statuses, its poll loop shared by its concurrent subscribers.</returns>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overload with a status mode requires it, so calls without one still bind here.")]
     public virtual IObservable<FalStatus> Events(bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
     {
         var wait = Interval(interval);
         var on = scheduler ?? _api.Scheduler;
-        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs);
+        return _api.Watches.Watch(RequestId, withLogs, wait, on, FalStatusMode.Polling, () => WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs));
     }
 
     /// <summary>
@@ -98,7 +100,7 @@ public class FalRequestHandle
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
-    /// <returns>A cold observable of the request's statuses.</returns>
+    /// <returns>An observable of the request's statuses, its poll loop shared by its concurrent subscribers.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusMode"/> or <paramref name="interval"/> is invalid.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The status mode is required here, so calls without it bind to the original overload.")]
     public virtual IObservable<FalStatus> Events(FalStatusMode statusMode, bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
@@ -110,7 +112,8 @@ public class FalRequestHandle
 
         var wait = Interval(interval);
         var on = scheduler ?? _api.Scheduler;
-        return WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs, statusMode == FalStatusMode.Streaming ? _api : null, withLogs);
+        return _api.Watches.Watch(
+            RequestId, withLogs, wait, on, statusMode, () => WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs, statusMode == FalStatusMode.Streaming ? _api : null, withLogs));
     }
 
     /// <summary>
