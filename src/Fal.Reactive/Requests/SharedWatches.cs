@@ -23,18 +23,6 @@ internal sealed class SharedWatches
     private readonly object _gate = new();
 #endif
 
-    /// <summary>The number of poll loops running (for tests).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _entries.Count;
-            }
-        }
-    }
-
     /// <summary>A watch of <paramref name="requestId"/> shared with every other one of the same key; <paramref name="newWatch"/> makes the one loop.</summary>
     public IObservable<FalStatus> Watch(string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, FalStatusMode mode, Func<IObservable<FalStatus>> newWatch) =>
         Observable.Create<FalStatus>(observer =>

@@ -1,5 +1,6 @@
 using Fal.Reactive.Testing;
 using Fal.Reactive.Tests.Support;
+using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
 namespace Fal.Reactive.Tests.Requests;
@@ -107,5 +108,21 @@ public class SharedWatchesTests
         fal.Scheduler.AdvanceBy(1);
 
         seen.Should().ContainSingle().Which.Should().BeOfType<InProgress>("the first watch saw Queued; a new loop asks again");
+    }
+
+    [Fact]
+    public void ClientDisposedWhileShared_EndsEveryWatcherWithTheTypedError()
+    {
+        using var fal = new SimulatedFal();
+        var handle = Submitted(fal);
+        var observers = Enumerable.Range(0, 3).Select(_ => fal.Scheduler.CreateObserver<FalStatus>()).ToList();
+        observers.ForEach(o => handle.Events().Subscribe(o));
+        fal.Scheduler.AdvanceBy(Ticks(1));
+
+        fal.Client.Dispose();
+
+        var errors = observers.Select(o => o.Messages.Last().Value.Exception).ToList();
+        errors.Should().HaveCount(3).And.AllBeOfType<FalClientDisposedException>();
+        errors.Cast<FalClientDisposedException>().Select(e => e.RequestId).Should().OnlyContain(id => id == handle.RequestId);
     }
 }
