@@ -65,7 +65,9 @@ const run = (n, notices) =>
   clearInterval(sampler);
   const used = process.cpuUsage(cpu);
   const after = proc();
-  console.log(
+  // writeSync: console.log to a pipe is asynchronous and process.exit would cut a long line short.
+  fs.writeSync(
+    1,
     JSON.stringify({
       side: "js",
       wall_s: wall,
@@ -75,7 +77,7 @@ const run = (n, notices) =>
       threads: Math.max(threads, after.threads),
       calls: calls - callsBefore,
       notices,
-    }),
+    }) + "\n",
   );
   process.exit(0);
 })().catch((error) => {
