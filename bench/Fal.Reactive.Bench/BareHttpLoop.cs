@@ -8,7 +8,7 @@ namespace Fal.Reactive.Bench;
 /// </summary>
 internal static class BareHttpLoop
 {
-    public static async Task<JsonElement> RunAsync(HttpClient http, Uri queueUrl, Func<Task> wait, string app = "fal-ai/fast-sdxl", string input = """{"prompt":"a landscape"}""")
+    public static async Task<JsonElement> RunAsync(HttpClient http, Uri queueUrl, Func<Task> wait, string app = "fal-ai/fast-sdxl", string input = """{"prompt":"a landscape"}""", Action<string>? completed = null)
     {
         using var submit = new HttpRequestMessage(HttpMethod.Post, new Uri(queueUrl, app))
         {
@@ -28,6 +28,7 @@ internal static class BareHttpLoop
             using var status = JsonDocument.Parse(await polled.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
             if (status.RootElement.GetProperty("status").GetString() == "COMPLETED")
             {
+                completed?.Invoke(answer.RootElement.GetProperty("request_id").GetString()!);
                 break;
             }
         }

@@ -2,11 +2,13 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Fal.Reactive.Bench;
 using Fal.Reactive.Bench.Load;
+using Fal.Reactive.Bench.SideBySide;
 
 // dotnet run -c Release --project bench/Fal.Reactive.Bench                          -> BenchmarkDotNet (per-request cost)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- load [N]             -> side-by-side load run over real HTTP
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- concurrent [N]       -> N observables at once (default 10,000)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- soak [N] [C] [--no-retention] -> N requests, C at a time (100,000, 1,000)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- sidebyside [N]       -> bare loop, FalClient (poll, SSE), @fal-ai/client: N requests each
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- realtime             -> realtime round trips and throughput vs @fal-ai/client
 static int Number(string[] args, int index, int fallback) =>
     args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
@@ -19,6 +21,10 @@ switch (args)
         return await ConcurrentRun.RunAsync(Number(args, 1, 10_000));
     case ["soak", ..]:
         return await SoakRun.RunAsync(Number(args, 1, 100_000), Number(args, 2, 1_000), retention: !args.Contains("--no-retention"));
+    case ["sidebyside", ..]:
+        return await SideBySideRun.RunAsync(Number(args, 1, 1000));
+    case ["sidebyside-worker", var side, var url, var n]:
+        return await SideBySideWorker.RunAsync(side, new Uri(url), int.Parse(n, CultureInfo.InvariantCulture));
     case ["realtime", ..]:
         return await RealtimeRun.RunAsync();
     default:
