@@ -37,17 +37,6 @@ internal static class FalJson
         };
     }
 
-    /// <summary>
-    /// <see cref="ReflectionOptions"/> under the name code written before source generation uses; reflection
-    /// code keeps working there, and the trim analyzer flags it in the library.
-    /// </summary>
-    public static JsonSerializerOptions Options
-    {
-        [RequiresUnreferencedCode(ReflectionMessage)]
-        [RequiresDynamicCode(ReflectionMessage)]
-        get => ReflectionOptions;
-    }
-
     public static byte[] SerializeInput(JsonElement input) =>
         input.ValueKind == JsonValueKind.Undefined ? s_emptyObject : JsonSerializer.SerializeToUtf8Bytes(input, FalJsonContext.Default.JsonElement);
 
@@ -56,19 +45,6 @@ internal static class FalJson
 
     public static byte[] SerializeInput<T>(T input, JsonTypeInfo<T> inputType) =>
         input is null ? s_emptyObject : JsonSerializer.SerializeToUtf8Bytes(input, inputType);
-
-    /// <summary>Any input: the DOM types without reflection, anything else by reflection with fal's names.</summary>
-    [RequiresUnreferencedCode(ReflectionMessage)]
-    [RequiresDynamicCode(ReflectionMessage)]
-    public static byte[] SerializeInput(object? input) =>
-        input switch
-        {
-            null => s_emptyObject,
-            JsonElement element => SerializeInput(element),
-            JsonNode node => SerializeInput(node),
-            JsonDocument document => SerializeInput(document.RootElement),
-            _ => JsonSerializer.SerializeToUtf8Bytes(input, input.GetType(), ReflectionOptions),
-        };
 
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]

@@ -107,12 +107,16 @@ internal sealed class InputFiles
         return "fal-upload:" + _values.Count;
     }
 
+    /// <summary>The <see cref="FileInfo"/>, <see cref="Stream"/> or <c>byte[]</c> a caller put in a node (<c>JsonValue.Create(file)</c>); null for JSON.</summary>
+    public static object? FileValueOf(JsonValue value) =>
+        !value.TryGetValue<JsonElement>(out _) && value.TryGetValue<object>(out var raw) && raw is FileInfo or Stream or byte[] ? raw : null;
+
     /// <summary>A JSON node tree as plain objects, with its file values bare, so the converter sees them.</summary>
     private static object? Unwrap(JsonNode? node) => node switch
     {
         JsonObject o => o.ToDictionary(p => p.Key, p => Unwrap(p.Value)),
         JsonArray a => a.Select(Unwrap).ToList(),
-        JsonValue v when !v.TryGetValue<JsonElement>(out _) && v.TryGetValue<object>(out var raw) && raw is FileInfo or Stream or byte[] => raw,
+        JsonValue v when FileValueOf(v) is { } raw => raw,
         _ => node,
     };
 
@@ -120,7 +124,7 @@ internal sealed class InputFiles
     {
         [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
         [RequiresDynamicCode(FalJson.ReflectionMessage)]
-        get => s_options ??= new(FalJson.Options) { Converters = { new FileValueConverterFactory() } };
+        get => s_options ??= new(FalJson.ReflectionOptions) { Converters = { new FileValueConverterFactory() } };
     }
 
     private static JsonSerializerOptions? s_options;

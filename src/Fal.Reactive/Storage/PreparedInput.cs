@@ -41,7 +41,7 @@ internal sealed class PreparedInput
     {
         JsonObject o => o.Any(p => HasFileValues(p.Value)),
         JsonArray a => a.Any(HasFileValues),
-        JsonValue v => !v.TryGetValue<JsonElement>(out _) && v.TryGetValue<object>(out var raw) && raw is FileInfo or Stream or byte[],
+        JsonValue v => InputFiles.FileValueOf(v) is not null,
         _ => false,
     };
 

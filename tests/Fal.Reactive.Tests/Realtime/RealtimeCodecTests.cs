@@ -9,7 +9,7 @@ public class RealtimeCodecTests
     [Fact]
     public void MessagePackInput_IsABinaryMap_ThatReadsBackToTheSameJson()
     {
-        var frame = RealtimeCodec.EncodeInput(new { prompt = "a cat", steps = 4, strength = 0.5 }, typeof(object), "r-1", FalJson.Options, FalRealtimeFormat.MessagePack);
+        var frame = RealtimeCodec.EncodeInput(new { prompt = "a cat", steps = 4, strength = 0.5 }, typeof(object), "r-1", FalJson.ReflectionOptions, FalRealtimeFormat.MessagePack);
 
         (frame[0] & 0xF0).Should().Be(0x80, "a msgpack fixmap");
         RealtimeCodec.Decode(new RealtimeFrame(RealtimeFrameKind.Binary, frame)).GetRawText()
@@ -21,7 +21,7 @@ public class RealtimeCodecTests
     {
         var input = new { prompt = "a \"quoted\" cat\nnext line é 猫 🐱", big = 9007199254740993L, negative = -3, ratio = 1e-7, on = true, none = (string?)null };
 
-        var frame = RealtimeCodec.EncodeInput(input, input.GetType(), null, FalJson.Options, FalRealtimeFormat.MessagePack);
+        var frame = RealtimeCodec.EncodeInput(input, input.GetType(), null, FalJson.ReflectionOptions, FalRealtimeFormat.MessagePack);
         var back = RealtimeCodec.Decode(new RealtimeFrame(RealtimeFrameKind.Binary, frame));
 
         back.GetProperty("prompt").GetString().Should().Be(input.prompt);
@@ -54,7 +54,7 @@ public class RealtimeCodecTests
     [Fact]
     public void JsonInput_IsUtf8Json()
     {
-        var frame = RealtimeCodec.EncodeInput(new { prompt = "a cat" }, typeof(object), null, FalJson.Options, FalRealtimeFormat.Json);
+        var frame = RealtimeCodec.EncodeInput(new { prompt = "a cat" }, typeof(object), null, FalJson.ReflectionOptions, FalRealtimeFormat.Json);
 
         Encoding.UTF8.GetString(frame).Should().Be("""{"prompt":"a cat"}""");
     }
@@ -62,7 +62,7 @@ public class RealtimeCodecTests
     [Fact]
     public void RequestIdOnAnInputThatIsNoObject_ThrowsArgumentException()
     {
-        var act = () => RealtimeCodec.EncodeInput("just a string", typeof(string), "r-1", FalJson.Options, FalRealtimeFormat.Json);
+        var act = () => RealtimeCodec.EncodeInput("just a string", typeof(string), "r-1", FalJson.ReflectionOptions, FalRealtimeFormat.Json);
 
         act.Should().Throw<ArgumentException>().WithMessage("*JSON object*");
     }
