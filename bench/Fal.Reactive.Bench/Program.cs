@@ -10,7 +10,7 @@ using Fal.Reactive.Bench.SideBySide;
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- concurrent [N] [S]   -> N observables at once, each running S s (10,000, 2)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- soak [N] [C] [--no-retention] -> N requests, C at a time (100,000, 1,000)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- sidebyside [N]       -> bare loop, FalClient (poll, SSE), @fal-ai/client: N requests each
-// dotnet run -c Release --project bench/Fal.Reactive.Bench -- inflight [N] [rounds] [--only sim,bare,submit,events] [--pause S] -> N in flight in virtual time (100,000, 5)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- inflight [N] [rounds] [--only sim,bare,submit,events] [--pause S] [--interval S] -> N in flight in virtual time (100,000, 5)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- realtime             -> realtime round trips and throughput vs @fal-ai/client
 static int Number(string[] args, int index, int fallback) =>
     args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
@@ -31,7 +31,8 @@ switch (args)
     case ["sidebyside-worker", var side, var url, var n]:
         return await SideBySideWorker.RunAsync(side, new Uri(url), int.Parse(n, CultureInfo.InvariantCulture));
     case ["inflight", ..]:
-        return InFlightRun.Run(Number(args, 1, 100_000), Number(args, 2, 5), Option(args, "--only"), int.Parse(Option(args, "--pause") ?? "0", CultureInfo.InvariantCulture));
+        return InFlightRun.Run(Number(args, 1, 100_000), Number(args, 2, 5), Option(args, "--only"), int.Parse(Option(args, "--pause") ?? "0", CultureInfo.InvariantCulture),
+            Option(args, "--interval") is { } interval ? TimeSpan.FromSeconds(double.Parse(interval, CultureInfo.InvariantCulture)) : null);
     case ["realtime", ..]:
         return await RealtimeRun.RunAsync();
     default:

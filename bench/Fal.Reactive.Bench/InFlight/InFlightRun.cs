@@ -13,18 +13,26 @@ namespace Fal.Reactive.Bench.InFlight;
 /// </summary>
 internal static class InFlightRun
 {
-    // Polled every 5 s of virtual time, 6 steps of 15 s while in flight (3 polls each, 90 s in all: longer than the
+    // Polled every 10 s of virtual time, 3 steps of 30 s while in flight (3 polls each, 90 s in all: longer than the
     // client's 60 s per-attempt timeout, whose timers a virtual clock keeps queued until due), done at 92.5 s.
-    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan s_step = TimeSpan.FromSeconds(15);
-    private const int Steps = 6;
+    // About 10 polls per request and round: at N = 100,000 a round is a million polls.
+    private static readonly TimeSpan s_defaultInterval = TimeSpan.FromSeconds(10);
+    private static TimeSpan s_interval = s_defaultInterval;
+    private static readonly TimeSpan s_step = TimeSpan.FromSeconds(30);
+    private const int Steps = 3;
     private static readonly TimeSpan s_runTime = (s_step * Steps) + TimeSpan.FromSeconds(2.5);
 
     // After the last request finished: past the simulator's retention and the client's 60 s attempt timers.
     private static readonly TimeSpan s_drain = TimeSpan.FromSeconds(65);
 
-    public static int Run(int n, int rounds, string? only, int pauseSeconds)
+    /// <param name="n">Requests in flight at once.</param>
+    /// <param name="rounds">Rounds per variant, each N requests from start to completion.</param>
+    /// <param name="only">Variants to run (sim, bare, submit, events), comma-separated; null for all.</param>
+    /// <param name="pauseSeconds">Pause with all N in flight in the first round (for <c>dotnet-gcdump collect</c>).</param>
+    /// <param name="interval">Poll interval (default 10 s; the client's default 100 ms shows the attempt-timer backlog at its largest).</param>
+    public static int Run(int n, int rounds, string? only, int pauseSeconds, TimeSpan? interval = null)
     {
+        s_interval = interval ?? s_defaultInterval;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"inflight: N = {n:N0}, {rounds} rounds, poll {s_interval.TotalSeconds} s, {Steps} steps of {s_step.TotalSeconds} s virtual while in flight, run time {s_runTime.TotalSeconds} s; {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC"));
         Console.WriteLine("  variant | round | step | virtual s | in flight | heap MB | B / in-flight | GC heap MB | RSS MB | polls | B / poll | wall s");

@@ -24,7 +24,9 @@ internal static class ConcurrentRun
     public static async Task<int> RunAsync(int n, double runSeconds = 2)
     {
         // As many workers as requests, so that all of them are in flight on the server at once.
-        using var emulator = await EmulatorProcess.StartAsync("--workers", (n + 1).ToString(CultureInfo.InvariantCulture));
+        // Finished requests kept until their results are fetched: all N finish together, more than the default 10,000.
+        var requests = (n + 1).ToString(CultureInfo.InvariantCulture);
+        using var emulator = await EmulatorProcess.StartAsync("--workers", requests, "--max-requests", requests, "--max-calls", "1000");
         var (http, client) = LoadClient.Create(emulator.BaseUrl, s_interval);
         using (http)
         using (client)
