@@ -17,7 +17,6 @@ internal static class InFlightRun
     // client's 60 s per-attempt timeout, whose timers a virtual clock keeps queued until due), done at 92.5 s.
     // About 10 polls per request and round: at N = 100,000 a round is a million polls.
     private static readonly TimeSpan s_defaultInterval = TimeSpan.FromSeconds(10);
-    private static TimeSpan s_interval = s_defaultInterval;
     private static readonly TimeSpan s_step = TimeSpan.FromSeconds(30);
     private const int Steps = 3;
     private static readonly TimeSpan s_runTime = (s_step * Steps) + TimeSpan.FromSeconds(2.5);
@@ -32,17 +31,17 @@ internal static class InFlightRun
     /// <param name="interval">Poll interval (default 10 s; the client's default 100 ms shows the attempt-timer backlog at its largest).</param>
     public static int Run(int n, int rounds, string? only, int pauseSeconds, TimeSpan? interval = null)
     {
-        s_interval = interval ?? s_defaultInterval;
+        var poll = interval ?? s_defaultInterval;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"inflight: N = {n:N0}, {rounds} rounds, poll {s_interval.TotalSeconds} s, {Steps} steps of {s_step.TotalSeconds} s virtual while in flight, run time {s_runTime.TotalSeconds} s; {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC"));
+            $"inflight: N = {n:N0}, {rounds} rounds, poll {poll.TotalSeconds} s, {Steps} steps of {s_step.TotalSeconds} s virtual while in flight, run time {s_runTime.TotalSeconds} s; {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC"));
         Console.WriteLine("  variant | round | step | virtual s | in flight | heap MB | B / in-flight | GC heap MB | RSS MB | polls | B / poll | wall s");
         var ok = true;
         var factories = new (string Key, Func<InFlightVariant> Create)[]
         {
-            ("sim", () => new SimulatorOnlyVariant(n, s_interval, s_runTime)),
-            ("bare", () => new BareLoopVariant(n, s_interval, s_runTime)),
-            ("submit", () => new SubmitVariant(n, s_interval, s_runTime)),
-            ("events", () => new HandleEventsVariant(n, s_interval, s_runTime)),
+            ("sim", () => new SimulatorOnlyVariant(n, poll, s_runTime)),
+            ("bare", () => new BareLoopVariant(n, poll, s_runTime)),
+            ("submit", () => new SubmitVariant(n, poll, s_runTime)),
+            ("events", () => new HandleEventsVariant(n, poll, s_runTime)),
         };
         foreach (var (key, create) in factories)
         {
