@@ -1,0 +1,153 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using Fal.Reactive.Testing;
+
+namespace Fal.Reactive.Bench.InFlight;
+
+/// <summary>The simulator alone: requests submitted over its handler and never polled. What every other variant's figure includes.</summary>
+internal sealed class SimulatorOnlyVariant(int n, TimeSpan interval, TimeSpan runTime) : InFlightVariant(n, interval, runTime)
+{
+    private static readonly string s_body = System.Text.Json.JsonSerializer.Serialize(Input);
+
+    public override string Name => "simulator alone";
+
+    public override void Start(int i)
+    {
+        using var submit = new HttpRequestMessage(HttpMethod.Post, new Uri(Simulator.QueueUrl, App))
+        {
+            Content = new StringContent(s_body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        submit.Headers.TryAddWithoutValidation("Authorization", "Key bench");
+        using var answer = Http.Send(submit);
+        if (!answer.IsSuccessStatusCode)
+        {
+            OnFinished(failed: true);
+        }
+    }
+
+    // Nobody polls: a request is in flight until the simulator has run it.
+    public override int InFlight(int started) =>
+        Simulator.Requests.Count(r => r.State is FalSimulatedRequestState.Queued or FalSimulatedRequestState.Running);
+}
+
+/// <summary>
+/// The yardstick: the bare HttpClient loop (submit, status until COMPLETED, result), each wait a pending
+/// <see cref="TaskCompletionSource"/> completed by an item on the same virtual-time scheduler.
+/// </summary>
+internal sealed class BareLoopVariant(int n, TimeSpan interval, TimeSpan runTime) : InFlightVariant(n, interval, runTime)
+{
+    private readonly List<Task> _runs = [];
+
+    public override string Name => "bare loop (TCS + scheduled item)";
+
+    public override void Start(int i) => _runs.Add(RunAsync());
+
+    public override void EndRound()
+    {
+        _runs.Clear();
+        base.EndRound();
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            await BareHttpLoop.RunAsync(Http, Simulator.QueueUrl, Wait, App, """{"prompt":"a landscape"}""").ConfigureAwait(false);
+            OnFinished(failed: false);
+        }
+#pragma warning disable CA1031 // Counted, not thrown: the run reports how many failed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            OnFinished(failed: true);
+        }
+    }
+
+    private Task Wait()
+    {
+        var wait = new TaskCompletionSource();
+        Scheduler.Schedule(wait, Interval, static (_, w) =>
+        {
+            w.SetResult();
+            return Disposable.Empty;
+        });
+        return wait.Task;
+    }
+}
+
+/// <summary>N <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> observables, one subscription each.</summary>
+internal sealed class SubmitVariant : InFlightVariant
+{
+    private readonly FalClient _client;
+    private readonly List<IDisposable> _subscriptions = [];
+
+    public SubmitVariant(int n, TimeSpan interval, TimeSpan runTime)
+        : base(n, interval, runTime) => _client = NewClient(this);
+
+    public override string Name => "FalClient.Submit";
+
+    public override void Start(int i) =>
+        _subscriptions.Add(_client.Submit(App, Input).Subscribe(_ => { }, _ => OnFinished(failed: true), () => OnFinished(failed: false)));
+
+    public override void EndRound()
+    {
+        _subscriptions.ForEach(s => s.Dispose());
+        _subscriptions.Clear();
+        base.EndRound();
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>A client as an application configures one, on the variant's scheduler, its HTTP through the counter.</summary>
+    internal static FalClient NewClient(InFlightVariant variant) =>
+        new(variant.HttpClient, new FalClientOptions
+        {
+            Credentials = FalCredentials.FromKey(FalSimulatorClientExtensions.TestKey),
+            QueueUrl = variant.Simulator.QueueUrl,
+            RunUrl = variant.Simulator.RunUrl,
+            RestUrl = variant.Simulator.RestUrl,
+            PollInterval = variant.PollInterval,
+            Scheduler = variant.Scheduler,
+        });
+}
+
+/// <summary>N requests submitted with <see cref="FalClient.SubmitAsync(string, object?, FalSubmitOptions?, CancellationToken)"/>, each handle watched by one <see cref="FalRequestHandle.Events(bool, TimeSpan?, IScheduler?)"/>.</summary>
+internal sealed class HandleEventsVariant : InFlightVariant
+{
+    private readonly FalClient _client;
+    private readonly List<IDisposable> _subscriptions = [];
+
+    public HandleEventsVariant(int n, TimeSpan interval, TimeSpan runTime)
+        : base(n, interval, runTime) => _client = SubmitVariant.NewClient(this);
+
+    public override string Name => "handle.Events()";
+
+    public override void Start(int i)
+    {
+        // The simulator answers in memory at once, so the submit has completed when SubmitAsync returns.
+        var submitted = _client.SubmitAsync(App, Input);
+        if (!submitted.IsCompleted)
+        {
+            throw new InvalidOperationException("The in-memory submit did not complete synchronously.");
+        }
+
+        _subscriptions.Add(submitted.Result.Events().Subscribe(_ => { }, _ => OnFinished(failed: true), () => OnFinished(failed: false)));
+    }
+
+    public override void EndRound()
+    {
+        _subscriptions.ForEach(s => s.Dispose());
+        _subscriptions.Clear();
+        base.EndRound();
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+}
