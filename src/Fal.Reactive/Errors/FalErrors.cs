@@ -106,8 +106,19 @@ internal static class FalErrors
     /// <summary>The request id fal puts on its answers (<c>x-fal-request-id</c>), if any.</summary>
     public static string? RequestIdOf(HttpResponseMessage response) => Header(response, "x-fal-request-id");
 
+    // Read without validation or an enumerator: this runs on every answer (EnsureSameRequest).
     private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        response.Headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? FirstOf(values) : null;
+
+    private static string? FirstOf(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        foreach (var value in values)
+        {
+            return value;
+        }
+
+        return null;
+    }
 
     private static string Truncate(string text) => text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
 }

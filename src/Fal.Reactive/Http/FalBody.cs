@@ -18,7 +18,9 @@ internal static class FalBody
     public static async ValueTask<byte[]> ReadAsync(
         bool async, HttpContent content, long limit, bool truncate, string operation, string? requestId, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is { } length && length > limit && !truncate)
+        // Read once: the getter parses the header (or asks the content to compute it) each time.
+        var announced = content.Headers.ContentLength;
+        if (announced is { } length && length > limit && !truncate)
         {
             throw TooLarge(operation, requestId, limit, length);
         }
@@ -26,7 +28,7 @@ internal static class FalBody
         using var stream = async
             ? await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false)
             : content.ReadAsStream(cancellationToken);
-        if (content.Headers.ContentLength is { } exact && exact <= limit)
+        if (announced is { } exact && exact <= limit)
         {
             var body = new byte[exact];
             var read = await ReadAtMostAsync(async, stream, body, cancellationToken).ConfigureAwait(false);

@@ -42,46 +42,52 @@ internal sealed class FalQueueApi(FalTransport transport)
     /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
     public FalRequestUrls UrlsOf(FalAppId app, FalSubmitAnswer answer) =>
         FalRequestUrls.Choose(
-            FalRequestUrls.Compute(Options.QueueUrl, app, answer.RequestId),
             Options.QueueUrl,
+            app,
+            answer.RequestId,
             answer.StatusUrl,
             answer.ResponseUrl,
             answer.CancelUrl);
 
-    public ValueTask<FalStatus> StatusAsync(bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken)
-    {
-        var url = urls.StatusQuery(withLogs);
-        return transport.SendAsync(
+    /// <summary>Asks a request's status. A poll loop passes its <paramref name="deadline"/>, reused across its calls.</summary>
+    public ValueTask<FalStatus> StatusAsync(
+        bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null) =>
+        transport.SendAsync(
             async,
             "status",
             requestId,
-            () => transport.CreateRequest(HttpMethod.Get, url, body: null, headers: null),
-            (response, body) =>
+            (transport, url: urls.StatusQuery(withLogs), requestId, withLogs),
+            static s => s.transport.CreateRequest(HttpMethod.Get, s.url, body: null, headers: null),
+            static (s, response, body) =>
             {
-                FalWire.EnsureSameRequest(response, requestId, "status");
-                return FalWire.ParseStatus(body, requestId, withLogs);
+                FalWire.EnsureSameRequest(response, s.requestId, "status");
+                return FalWire.ParseStatus(body, s.requestId, s.withLogs);
             },
             FalRetryRule.Transient,
             scheduler,
-            cancellationToken);
-    }
+            cancellationToken,
+            deadline: deadline);
 
-    public ValueTask<JsonElement?> ResultAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken) =>
+    /// <summary>Fetches a completed request's result, read up to <see cref="FalClientOptions.MaxResultBytes"/>.</summary>
+    public ValueTask<JsonElement?> ResultAsync(
+        bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null) =>
         transport.SendAsync(
             async,
             "result",
             requestId,
-            () => transport.CreateRequest(HttpMethod.Get, urls.Response, body: null, headers: null),
-            (response, body) =>
+            (transport, url: urls.Response, requestId),
+            static s => s.transport.CreateRequest(HttpMethod.Get, s.url, body: null, headers: null),
+            static (s, response, body) =>
             {
-                FalWire.EnsureSameRequest(response, requestId, "result");
-                return FalWire.ParseResult(body, requestId);
+                FalWire.EnsureSameRequest(response, s.requestId, "result");
+                return FalWire.ParseResult(body, s.requestId);
             },
             // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
             FalRetryRule.TransientUnlessFromTheApp,
             scheduler,
             cancellationToken,
-            Options.MaxResultBytes);
+            Options.MaxResultBytes,
+            deadline);
 
     /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
     public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken)

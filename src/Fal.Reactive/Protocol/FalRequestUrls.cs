@@ -3,17 +3,15 @@ namespace Fal.Reactive;
 /// <summary>Where a request's status, result and cancel live.</summary>
 internal sealed class FalRequestUrls
 {
-    private readonly Uri _statusWithLogs;
-    private readonly Uri _statusWithoutLogs;
+    // Built once per request (the first time a poll needs one) rather than once per poll.
+    private Uri? _statusWithLogs;
+    private Uri? _statusWithoutLogs;
 
     public FalRequestUrls(Uri status, Uri response, Uri cancel)
     {
         Status = status;
         Response = response;
         Cancel = cancel;
-        // Built once per request rather than once per poll.
-        _statusWithLogs = AppendQuery(status, "logs=1");
-        _statusWithoutLogs = AppendQuery(status, "logs=0");
     }
 
     /// <summary>The status URL (<c>…/requests/{id}/status</c>).</summary>
@@ -39,11 +37,20 @@ internal sealed class FalRequestUrls
     /// Prefers the URLs a submit answer returned (fal asks clients not to build them), but only those on
     /// the configured queue host: the key is never sent anywhere else.
     /// </summary>
-    public static FalRequestUrls Choose(FalRequestUrls computed, Uri queueUrl, Uri? status, Uri? response, Uri? cancel) =>
-        new(
+    public static FalRequestUrls Choose(Uri queueUrl, FalAppId app, string requestId, Uri? status, Uri? response, Uri? cancel)
+    {
+        if (IsUnder(status, queueUrl) && IsUnder(response, queueUrl) && IsUnder(cancel, queueUrl))
+        {
+            // fal's answer, all on the queue host: the usual case, nothing to build.
+            return new(status!, response!, cancel!);
+        }
+
+        var computed = Compute(queueUrl, app, requestId);
+        return new(
             IsUnder(status, queueUrl) ? status! : computed.Status,
             IsUnder(response, queueUrl) ? response! : computed.Response,
             IsUnder(cancel, queueUrl) ? cancel! : computed.Cancel);
+    }
 
     /// <summary>
     /// Whether <paramref name="url"/> lies under <paramref name="baseUrl"/> (which ends with '/'): same scheme,
@@ -54,7 +61,8 @@ internal sealed class FalRequestUrls
         url is { IsAbsoluteUri: true } && url.AbsoluteUri.StartsWith(baseUrl.AbsoluteUri, StringComparison.Ordinal);
 
     /// <summary>The status URL with the logs flag.</summary>
-    public Uri StatusQuery(bool withLogs) => withLogs ? _statusWithLogs : _statusWithoutLogs;
+    public Uri StatusQuery(bool withLogs) =>
+        withLogs ? _statusWithLogs ??= AppendQuery(Status, "logs=1") : _statusWithoutLogs ??= AppendQuery(Status, "logs=0");
 
     /// <summary>The server-sent status stream of the request, with the logs flag.</summary>
     public Uri StatusStreamQuery(bool withLogs) =>

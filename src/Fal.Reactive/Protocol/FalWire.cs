@@ -44,6 +44,18 @@ internal static class FalWire
     /// <summary>Parses a status answer. Logs are null unless requested, and a list when requested.</summary>
     public static FalStatus ParseStatus(byte[] body, string requestId, bool withLogs)
     {
+        // Most polls answer IN_QUEUE or IN_PROGRESS: read in place; everything else in full below.
+        if (StatusAnswerReader.TryRead(body, requestId, withLogs, out var common))
+        {
+            return common!;
+        }
+
+        return ParseStatusInFull(body, requestId, withLogs);
+    }
+
+    /// <summary>The full reading of a status answer: every shape the protocol allows, and an error naming what is wrong with any other.</summary>
+    internal static FalStatus ParseStatusInFull(byte[] body, string requestId, bool withLogs)
+    {
         using var doc = ParseObject(body, "status", requestId);
         var root = doc.RootElement;
         var status = GetString(root, "status")

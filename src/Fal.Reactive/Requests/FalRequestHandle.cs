@@ -133,7 +133,7 @@ public class FalRequestHandle
 
         IEnumerable<FalStatus> Iterate()
         {
-            var poller = NewPoller(withLogs, wait, _api.Scheduler);
+            using var poller = NewPoller(withLogs, wait, _api.Scheduler);
             FalStatus status;
             do
             {
@@ -229,7 +229,7 @@ public class FalRequestHandle
 
     private async IAsyncEnumerable<FalStatus> IterateAsync(bool withLogs, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var poller = NewPoller(withLogs, interval, _api.Scheduler);
+        using var poller = NewPoller(withLogs, interval, _api.Scheduler);
         FalStatus status;
         do
         {

@@ -9,7 +9,7 @@ namespace Fal.Reactive;
 /// </summary>
 internal sealed class LiveRuns
 {
-    private readonly ConcurrentDictionary<RequestRun, byte> _runs = new();
+    private readonly ConcurrentDictionary<RequestRun, byte> _runs = new(ByNumber.Instance);
     private volatile bool _closed;
 
     public bool IsClosed => _closed;
@@ -43,5 +43,18 @@ internal sealed class LiveRuns
     {
         _closed = true;
         return [.. _runs.Keys.Select(run => run.AbortByClient())];
+    }
+
+    /// <summary>
+    /// Runs hashed by their number: an object's default hash is made (and stored in its header) on first use,
+    /// a cost every request would pay once here.
+    /// </summary>
+    private sealed class ByNumber : IEqualityComparer<RequestRun>
+    {
+        public static readonly ByNumber Instance = new();
+
+        public bool Equals(RequestRun? x, RequestRun? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(RequestRun run) => run.Number;
     }
 }

@@ -17,6 +17,7 @@ namespace Fal.Reactive;
 /// </remarks>
 internal abstract class RequestRun : IDisposable
 {
+    private static int s_lastNumber;
     private readonly IObserver<FalStatus> _observer;
     private readonly LiveRuns _live;
     private readonly CancellationTokenSource _disposed = new();
@@ -33,6 +34,9 @@ internal abstract class RequestRun : IDisposable
         Scheduler = scheduler;
         _live = live;
     }
+
+    /// <summary>A number unique among the runs alive at once (the live-run registry hashes by it).</summary>
+    public int Number { get; } = Interlocked.Increment(ref s_lastNumber);
 
     /// <summary>The scheduler every wait of this run goes through.</summary>
     protected IScheduler Scheduler { get; }

@@ -9,8 +9,12 @@ namespace Fal.Reactive;
 /// <see cref="Completed"/> it returns carries the output. <c>async: false</c> does synchronous I/O and a
 /// blocking scheduler wait, and so completes synchronously.
 /// </summary>
-/// <remarks>One call is in flight at a time, and the next poll is scheduled after the previous answer.</remarks>
-internal sealed class StatusPoller
+/// <remarks>
+/// One call is in flight at a time, and the next poll is scheduled after the previous answer. So one wait and
+/// one attempt deadline, reused, serve every poll (nothing per poll but the call itself); disposing the poller
+/// releases the deadline's pending check, and its owner does so when it stops polling.
+/// </remarks>
+internal sealed class StatusPoller : IDisposable
 {
     private readonly FalQueueApi _api;
     private readonly FalRequestUrls _urls;
@@ -19,6 +23,8 @@ internal sealed class StatusPoller
     private readonly TimeSpan _interval;
     private readonly IScheduler _scheduler;
     private readonly AdaptivePollInterval? _adaptive;
+    private readonly ReusableDelay _delay = new();
+    private AttemptDeadline? _deadline;
     private TimeSpan _next;
     private bool _waitFirst;
 
@@ -53,7 +59,7 @@ internal sealed class StatusPoller
         {
             if (async)
             {
-                await SchedulerDelay.Delay(_scheduler, _next, cancellationToken).ConfigureAwait(false);
+                await _delay.WaitAsync(_scheduler, _next, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -62,7 +68,7 @@ internal sealed class StatusPoller
         }
 
         _waitFirst = true;
-        var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken).ConfigureAwait(false);
+        var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken, Deadline(async)).ConfigureAwait(false);
         // The interval policy sees every answer; without one, every wait is the fixed interval.
         _next = _adaptive?.After(status) ?? _interval;
         return status is Completed completed
@@ -74,7 +80,14 @@ internal sealed class StatusPoller
     public async ValueTask<Completed> WithResultAsync(bool async, Completed completed, CancellationToken cancellationToken)
     {
         ServerDone = true;
-        var result = await _api.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken).ConfigureAwait(false);
+        var result = await _api.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async)).ConfigureAwait(false);
         return completed with { Result = result };
     }
+
+    /// <summary>Releases the attempt deadline's pending check (a scheduled item that would otherwise outlive the loop by up to a timeout).</summary>
+    public void Dispose() => _deadline?.Dispose();
+
+    /// <summary>The reused deadline of the asynchronous calls (a blocking call is bounded by HttpClient.Timeout instead).</summary>
+    private AttemptDeadline? Deadline(bool async) =>
+        async ? _deadline ??= new AttemptDeadline(_scheduler, _api.Options.Retry.AttemptTimeout) : null;
 }

@@ -82,6 +82,8 @@ internal sealed class SubmitRun : RequestRun
 
     protected override async Task OnExitAsync()
     {
+        // No more polls: the loop's reused attempt deadline is released (the cancel below has one of its own).
+        _poller?.Dispose();
         if (_poller is not { ServerDone: false } poller)
         {
             return;

@@ -38,6 +38,12 @@ internal sealed class WatchRun : RequestRun
     protected override FalClientDisposedException ClientDisposedError(string? requestId) =>
         new($"The FalClient was disposed while request {requestId} was watched; watching stopped and the request was left running on fal.") { RequestId = requestId };
 
+    protected override Task OnExitAsync()
+    {
+        _poller.Dispose();
+        return Task.CompletedTask;
+    }
+
     protected override async Task<Completed?> FollowAsync(CancellationToken token)
     {
         if (_streamFrom is { } api && await FollowStatusStreamAsync(api, _poller, _withLogs, token).ConfigureAwait(false) is { } streamed)

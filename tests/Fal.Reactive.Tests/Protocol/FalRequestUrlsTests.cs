@@ -17,10 +17,29 @@ public class FalRequestUrlsTests
     [Fact]
     public void Choose_PrefersAnswerUrlsOnTheQueueHost()
     {
-        var computed = FalRequestUrls.Compute(s_queue, FalAppId.Parse("fal-ai/flux/dev"), "r1");
+        var app = FalAppId.Parse("fal-ai/flux/dev");
+        var computed = FalRequestUrls.Compute(s_queue, app, "r1");
         var served = new Uri("https://queue.fal.run/fal-ai/flux/dev/requests/r1/status");
 
-        FalRequestUrls.Choose(computed, s_queue, served, null, null).Status.Should().Be(served);
+        var urls = FalRequestUrls.Choose(s_queue, app, "r1", served, null, null);
+
+        urls.Status.Should().Be(served);
+        urls.Response.Should().Be(computed.Response, "a missing URL falls back to the documented one");
+        urls.Cancel.Should().Be(computed.Cancel);
+    }
+
+    [Fact]
+    public void Choose_AllAnswerUrlsOnTheQueueHost_UsesThemAsGiven()
+    {
+        var status = new Uri("https://queue.fal.run/x/requests/r1/status");
+        var response = new Uri("https://queue.fal.run/x/requests/r1");
+        var cancel = new Uri("https://queue.fal.run/x/requests/r1/cancel");
+
+        var urls = FalRequestUrls.Choose(s_queue, FalAppId.Parse("fal-ai/flux/dev"), "r1", status, response, cancel);
+
+        (urls.Status, urls.Response, urls.Cancel).Should().Be((status, response, cancel));
+        urls.StatusQuery(withLogs: true).AbsoluteUri.Should().Be("https://queue.fal.run/x/requests/r1/status?logs=1");
+        urls.StatusQuery(withLogs: false).AbsoluteUri.Should().Be("https://queue.fal.run/x/requests/r1/status?logs=0");
     }
 
     [Theory]
@@ -30,8 +49,13 @@ public class FalRequestUrlsTests
     [InlineData("https://queue.fal.run.evil.example/fal-ai/flux/requests/r1/status")]
     public void Choose_ForeignHost_FallsBackToComputed(string foreign)
     {
-        var computed = FalRequestUrls.Compute(s_queue, FalAppId.Parse("fal-ai/flux/dev"), "r1");
+        var app = FalAppId.Parse("fal-ai/flux/dev");
+        var computed = FalRequestUrls.Compute(s_queue, app, "r1");
+        var good = new Uri("https://queue.fal.run/fal-ai/flux/requests/r1");
 
-        FalRequestUrls.Choose(computed, s_queue, new Uri(foreign), null, null).Status.Should().Be(computed.Status);
+        var urls = FalRequestUrls.Choose(s_queue, app, "r1", new Uri(foreign), good, good);
+
+        urls.Status.Should().Be(computed.Status);
+        urls.Response.Should().Be(good);
     }
 }
