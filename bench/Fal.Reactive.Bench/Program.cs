@@ -9,8 +9,9 @@ using Fal.Reactive.Bench.SideBySide;
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- load [N]             -> side-by-side load run over real HTTP
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- concurrent [N] [S]   -> N observables at once, each running S s (10,000, 2)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- soak [N] [C] [--no-retention] -> N requests, C at a time (100,000, 1,000)
-// dotnet run -c Release --project bench/Fal.Reactive.Bench -- sidebyside [N]       -> bare loop, FalClient (poll, SSE), @fal-ai/client: N requests each
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- inflight [N] [rounds] [--only sim,bare,submit,events] [--pause S] [--interval S] -> N in flight in virtual time (100,000, 5)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- sidebyside [N] [side…] -> bare loop, FalClient (poll, SSE, webhook), @fal-ai/client: N requests each
+//                                                                                     (sides: bare fal sse webhook js ceiling; default all)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- realtime             -> realtime round trips and throughput vs @fal-ai/client
 static int Number(string[] args, int index, int fallback) =>
     args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
@@ -27,7 +28,7 @@ switch (args)
     case ["soak", ..]:
         return await SoakRun.RunAsync(Number(args, 1, 100_000), Number(args, 2, 1_000), retention: !args.Contains("--no-retention"));
     case ["sidebyside", ..]:
-        return await SideBySideRun.RunAsync(Number(args, 1, 1000));
+        return await SideBySideRun.RunAsync(Number(args, 1, 1000), [.. args.Skip(1).Where(a => !char.IsAsciiDigit(a[0]))]);
     case ["sidebyside-worker", var side, var url, var n]:
         return await SideBySideWorker.RunAsync(side, new Uri(url), int.Parse(n, CultureInfo.InvariantCulture));
     case ["inflight", ..]:

@@ -122,7 +122,11 @@ public sealed class FalEmulator : IAsyncDisposable
 
         var listenUrls = addresses.Select(ParseAddress).ToArray();
         var urls = new FalEmulatorUrls(ClientOrigin(listenUrls[0]));
-        var webhookClient = options.DeliverWebhooks ? new HttpClient { Timeout = TimeSpan.FromSeconds(10) } : null;
+        // Deliveries are POSTed the moment a request finishes (no batching, no tick), bounded in time and in
+        // connections per receiver: a burst of completions queues for a connection instead of opening a socket each.
+        var webhookClient = options.DeliverWebhooks
+            ? new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = TimeSpan.FromSeconds(10) }
+            : null;
         var simulator = new FalSimulator(options.Scheduler ?? Scheduler.Default, new FalSimulatorOptions
         {
             Workers = options.Workers,

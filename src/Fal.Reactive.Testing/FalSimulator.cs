@@ -86,8 +86,9 @@ public sealed partial class FalSimulator
         _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
         ArgumentException.ThrowIfNullOrEmpty(options.WebhookUserId, nameof(options));
         _webhooks = new WebhookOutbox(options.WebhookClient, options.WebhookSigningKey ?? FalWebhookSigningKey.Create(), options.WebhookUserId);
-        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, options.RequestIdGenerator);
-        _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue);
+        var statusChanges = new StatusChanges();
+        _queue = new QueueModel(scheduler, options.Workers, After, _webhooks, statusChanges, options.RequestIdGenerator);
+        _statusStreams = new StatusStreams(scheduler, options.KeepAliveInterval, _hosts.Queue, _queue, statusChanges);
         _files = new FileStore(_hosts.Cdn, _retention);
         _cdnTokens = new CdnTokens(checkTokens: options.AcceptedKeys is not null, Math.Max(1, _retention.MaxCalls), options.StorageTokenLifetime);
         _delivery = new AnswerDelivery(scheduler, options.Latency, (call, statusCode) =>

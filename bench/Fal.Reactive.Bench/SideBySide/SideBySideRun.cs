@@ -7,8 +7,9 @@ namespace Fal.Reactive.Bench.SideBySide;
 
 /// <summary>
 /// <c>sidebyside N</c>: the emulator in a child process, then each side in its own child process, one after the
-/// other: the bare HttpClient loop, FalClient polling, @fal-ai/client (node), FalClient with the SSE status stream.
-/// Each side's completion notices are matched with the emulator's completed_at (same machine clock). Then the
+/// other: the bare HttpClient loop, FalClient polling, FalClient with the SSE status stream, FalClient with a webhook,
+/// and @fal-ai/client (node). Each side's completion notices (and, for the pushes, the arrival of the push itself) are
+/// matched with the emulator's completed_at (same machine clock). Then the
 /// emulator's ceiling: a tight loop of submit + status calls for 10 s.
 /// </summary>
 internal static class SideBySideRun
@@ -17,25 +18,34 @@ internal static class SideBySideRun
     public const string InputJson = """{"run_seconds":0.3}""";
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_sideTimeout = TimeSpan.FromMinutes(4);
+    private static readonly string[] s_dotnetSides = ["bare", "fal", "sse", "webhook"];
 
-    public static async Task<int> RunAsync(int n)
+    public static async Task<int> RunAsync(int n, IReadOnlyCollection<string> only)
     {
+        bool Runs(string side) => only.Count == 0 || only.Contains(side);
         using var emulator = await EmulatorProcess.StartAsync("--workers", "1000000", "--max-requests", "200000", "--max-calls", "1000");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{n} concurrent requests, {App} {InputJson}, poll interval {Interval.TotalMilliseconds} ms, each side in its own process:"));
-        Console.WriteLine("  side                 wall s   CPU s  peak RSS  KB/in-flight  calls/req  threads  notice p50   p99 ms");
+        Console.WriteLine("  side                 wall s   CPU s  peak RSS  KB/in-flight  calls/req  threads  notice p50   p99 ms   push p50   p99 ms");
         // The JS side last: past a few thousand requests it may exhaust the open-file limit (one socket per request)
         // and take the emulator down with it, so it must not spoil the other sides or the ceiling.
-        foreach (var side in new[] { "bare", "fal", "sse" })
+        foreach (var side in s_dotnetSides.Where(Runs))
         {
             await SideAsync(side, emulator.BaseUrl, n);
         }
 
-        var ceiling = await CeilingAsync(emulator.BaseUrl);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  emulator ceiling: {ceiling:0} HTTP calls/s (64 loops of submit + status, 10 s, in this process)"));
+        if (Runs("ceiling"))
+        {
+            var ceiling = await CeilingAsync(emulator.BaseUrl);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  emulator ceiling: {ceiling:0} HTTP calls/s (64 loops of submit + status, 10 s, in this process)"));
+        }
+
         var e = emulator.Status();
         Console.WriteLine($"  emulator after the .NET sides: RSS {ProcStatus.Mb(e.RssKb)}, peak {ProcStatus.Mb(e.PeakRssKb)}, {e.Threads} threads");
-        await SideAsync("js", emulator.BaseUrl, n);
+        if (Runs("js"))
+        {
+            await SideAsync("js", emulator.BaseUrl, n);
+        }
         return 0;
     }
 
@@ -106,17 +116,8 @@ internal static class SideBySideRun
             }
         }
 
-        var delays = new List<double>();
-        foreach (var notice in r.GetProperty("notices").EnumerateObject())
-        {
-            if (completedAt.TryGetValue(notice.Name, out var done))
-            {
-                delays.Add(notice.Value.GetDouble() - done);
-            }
-        }
-
-        delays.Sort();
-        double P(double q) => delays.Count == 0 ? double.NaN : delays[Math.Min(delays.Count - 1, (int)(q * delays.Count))];
+        var delays = Delays(r.GetProperty("notices"), completedAt);
+        var pushes = r.TryGetProperty("events", out var events) ? Delays(events, completedAt) : [];
         var peak = r.GetProperty("peak_rss_kb").GetDouble();
         var before = r.GetProperty("rss_before_kb").GetDouble();
         var name = r.GetProperty("side").GetString() switch
@@ -124,11 +125,30 @@ internal static class SideBySideRun
             "bare" => "bare HttpClient loop",
             "fal" => "FalClient polling",
             "sse" => "FalClient SSE stream",
+            "webhook" => "FalClient webhook",
             _ => "@fal-ai/client",
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {name,-20} {r.GetProperty("wall_s").GetDouble(),6:0.00} {r.GetProperty("cpu_s").GetDouble(),7:0.00} {peak / 1024,6:0} MB {(peak - before) / n,10:0.0} {r.GetProperty("calls").GetDouble() / n,10:0.00} {r.GetProperty("threads").GetInt32(),8} {P(0.5),11:0.0} {P(0.99),6:0.0}  ({delays.Count}/{n} matched)"));
+            $"  {name,-20} {r.GetProperty("wall_s").GetDouble(),6:0.00} {r.GetProperty("cpu_s").GetDouble(),7:0.00} {peak / 1024,6:0} MB {(peak - before) / n,10:0.0} {r.GetProperty("calls").GetDouble() / n,10:0.00} {r.GetProperty("threads").GetInt32(),8} {P(delays, 0.5),11:0.0} {P(delays, 0.99),6:0.0} {P(pushes, 0.5),10:0.0} {P(pushes, 0.99),6:0.0}  ({delays.Count}/{n} matched)"));
     }
+
+    /// <summary>Each matched request's delay from the emulator's completed_at to the time in <paramref name="times"/>, sorted.</summary>
+    private static List<double> Delays(JsonElement times, Dictionary<string, double> completedAt)
+    {
+        var delays = new List<double>();
+        foreach (var time in times.EnumerateObject())
+        {
+            if (completedAt.TryGetValue(time.Name, out var done))
+            {
+                delays.Add(time.Value.GetDouble() - done);
+            }
+        }
+
+        delays.Sort();
+        return delays;
+    }
+
+    private static double P(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 
     private static async Task<double> CeilingAsync(Uri baseUrl)
     {

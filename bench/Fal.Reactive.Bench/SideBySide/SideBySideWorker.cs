@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reactive.Linq;
@@ -10,14 +9,16 @@ namespace Fal.Reactive.Bench.SideBySide;
 
 /// <summary>
 /// One side of the side-by-side run, in its own process (so CPU, peak RSS and threads are that side's alone):
-/// N concurrent requests to the emulator by the bare loop, FalClient polling, or FalClient streaming (SSE).
-/// Prints one JSON line: wall, CPU, RSS, threads, HTTP calls, and when each request's completion was noticed.
+/// N concurrent requests to the emulator by the bare loop, FalClient polling, FalClient streaming (SSE), or FalClient
+/// with a webhook (received by Kestrel in this process). Prints one JSON line: wall, CPU, RSS, threads, HTTP calls
+/// (made, and for webhooks received), and when each request's completion was pushed and noticed.
 /// </summary>
 internal static class SideBySideWorker
 {
     public static async Task<int> RunAsync(string side, Uri baseUrl, int n)
     {
-        var counter = new CountingHandler(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
+        var clock = new NoticeClock();
+        var counter = new CountingHandler(new StreamEventTap(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }, clock));
         using var http = new HttpClient(counter) { Timeout = TimeSpan.FromMinutes(5) };
         using var client = new FalClient(http, new FalClientOptions
         {
@@ -27,25 +28,37 @@ internal static class SideBySideWorker
             RestUrl = new Uri(baseUrl, "_rest/"),
             PollInterval = SideBySideRun.Interval,
         });
-        var notices = new ConcurrentDictionary<string, double>();
-        Func<int, ConcurrentDictionary<string, double>?, Task> run = side switch
+
+        // The webhook side receives in this process: its Kestrel, verifier and hub count as the client's cost.
+        await using var receiver = side == "webhook" ? await WebhookReceiver.StartAsync(client, clock) : null;
+        Func<int, Task> run = side switch
         {
-            "bare" => (count, seen) => Task.WhenAll(Enumerable.Range(0, count).Select(_ => BareHttpLoop.RunAsync(
-                http, baseUrl, () => Task.Delay(SideBySideRun.Interval), SideBySideRun.App, SideBySideRun.InputJson, id => Notice(seen, id)))),
-            "fal" or "sse" => (count, seen) => Enumerable.Range(0, count)
+            "bare" => count => Task.WhenAll(Enumerable.Range(0, count).Select(_ => BareHttpLoop.RunAsync(
+                http, baseUrl, () => Task.Delay(SideBySideRun.Interval), SideBySideRun.App, SideBySideRun.InputJson, clock.Notice))),
+            "fal" or "sse" => count => Enumerable.Range(0, count)
                 .Select(_ => client.Submit(SideBySideRun.App, JsonDocument.Parse(SideBySideRun.InputJson).RootElement,
                     new FalSubmitOptions { StatusMode = side == "sse" ? FalStatusMode.Streaming : FalStatusMode.Polling })
-                    .Do(s => { if (s is Completed) { Notice(seen, s.RequestId); } }))
+                    .Do(s => { if (s is Completed) { clock.Notice(s.RequestId); } }))
                 .Merge().LastOrDefaultAsync().ToTask(),
-            _ => throw new ArgumentException("side is bare, fal or sse", nameof(side)),
+            "webhook" => count => Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+            {
+                // Submit (one call), then the webhook fal POSTs, verified: its payload is the result, no GET.
+                var handle = await client.SubmitAsync(SideBySideRun.App, JsonDocument.Parse(SideBySideRun.InputJson).RootElement,
+                    new FalSubmitOptions { WebhookUrl = receiver!.Url });
+                var webhook = await receiver.Hub.WhenCompleted(handle.RequestId);
+                webhook.GetPayloadOrThrow();
+                clock.Notice(webhook.RequestId);
+            })),
+            _ => throw new ArgumentException("side is bare, fal, sse or webhook", nameof(side)),
         };
 
-        await run(50, null); // warm up: JIT, connection pool
+        await run(50); // warm up: JIT, connection pool (and the webhook side's key set fetch)
+        clock.On = true;
         GC.Collect();
         var before = ProcStatus.Self();
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
-        var calls = counter.Calls;
+        var calls = counter.Calls + (receiver?.Deliveries ?? 0);
         var peakThreads = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
@@ -57,7 +70,7 @@ internal static class SideBySideWorker
             }
         });
         var wall = Stopwatch.StartNew();
-        await run(n, notices);
+        await run(n);
         wall.Stop();
         await sampling.CancelAsync();
         await sampler;
@@ -71,19 +84,12 @@ internal static class SideBySideWorker
             ["rss_before_kb"] = before.RssKb,
             ["peak_rss_kb"] = after.PeakRssKb,
             ["threads"] = peakThreads,
-            ["calls"] = counter.Calls - calls,
-            ["notices"] = notices,
+            ["calls"] = counter.Calls + (receiver?.Deliveries ?? 0) - calls,
+            ["notices"] = clock.Notices,
+            ["events"] = clock.Events,
         };
         Console.WriteLine(JsonSerializer.Serialize(line));
         return 0;
-    }
-
-    private static void Notice(ConcurrentDictionary<string, double>? seen, string id)
-    {
-        if (seen is not null)
-        {
-            seen[id] = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
-        }
     }
 
     private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

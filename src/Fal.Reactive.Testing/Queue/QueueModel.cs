@@ -8,7 +8,7 @@ namespace Fal.Reactive.Testing.Queue;
 /// The queue model: every request received, the queue in priority order, the worker pool, and each request's life
 /// (enqueue, dispatch, run, finish, cancel, start timeout). Not thread-safe: the facade calls it under its lock.
 /// </summary>
-internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChange after, WebhookOutbox webhooks, Func<string>? idGenerator)
+internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChange after, WebhookOutbox webhooks, StatusChanges changes, Func<string>? idGenerator)
 {
     // Arrival order, with O(1) removal when retention drops a finished request from the middle.
     private readonly LinkedList<RequestRecord> _requests = new();
@@ -17,11 +17,14 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
 
     // Finished requests in completion order: retention drops from the front.
     private readonly Queue<RequestRecord> _finished = new();
-    private readonly ScriptPlayback _playback = new(scheduler, after);
+    private readonly ScriptPlayback _playback = new(scheduler, after, changes);
     private int _running;
 
     /// <summary>Gets every request held (the unfinished ones and the finished ones retention keeps), in arrival order.</summary>
     public IEnumerable<RequestRecord> Requests => _requests;
+
+    /// <summary>Gets the queued requests in queue order: the index is the queue position.</summary>
+    public IReadOnlyList<RequestRecord> Waiting => _waiting;
 
     /// <summary>Returns a new request id: a random UUID as fal's, or the configured generator's (checked: new and URL-safe).</summary>
     public string NewRequestId()
@@ -80,6 +83,8 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
         // Normal priority goes ahead of low; within a class, arrival order.
         var index = _waiting.FindIndex(q => q.LowPriority && !record.LowPriority);
         _waiting.Insert(index < 0 ? _waiting.Count : index, record);
+        changes.Changed(record);
+        changes.Moved();
 
         if (record.StartTimeout is { } timeout)
         {
@@ -158,6 +163,7 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
             }
 
             _waiting.Remove(next);
+            changes.Moved();
             _running++;
             Start(next, deferred);
         }
@@ -167,6 +173,7 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
     {
         record.State = FalSimulatedRequestState.Running;
         record.StartedAt = scheduler.Now;
+        changes.Changed(record);
         record.StartTimeoutTimer?.Dispose();
         record.StartTimeoutTimer = null;
 
@@ -209,8 +216,13 @@ internal sealed class QueueModel(IScheduler scheduler, int workers, ScheduleChan
             : FalSimulatedRequestState.Failed;
         record.CompletedAt = scheduler.Now;
         record.Outcome = outcome;
+        changes.Changed(record);
         record.DisposeTimers();
-        _waiting.Remove(record);
+        if (_waiting.Remove(record))
+        {
+            changes.Moved();
+        }
+
         _finished.Enqueue(record);
 
         if (record.OutputStream is { } stream)

@@ -74,6 +74,9 @@ internal sealed class RequestRecord
     /// <summary>Gets or sets what answers a direct call once the request has finished.</summary>
     public Action<DeferredActions>? OnFinished { get; set; }
 
+    /// <summary>Gets or sets the open <c>/status/stream</c> calls watching this request; null when there are none.</summary>
+    public List<StatusListener>? StatusListeners { get; set; }
+
     /// <summary>Gets or sets the body of a direct <c>/stream</c> call.</summary>
     public SimulatorEventStream? OutputStream { get; set; }
 

@@ -5,7 +5,7 @@ using Fal.Reactive.Testing.Streaming;
 namespace Fal.Reactive.Testing.Queue;
 
 /// <summary>Plays a running request's script: its logs and, on a direct <c>/stream</c> call, its partial outputs, each at its offset.</summary>
-internal sealed class ScriptPlayback(IScheduler scheduler, ScheduleChange after)
+internal sealed class ScriptPlayback(IScheduler scheduler, ScheduleChange after, StatusChanges changes)
 {
     /// <summary>Emits the script logs that are due and schedules the next one.</summary>
     public void EmitDueLogs(RequestRecord record)
@@ -55,6 +55,9 @@ internal sealed class ScriptPlayback(IScheduler scheduler, ScheduleChange after)
 
     private TimeSpan Elapsed(RequestRecord record) => scheduler.Now - record.StartedAt!.Value;
 
-    private void EmitLog(RequestRecord record, ScriptLog log) =>
+    private void EmitLog(RequestRecord record, ScriptLog log)
+    {
         record.Logs.Add(new EmittedLog(log.Message, log.Level, scheduler.Now));
+        changes.Changed(record);
+    }
 }

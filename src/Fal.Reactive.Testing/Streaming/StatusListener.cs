@@ -12,7 +12,7 @@ internal sealed class StatusListener(RequestRecord request, bool withLogs, Simul
     public SimulatorEventStream Stream { get; } = stream;
 
     /// <summary>Gets or sets what the last event reported (state, position, log count), to send on change only.</summary>
-    public string? LastSent { get; set; }
+    public (FalSimulatedRequestState State, int Position, int LogCount)? LastSent { get; set; }
 
     /// <summary>Gets or sets how many log lines were sent; each event carries only the new ones.</summary>
     public int SentLogs { get; set; }

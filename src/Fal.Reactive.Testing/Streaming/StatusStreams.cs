@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reactive.Concurrency;
 using Fal.Reactive.Shared;
 using Fal.Reactive.Testing.Internal;
@@ -11,16 +10,24 @@ namespace Fal.Reactive.Testing.Streaming;
 /// The open <c>/status/stream</c> calls: each gets the current status at once, then one event per change, and is
 /// closed after COMPLETED. Not thread-safe: the facade calls it under its lock (keep-alives excepted, see below).
 /// </summary>
-internal sealed class StatusStreams(IScheduler scheduler, TimeSpan keepAliveInterval, Uri queueUrl, QueueModel queue)
+/// <remarks>
+/// Each request holds its own listeners, and <see cref="StatusChanges"/> says which requests changed, so a change
+/// of the model looks only at the streams it concerns (all queued ones when the queue moved), not at every open one.
+/// </remarks>
+internal sealed class StatusStreams(IScheduler scheduler, TimeSpan keepAliveInterval, Uri queueUrl, QueueModel queue, StatusChanges changes)
 {
-    private readonly List<StatusListener> _listeners = [];
+    private int _open;
 
     /// <summary>Opens a status stream; the caller wires its closing to <see cref="Close"/> under the lock.</summary>
     public StatusListener Open(RequestRecord record, bool withLogs)
     {
         var stream = new SimulatorEventStream();
         var listener = new StatusListener(record, withLogs, stream);
-        _listeners.Add(listener);
+        (record.StatusListeners ??= []).Add(listener);
+        _open++;
+
+        // The current status goes out with this change of the model.
+        changes.Changed(record);
         listener.KeepAlive = scheduler.Schedule(keepAliveInterval, (Action<TimeSpan> again) =>
         {
             // Runs on the scheduler, not under the lock: the wake-up may run straight away.
@@ -37,19 +44,55 @@ internal sealed class StatusStreams(IScheduler scheduler, TimeSpan keepAliveInte
     public void Close(StatusListener listener)
     {
         listener.KeepAlive?.Dispose();
-        _listeners.Remove(listener);
+        var record = listener.Request;
+        if (record.StatusListeners is { } listeners && listeners.Remove(listener))
+        {
+            _open--;
+            if (listeners.Count == 0)
+            {
+                record.StatusListeners = null;
+            }
+        }
     }
 
-    /// <summary>Sends an event to every status stream whose request changed (state, position or logs).</summary>
+    /// <summary>Sends an event to every status stream whose request changed (state, position or logs) since the last call.</summary>
     public void PublishChanges(DeferredActions deferred)
     {
-        for (var i = _listeners.Count - 1; i >= 0; i--)
+        if (changes.QueueMoved && _open > 0)
         {
-            var listener = _listeners[i];
-            var r = listener.Request;
-            var position = queue.PositionOf(r);
+            // Positions are the queue's indexes: one pass, not a search per stream.
+            var waiting = queue.Waiting;
+            for (var position = 0; position < waiting.Count; position++)
+            {
+                if (waiting[position].StatusListeners is not null)
+                {
+                    Publish(waiting[position], position, deferred);
+                }
+            }
+        }
+
+        foreach (var record in changes.Requests)
+        {
+            // Queued ones were published above when the queue moved; the check below keeps them to one event anyway.
+            Publish(record, queue.PositionOf(record), deferred);
+        }
+
+        changes.Clear();
+    }
+
+    private void Publish(RequestRecord r, int? position, DeferredActions deferred)
+    {
+        if (r.StatusListeners is not { } listeners)
+        {
+            return;
+        }
+
+        // Backwards: a finished request's listeners are closed (removed) as they are served.
+        for (var i = listeners.Count - 1; i >= 0 && i < listeners.Count; i--)
+        {
+            var listener = listeners[i];
             var logCount = listener.WithLogs ? r.Logs.Count : 0;
-            var state = string.Create(CultureInfo.InvariantCulture, $"{r.State}/{position ?? -1}/{logCount}");
+            var state = (r.State, position ?? -1, logCount);
             if (state == listener.LastSent)
             {
                 continue;

@@ -30,6 +30,7 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
     private readonly Subject<FalWebhook> _webhooks = new();
     private readonly Dictionary<string, FalWebhook> _recent = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
+    private readonly Dictionary<string, List<IObserver<FalWebhook>>> _waiters = new(StringComparer.Ordinal);
     private bool _disposed;
 
     /// <summary>A hub that remembers the last <see cref="DefaultCapacity"/> webhooks.</summary>
@@ -74,6 +75,16 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
 
             // Under the lock: a subject's observers must not be called concurrently, and Completed subscribes under it.
             _webhooks.OnNext(webhook);
+            // Removed before they are called: each unsubscribes (StopWaiting) as it completes.
+            if (_waiters.Remove(webhook.RequestId, out var waiters))
+            {
+                foreach (var waiter in waiters)
+                {
+                    waiter.OnNext(webhook);
+                    waiter.OnCompleted();
+                }
+            }
+
             return true;
         }
     }
@@ -97,32 +108,18 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
         return Observable.Create<FalWebhook>(observer =>
         {
             FalWebhook? known;
-            var subscription = new SingleAssignmentDisposable();
             lock (_gate)
             {
                 if (!_recent.TryGetValue(requestId, out known) && !_disposed)
                 {
-                    var received = false;
-                    subscription.Disposable = _webhooks.Where(w => w.RequestId == requestId).Take(1).Subscribe(
-                        w =>
-                        {
-                            received = true;
-                            observer.OnNext(w);
-                        },
-                        observer.OnError,
-                        () =>
-                        {
-                            // Completed without the webhook: the hub was disposed while this request was awaited.
-                            if (received)
-                            {
-                                observer.OnCompleted();
-                            }
-                            else
-                            {
-                                observer.OnError(Stopped(requestId));
-                            }
-                        });
-                    return subscription;
+                    // Waiters are kept by request id: a publish reaches its own, not a scan of every waiter.
+                    if (!_waiters.TryGetValue(requestId, out var waiters))
+                    {
+                        _waiters[requestId] = waiters = [];
+                    }
+
+                    waiters.Add(observer);
+                    return Disposable.Create((this, requestId, observer), static w => w.Item1.StopWaiting(w.requestId, w.observer));
                 }
             }
 
@@ -161,6 +158,27 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
             _disposed = true;
             _webhooks.OnCompleted();
             _webhooks.Dispose();
+            // Taken out first: a failed waiter unsubscribes (StopWaiting) while we go through them.
+            var waiting = _waiters.ToArray();
+            _waiters.Clear();
+            foreach (var (requestId, waiters) in waiting)
+            {
+                foreach (var waiter in waiters)
+                {
+                    waiter.OnError(Stopped(requestId));
+                }
+            }
+        }
+    }
+
+    private void StopWaiting(string requestId, IObserver<FalWebhook> observer)
+    {
+        lock (_gate)
+        {
+            if (_waiters.TryGetValue(requestId, out var waiters) && waiters.Remove(observer) && waiters.Count == 0)
+            {
+                _waiters.Remove(requestId);
+            }
         }
     }
 

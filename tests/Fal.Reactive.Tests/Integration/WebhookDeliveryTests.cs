@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Fal.Reactive.Emulator;
+using Fal.Reactive.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,27 @@ public sealed class WebhookDeliveryTests
 
         payload.GetProperty("status").GetString().Should().Be("ERROR");
         payload.GetProperty("error").GetString().Should().Contain("422");
+    }
+
+    [Fact]
+    public async Task ManyRequestsFinishingTogether_EachIsPushedOnce_WithNoCallButTheSubmit()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Workers = 64 });
+        using var fal = new FalClient(emulator.CreateClientOptions());
+
+        var handles = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            fal.SubmitAsync("emulator/slow", new { run_seconds = 0.2 }, new FalSubmitOptions { WebhookUrl = receiver.Url })));
+        var received = new List<string>();
+        for (var i = 0; i < handles.Length; i++)
+        {
+            received.Add((await receiver.NextAsync()).GetProperty("request_id").GetString()!);
+        }
+
+        // Pushed as each request finished: the client made its submit and nothing else (2 calls per request, with the delivery).
+        received.Should().BeEquivalentTo(handles.Select(h => h.RequestId));
+        emulator.Simulator.Calls.Select(c => c.Kind).Should().AllBeEquivalentTo(FalCallKind.Submit).And.HaveCount(handles.Length);
+        emulator.Simulator.Webhooks.Should().HaveCount(handles.Length);
     }
 
     /// <summary>A real HTTP endpoint on loopback that collects the JSON bodies POSTed to <c>/hook</c>.</summary>

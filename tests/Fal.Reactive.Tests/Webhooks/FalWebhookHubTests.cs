@@ -92,5 +92,24 @@ public sealed class FalWebhookHubTests
         got.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task ManyWaiters_AWebhookCompletesItsRequestsWaitersOnly_TheOthersStillWait()
+    {
+        var hub = new FalWebhookHub();
+        var first = new[] { hub.WhenCompleted("r-1"), hub.WhenCompleted("r-1") };
+        var others = Enumerable.Range(2, 50).Select(i => hub.WhenCompleted("r-" + i)).ToList();
+        var unsubscribed = false;
+        hub.Completed("r-1").Subscribe(_ => unsubscribed = true).Dispose();
+
+        hub.Publish(Webhook("r-1"));
+
+        (await Task.WhenAll(first)).Should().AllSatisfy(w => w.RequestId.Should().Be("r-1"));
+        unsubscribed.Should().BeFalse();
+        others.Should().AllSatisfy(t => t.IsCompleted.Should().BeFalse());
+        hub.Dispose();
+        (await others[0].Invoking(t => t).Should().ThrowAsync<FalException>()).Which.RequestId.Should().Be("r-2");
+        others.Should().AllSatisfy(t => t.IsFaulted.Should().BeTrue());
+    }
+
     private static FalWebhook Webhook(string requestId) => new() { RequestId = requestId, GatewayRequestId = requestId, Status = FalWebhookStatus.Ok };
 }
