@@ -29,7 +29,8 @@ internal static class SideBySideRun
         Console.WriteLine("  side                 wall s   CPU s  peak RSS  KB/in-flight  calls/req  threads  notice p50   p99 ms   push p50   p99 ms");
         // The JS side last: past a few thousand requests it may exhaust the open-file limit (one socket per request)
         // and take the emulator down with it, so it must not spoil the other sides or the ceiling.
-        foreach (var side in s_dotnetSides.Where(Runs))
+        // fal-merge (FalClient polling gathered with one Merge) only when named.
+        foreach (var side in s_dotnetSides.Where(Runs).Concat(only.Contains("fal-merge") ? ["fal-merge"] : []))
         {
             await SideAsync(side, emulator.BaseUrl, n);
         }
@@ -124,13 +125,20 @@ internal static class SideBySideRun
         {
             "bare" => "bare HttpClient loop",
             "fal" => "FalClient polling",
+            "fal-merge" => "FalClient poll, Merge",
             "sse" => "FalClient SSE stream",
             "webhook" => "FalClient webhook",
             _ => "@fal-ai/client",
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {name,-20} {r.GetProperty("wall_s").GetDouble(),6:0.00} {r.GetProperty("cpu_s").GetDouble(),7:0.00} {peak / 1024,6:0} MB {(peak - before) / n,10:0.0} {r.GetProperty("calls").GetDouble() / n,10:0.00} {r.GetProperty("threads").GetInt32(),8} {P(delays, 0.5),11:0.0} {P(delays, 0.99),6:0.0} {P(pushes, 0.5),10:0.0} {P(pushes, 0.99),6:0.0}  ({delays.Count}/{n} matched)"));
+            $"  {name,-20} {r.GetProperty("wall_s").GetDouble(),6:0.00} {r.GetProperty("cpu_s").GetDouble(),7:0.00} {peak / 1024,6:0} MB {(peak - before) / n,10:0.0} {r.GetProperty("calls").GetDouble() / n,10:0.00} {r.GetProperty("threads").GetInt32(),8} {P(delays, 0.5),11:0.0} {P(delays, 0.99),6:0.0} {P(pushes, 0.5),10:0.0} {P(pushes, 0.99),6:0.0}  ({delays.Count}/{n} matched){Gc(r, n)}"));
     }
+
+    /// <summary>The .NET sides' allocation per request and garbage collections (gen0/1/2, total pause) during the run.</summary>
+    private static string Gc(JsonElement r, int n) =>
+        r.TryGetProperty("allocated_kb", out var kb)
+            ? string.Create(CultureInfo.InvariantCulture, $"  alloc {kb.GetDouble() / n:0.0} KB/req, GCs {r.GetProperty("gcs").GetString()}, pause {r.GetProperty("gc_pause_ms").GetDouble():0} ms")
+            : string.Empty;
 
     /// <summary>Each matched request's delay from the emulator's completed_at to the time in <paramref name="times"/>, sorted.</summary>
     private static List<double> Delays(JsonElement times, Dictionary<string, double> completedAt)

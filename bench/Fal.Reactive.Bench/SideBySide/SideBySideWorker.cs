@@ -29,27 +29,33 @@ internal static class SideBySideWorker
             PollInterval = SideBySideRun.Interval,
         });
 
+        var input = JsonDocument.Parse(SideBySideRun.InputJson).RootElement;
         // The webhook side receives in this process: its Kestrel, verifier and hub count as the client's cost.
         await using var receiver = side == "webhook" ? await WebhookReceiver.StartAsync(client, clock) : null;
         Func<int, Task> run = side switch
         {
             "bare" => count => Task.WhenAll(Enumerable.Range(0, count).Select(_ => BareHttpLoop.RunAsync(
                 http, baseUrl, () => Task.Delay(SideBySideRun.Interval), SideBySideRun.App, SideBySideRun.InputJson, clock.Notice))),
-            "fal" or "sse" => count => Enumerable.Range(0, count)
-                .Select(_ => client.Submit(SideBySideRun.App, JsonDocument.Parse(SideBySideRun.InputJson).RootElement,
+            // Each request awaited as the bare loop's are (Task.WhenAll), its input parsed once as the bare loop's string is.
+            "fal" or "sse" => count => Task.WhenAll(Enumerable.Range(0, count).Select(_ => client.Submit(SideBySideRun.App, input,
                     new FalSubmitOptions { StatusMode = side == "sse" ? FalStatusMode.Streaming : FalStatusMode.Polling })
+                    .Do(s => { if (s is Completed) { clock.Notice(s.RequestId); } })
+                    .LastAsync().ToTask())),
+            // As a reactive program gathers a batch: one Merge of N observables (the operator's cost counts here).
+            "fal-merge" => count => Enumerable.Range(0, count)
+                .Select(_ => client.Submit(SideBySideRun.App, input)
                     .Do(s => { if (s is Completed) { clock.Notice(s.RequestId); } }))
                 .Merge().LastOrDefaultAsync().ToTask(),
             "webhook" => count => Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
             {
                 // Submit (one call), then the webhook fal POSTs, verified: its payload is the result, no GET.
-                var handle = await client.SubmitAsync(SideBySideRun.App, JsonDocument.Parse(SideBySideRun.InputJson).RootElement,
+                var handle = await client.SubmitAsync(SideBySideRun.App, input,
                     new FalSubmitOptions { WebhookUrl = receiver!.Url });
                 var webhook = await receiver.Hub.WhenCompleted(handle.RequestId);
                 webhook.GetPayloadOrThrow();
                 clock.Notice(webhook.RequestId);
             })),
-            _ => throw new ArgumentException("side is bare, fal, sse or webhook", nameof(side)),
+            _ => throw new ArgumentException("side is bare, fal, fal-merge, sse or webhook", nameof(side)),
         };
 
         await run(50); // warm up: JIT, connection pool (and the webhook side's key set fetch)
@@ -58,6 +64,9 @@ internal static class SideBySideWorker
         var before = ProcStatus.Self();
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var paused = GC.GetTotalPauseDuration();
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var calls = counter.Calls + (receiver?.Deliveries ?? 0);
         var peakThreads = 0;
         using var sampling = new CancellationTokenSource();
@@ -81,6 +90,9 @@ internal static class SideBySideWorker
             ["side"] = side,
             ["wall_s"] = wall.Elapsed.TotalSeconds,
             ["cpu_s"] = (process.TotalProcessorTime - cpu).TotalSeconds,
+            ["allocated_kb"] = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0,
+            ["gc_pause_ms"] = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds,
+            ["gcs"] = $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}",
             ["rss_before_kb"] = before.RssKb,
             ["peak_rss_kb"] = after.PeakRssKb,
             ["threads"] = peakThreads,
