@@ -8,6 +8,10 @@ namespace Fal.Reactive;
 /// </summary>
 internal sealed class FalAppId
 {
+    // The last id parsed on this thread: a batch submits one app many times, and the parsed id is immutable.
+    [ThreadStatic]
+    private static FalAppId? t_last;
+
     private FalAppId(string id, string submitPath, string basePath)
     {
         Id = id;
@@ -27,6 +31,11 @@ internal sealed class FalAppId
     public static FalAppId Parse(string appId, string paramName = "appId")
     {
         ArgumentNullException.ThrowIfNull(appId, paramName);
+        if (t_last is { } last && string.Equals(last.Id, appId, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
         var segments = appId.Split('/');
         if (segments.Length == 1 && TrySplitLegacy(appId, out var owner, out var alias))
         {
@@ -44,7 +53,7 @@ internal sealed class FalAppId
 
         var submitPath = string.Join('/', segments);
         var basePath = string.Join('/', segments, 0, prefixLength + 2);
-        return new FalAppId(appId, submitPath, basePath);
+        return t_last = new FalAppId(appId, submitPath, basePath);
     }
 
     public override string ToString() => Id;

@@ -3,25 +3,28 @@ namespace Fal.Reactive;
 /// <summary>Where a request's status, result and cancel live.</summary>
 internal sealed class FalRequestUrls
 {
-    // Built once per request (the first time a poll needs one) rather than once per poll.
+    // Held as their absolute text (what the host check read): a request in flight keeps one parsed Uri per URL it
+    // calls often (the result, the status with its logs flag), not the status and cancel URLs it rarely needs parsed.
+    private readonly string _status;
+    private readonly string _cancel;
     private Uri? _statusWithLogs;
     private Uri? _statusWithoutLogs;
 
     public FalRequestUrls(Uri status, Uri response, Uri cancel)
     {
-        Status = status;
+        _status = status.AbsoluteUri;
         Response = response;
-        Cancel = cancel;
+        _cancel = cancel.AbsoluteUri;
     }
 
     /// <summary>The status URL (<c>…/requests/{id}/status</c>).</summary>
-    public Uri Status { get; }
+    public Uri Status => new(_status);
 
     /// <summary>The result URL (<c>…/requests/{id}</c>).</summary>
     public Uri Response { get; }
 
     /// <summary>The cancel URL (<c>…/requests/{id}/cancel</c>).</summary>
-    public Uri Cancel { get; }
+    public Uri Cancel => new(_cancel);
 
     /// <summary>The URLs fal documents for a request: the queue host, owner/alias only.</summary>
     public static FalRequestUrls Compute(Uri queueUrl, FalAppId app, string requestId)
@@ -62,13 +65,13 @@ internal sealed class FalRequestUrls
 
     /// <summary>The status URL with the logs flag.</summary>
     public Uri StatusQuery(bool withLogs) =>
-        withLogs ? _statusWithLogs ??= AppendQuery(Status, "logs=1") : _statusWithoutLogs ??= AppendQuery(Status, "logs=0");
+        withLogs ? _statusWithLogs ??= AppendQuery(_status, "logs=1") : _statusWithoutLogs ??= AppendQuery(_status, "logs=0");
 
     /// <summary>The server-sent status stream of the request, with the logs flag.</summary>
     public Uri StatusStreamQuery(bool withLogs) =>
         new(new Uri(Status.GetLeftPart(UriPartial.Path) + "/stream"), withLogs ? "?logs=1" : "?logs=0");
 
 
-    private static Uri AppendQuery(Uri url, string query) =>
-        new(url.AbsoluteUri + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + query);
+    private static Uri AppendQuery(string url, string query) =>
+        new(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
 }

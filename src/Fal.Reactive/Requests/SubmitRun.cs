@@ -102,7 +102,7 @@ internal sealed class SubmitRun : RequestRun
         }
     }
 
-    private async Task<StatusPoller> SubmitAsync(CancellationToken token)
+    private async ValueTask<StatusPoller> SubmitAsync(CancellationToken token)
     {
         _api.Transport.EnsureCredentials();
         // Files in the input are uploaded first; disposal stops that (nothing is submitted yet, nothing to cancel).
