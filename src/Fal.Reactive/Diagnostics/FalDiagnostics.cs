@@ -28,22 +28,19 @@ internal sealed class FalDiagnostics
     /// <summary>The telemetry of one request (a Submit subscription), started when its run starts.</summary>
     public FalRequestTelemetry ForRequest(FalAppId app, IScheduler scheduler) => new(this, app.Id, scheduler);
 
-    /// <summary>Counts an HTTP call against the request whose run makes it, if any.</summary>
-    public static void HttpCall() => FalRequestTelemetry.Current?.OnHttpCall();
-
     /// <summary>A call failed transiently and is tried again after <paramref name="delay"/>.</summary>
-    public void Retrying(string operation, string? requestId, int attempt, TimeSpan delay)
+    public void Retrying(string operation, string? requestId, int attempt, TimeSpan delay, FalRequestTelemetry? telemetry)
     {
         FalLogMessages.Retrying(Logger, operation, requestId, attempt, delay);
         Instruments.Retries.Add(1, new KeyValuePair<string, object?>("fal.operation", operation));
-        FalRequestTelemetry.Current?.OnRetry(operation, attempt);
+        telemetry?.OnRetry(operation, attempt);
     }
 
     /// <summary>fal accepted a cancel (from a disposed subscription or a handle).</summary>
-    public void CancelSent(string requestId)
+    public void CancelSent(string requestId, FalRequestTelemetry? telemetry)
     {
         FalLogMessages.CancelSent(Logger, requestId);
-        FalRequestTelemetry.Current?.OnCancelSent();
+        telemetry?.OnCancelSent();
     }
 
     /// <summary>A best-effort cancel of a disposed subscription failed after its retries.</summary>

@@ -5,15 +5,13 @@ using System.Reactive.Concurrency;
 namespace Fal.Reactive;
 
 /// <summary>
-/// One request's span, log events and measurements, from the run's start to its end. While the run is
-/// going it is <see cref="Current"/> in the run's async flow, so the transport counts the run's HTTP calls
-/// and retries without being handed it; its span is <see cref="Activity.Current"/> there, so HttpClient's own
+/// One request's span, log events and measurements, from the run's start to its end. The run hands it to
+/// each call it makes (submit, polls, result, status stream, cancel), which count themselves and their
+/// retries on it; its span is <see cref="Activity.Current"/> in the run's async flow, so HttpClient's own
 /// spans nest under it. Durations are read from the run's scheduler.
 /// </summary>
 internal sealed class FalRequestTelemetry
 {
-    private static readonly AsyncLocal<FalRequestTelemetry?> s_current = new();
-
     private readonly FalDiagnostics _diagnostics;
     private readonly string _appId;
     private readonly IScheduler _scheduler;
@@ -34,13 +32,9 @@ internal sealed class FalRequestTelemetry
         _scheduler = scheduler;
     }
 
-    /// <summary>The request whose run is executing in this async flow, if any.</summary>
-    public static FalRequestTelemetry? Current => s_current.Value;
-
     /// <summary>Starts the span (a child of the subscriber's <see cref="Activity.Current"/>); call from the run's own async method.</summary>
     public void Start()
     {
-        s_current.Value = this;
         _start = _scheduler.Now;
         _activity = FalDiagnostics.Source.StartActivity("fal.request", ActivityKind.Client);
         _activity?.SetTag("fal.app_id", _appId);
@@ -138,8 +132,6 @@ internal sealed class FalRequestTelemetry
 
             activity.Dispose();
         }
-
-        s_current.Value = null;
     }
 
     private void MeasureQueue(DateTimeOffset until)

@@ -60,7 +60,8 @@ internal sealed partial class FalTransport
         FalRetryRule retry,
         IScheduler scheduler,
         CancellationToken cancellationToken,
-        long? maxBytes = null) =>
+        long? maxBytes = null,
+        FalRequestTelemetry? telemetry = null) =>
         SendAsync(
             async,
             operation,
@@ -71,13 +72,16 @@ internal sealed partial class FalTransport
             retry,
             scheduler,
             cancellationToken,
-            maxBytes);
+            maxBytes,
+            telemetry: telemetry);
 
     /// <summary>
-    /// As <see cref="SendAsync{T}(bool, string, string?, Func{HttpRequestMessage}, Func{HttpResponseMessage, byte[], T}, FalRetryRule, IScheduler, CancellationToken, long?)"/>,
+    /// As <see cref="SendAsync{T}(bool, string, string?, Func{HttpRequestMessage}, Func{HttpResponseMessage, byte[], T}, FalRetryRule, IScheduler, CancellationToken, long?, FalRequestTelemetry?)"/>,
     /// with the call's data passed as <paramref name="state"/> to static delegates (no closure per call: the
     /// poll loop's calls go this way), and attempts bounded by the caller's reusable <paramref name="deadline"/>
-    /// when it has one (else a deadline of this call's own).
+    /// when it has one (else a deadline of this call's own). Calls and retries are counted on the request's
+    /// <paramref name="telemetry"/>, handed down by its run (no ambient state: an async-local would make every
+    /// resumed await restore a non-default execution context).
     /// </summary>
     public async ValueTask<T> SendAsync<TState, T>(
         bool async,
@@ -90,7 +94,8 @@ internal sealed partial class FalTransport
         IScheduler scheduler,
         CancellationToken cancellationToken,
         long? maxBytes = null,
-        AttemptDeadline? deadline = null)
+        AttemptDeadline? deadline = null,
+        FalRequestTelemetry? telemetry = null)
     {
         var maxRetries = _retry.MaxRetries(retry);
         // A blocking call cannot be bounded on a scheduler it blocks: HttpClient.Timeout bounds it.
@@ -108,7 +113,7 @@ internal sealed partial class FalTransport
                     await PrepareCredentialsAsync(async, scheduler, cancellationToken).ConfigureAwait(false);
                     using var request = createRequest(state);
                     var sentTo = request.RequestUri;
-                    FalDiagnostics.HttpCall();
+                    telemetry?.OnHttpCall();
                     using var response = async
                         ? await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false)
                         : _http.Send(request, HttpCompletionOption.ResponseHeadersRead, token);
@@ -152,7 +157,7 @@ internal sealed partial class FalTransport
                 }
 
                 var delay = _retry.Delay(attempt, retryAfter, scheduler, requestId);
-                Diagnostics.Retrying(operation, requestId, attempt + 1, delay);
+                Diagnostics.Retrying(operation, requestId, attempt + 1, delay, telemetry);
                 if (async)
                 {
                     await SchedulerDelay.Delay(scheduler, delay, cancellationToken).ConfigureAwait(false);
@@ -171,14 +176,14 @@ internal sealed partial class FalTransport
 
     /// <summary>Sends a call whose answer is read as it arrives (server-sent events); returns once its headers arrived.</summary>
     public async Task<HttpResponseMessage> OpenEventStreamAsync(
-        HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers, string operation, string? requestId, CancellationToken cancellationToken)
+        HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers, string operation, string? requestId, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
     {
         await PrepareCredentialsAsync(async: true, Options.Scheduler, cancellationToken).ConfigureAwait(false);
         using var request = CreateRequest(method, url, body, headers);
         var sentTo = request.RequestUri;   // the proxy's URL in proxy mode
         request.Headers.Remove("Accept");
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
-        FalDiagnostics.HttpCall();
+        telemetry?.OnHttpCall();
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -24,7 +24,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     public SharedWatches Watches { get; } = new();
 
     /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
-    public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken)
+    public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
     {
         var url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(options.WebhookUrl));
         var headers = options.CallHeaders;
@@ -36,7 +36,8 @@ internal sealed class FalQueueApi(FalTransport transport)
             static (_, body) => FalWire.ParseSubmit(body),
             FalRetryRule.NothingEnqueued,
             Scheduler,
-            cancellationToken);
+            cancellationToken,
+            telemetry: telemetry);
     }
 
     /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
@@ -51,7 +52,7 @@ internal sealed class FalQueueApi(FalTransport transport)
 
     /// <summary>Asks a request's status. A poll loop passes its <paramref name="deadline"/>, reused across its calls.</summary>
     public ValueTask<FalStatus> StatusAsync(
-        bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null) =>
+        bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null, FalRequestTelemetry? telemetry = null) =>
         transport.SendAsync(
             async,
             "status",
@@ -66,11 +67,12 @@ internal sealed class FalQueueApi(FalTransport transport)
             FalRetryRule.Transient,
             scheduler,
             cancellationToken,
-            deadline: deadline);
+            deadline: deadline,
+            telemetry: telemetry);
 
     /// <summary>Fetches a completed request's result, read up to <see cref="FalClientOptions.MaxResultBytes"/>.</summary>
     public ValueTask<JsonElement?> ResultAsync(
-        bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null) =>
+        bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null, FalRequestTelemetry? telemetry = null) =>
         transport.SendAsync(
             async,
             "result",
@@ -87,10 +89,11 @@ internal sealed class FalQueueApi(FalTransport transport)
             scheduler,
             cancellationToken,
             Options.MaxResultBytes,
-            deadline);
+            deadline,
+            telemetry);
 
     /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
-    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken)
+    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
     {
         try
         {
@@ -102,8 +105,9 @@ internal sealed class FalQueueApi(FalTransport transport)
                 static (_, _) => true,
                 FalRetryRule.Transient,
                 scheduler,
-                cancellationToken).ConfigureAwait(false);
-            Diagnostics.CancelSent(requestId);
+                cancellationToken,
+                telemetry: telemetry).ConfigureAwait(false);
+            Diagnostics.CancelSent(requestId, telemetry);
         }
         catch (FalHttpException e) when (e.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
         {
@@ -132,8 +136,8 @@ internal sealed class FalQueueApi(FalTransport transport)
     }
 
     /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
-    public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken) =>
-        transport.OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, headers: null, "status stream", requestId, cancellationToken);
+    public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
+        transport.OpenEventStreamAsync(HttpMethod.Get, urls.StatusStreamQuery(withLogs), body: null, headers: null, "status stream", requestId, cancellationToken, telemetry);
 
     /// <summary>
     /// Opens a streaming run (<c>POST {run}/{app}/stream</c>, server-sent events) and returns the response

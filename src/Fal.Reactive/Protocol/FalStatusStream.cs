@@ -10,9 +10,9 @@ namespace Fal.Reactive;
 internal static class FalStatusStream
 {
     public static async IAsyncEnumerable<FalStatus> ReadAsync(
-        FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, FalRequestTelemetry? telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await api.OpenStatusStreamAsync(urls, requestId, withLogs, cancellationToken).ConfigureAwait(false);
+        using var response = await api.OpenStatusStreamAsync(urls, requestId, withLogs, cancellationToken, telemetry).ConfigureAwait(false);
         var logs = withLogs ? new List<FalLog>() : null;
         // fal sends keep-alives: a stream silent for longer is dead, and the caller polls instead.
         var events = FalEventStream.ReadAsync(

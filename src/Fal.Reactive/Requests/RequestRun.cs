@@ -132,7 +132,7 @@ internal abstract class RequestRun : IDisposable
     {
         try
         {
-            await foreach (var status in FalStatusStream.ReadAsync(api, poller.Urls, poller.RequestId, withLogs, Scheduler, token).ConfigureAwait(false))
+            await foreach (var status in FalStatusStream.ReadAsync(api, poller.Urls, poller.RequestId, withLogs, Scheduler, Telemetry, token).ConfigureAwait(false))
             {
                 if (status is Completed completed)
                 {

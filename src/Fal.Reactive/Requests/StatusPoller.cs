@@ -23,13 +23,15 @@ internal sealed class StatusPoller : IDisposable
     private readonly TimeSpan _interval;
     private readonly IScheduler _scheduler;
     private readonly AdaptivePollInterval? _adaptive;
+    private readonly FalRequestTelemetry? _telemetry;
     private readonly ReusableDelay _delay = new();
     private AttemptDeadline? _deadline;
     private TimeSpan _next;
     private bool _waitFirst;
 
-    public StatusPoller(FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce, FalAdaptivePolling? adaptive = null)
+    public StatusPoller(FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce, FalAdaptivePolling? adaptive = null, FalRequestTelemetry? telemetry = null)
     {
+        _telemetry = telemetry;
         _adaptive = adaptive is null ? null : new AdaptivePollInterval(interval, adaptive);
         _next = _adaptive?.First ?? interval;
         _api = api;
@@ -68,7 +70,7 @@ internal sealed class StatusPoller : IDisposable
         }
 
         _waitFirst = true;
-        var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken, Deadline(async)).ConfigureAwait(false);
+        var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
         // The interval policy sees every answer; without one, every wait is the fixed interval.
         _next = _adaptive?.After(status) ?? _interval;
         return status is Completed completed
@@ -80,7 +82,7 @@ internal sealed class StatusPoller : IDisposable
     public async ValueTask<Completed> WithResultAsync(bool async, Completed completed, CancellationToken cancellationToken)
     {
         ServerDone = true;
-        var result = await _api.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async)).ConfigureAwait(false);
+        var result = await _api.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
         return completed with { Result = result };
     }
 

@@ -92,7 +92,7 @@ internal sealed class SubmitRun : RequestRun
         try
         {
             // Retried on transient failures by the transport; never thrown at the (disposed) observer.
-            await _api.CancelAsync(async: true, poller.Urls, poller.RequestId, Scheduler, CancellationToken.None).ConfigureAwait(false);
+            await _api.CancelAsync(async: true, poller.Urls, poller.RequestId, Scheduler, CancellationToken.None, Telemetry).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failed best-effort cancel has nowhere to go but the log: the subscriber is gone.
         catch (Exception e)
@@ -109,11 +109,11 @@ internal sealed class SubmitRun : RequestRun
         var input = await _input.BodyAsync(_storage, token).ConfigureAwait(false);
         token.ThrowIfCancellationRequested();
         // Not cancelled by disposal: if the server accepts the request we must learn its id to cancel it.
-        var answer = await _api.SubmitAsync(_app, input, _options, CancellationToken.None).ConfigureAwait(false);
+        var answer = await _api.SubmitAsync(_app, input, _options, CancellationToken.None, Telemetry).ConfigureAwait(false);
         Telemetry?.Submitted(answer.RequestId, answer.QueuePosition);
         // After a submit the first poll waits, as every later one does; a fallback from the stream asks at once.
         var poller = new StatusPoller(
-            _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming, _options.AdaptivePolling);
+            _api, _api.UrlsOf(_app, answer), answer.RequestId, _options.WithLogs, _interval, Scheduler, askAtOnce: _options.StatusMode == FalStatusMode.Streaming, _options.AdaptivePolling, Telemetry);
         _poller = poller;
         // At once, before any status: the id is what a caller needs to find the request again (fal_client's on_enqueue).
         // An exception it throws fails the request, whose exit path then cancels it on the server.
