@@ -3,9 +3,10 @@ namespace Fal.Reactive;
 /// <summary>Where a request's status, result and cancel live.</summary>
 internal sealed class FalRequestUrls
 {
-    // Held as their absolute text (what the host check read): a request in flight keeps one parsed Uri per URL it
-    // calls often (the result, the status with its logs flag), not the status and cancel URLs it rarely needs parsed.
+    // Held as their absolute text (what the host check read): a request in flight keeps parsed only the URL it calls
+    // on every poll (the status with its logs flag), not the result, status and cancel URLs it needs once or never.
     private readonly string _status;
+    private readonly string _response;
     private readonly string _cancel;
     private Uri? _statusWithLogs;
     private Uri? _statusWithoutLogs;
@@ -13,15 +14,15 @@ internal sealed class FalRequestUrls
     public FalRequestUrls(Uri status, Uri response, Uri cancel)
     {
         _status = status.AbsoluteUri;
-        Response = response;
+        _response = response.AbsoluteUri;
         _cancel = cancel.AbsoluteUri;
     }
 
     /// <summary>The status URL (<c>…/requests/{id}/status</c>).</summary>
     public Uri Status => new(_status);
 
-    /// <summary>The result URL (<c>…/requests/{id}</c>).</summary>
-    public Uri Response { get; }
+    /// <summary>The result URL (<c>…/requests/{id}</c>), parsed when the result is fetched (once per request).</summary>
+    public Uri Response => new(_response);
 
     /// <summary>The cancel URL (<c>…/requests/{id}/cancel</c>).</summary>
     public Uri Cancel => new(_cancel);

@@ -12,20 +12,20 @@ namespace Fal.Reactive;
 internal sealed class PreparedInput
 {
     private readonly object? _input;
-    private readonly InputFiles _files;
+    private readonly InputFiles? _files; // null for a body with no files (the common case: nothing more to hold per request)
     private readonly object _gate = new();
     private byte[]? _body;
     private Task<byte[]>? _uploading;
 
-    private PreparedInput(object? input, byte[] body, InputFiles files)
+    private PreparedInput(object? input, byte[] body, InputFiles? files)
     {
         _input = input;
-        _files = files;
-        _body = files.IsEmpty ? body : null;
+        _files = files is { IsEmpty: false } ? files : null;
+        _body = _files is null ? body : null;
     }
 
     /// <summary>An input already serialized (the JSON and typed overloads): no files to upload.</summary>
-    public static PreparedInput FromBody(byte[] body) => new(input: null, body, new InputFiles());
+    public static PreparedInput FromBody(byte[] body) => new(input: null, body, files: null);
 
     /// <summary>
     /// A JSON node tree: serialized without reflection, unless the caller put <see cref="FileInfo"/>, <see cref="Stream"/>
@@ -79,15 +79,16 @@ internal sealed class PreparedInput
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Files exist only in inputs from Create, which requires dynamic code.")]
     private async Task<byte[]> UploadAsync(FalStorage storage, CancellationToken cancellationToken)
     {
-        var uploads = _files.Values.Select(v => InputFiles.UploadAsync(storage, v, cancellationToken)).ToArray();
+        var files = _files!;
+        var uploads = files.Values.Select(v => InputFiles.UploadAsync(storage, v, cancellationToken)).ToArray();
         var urls = await Task.WhenAll(uploads).ConfigureAwait(false);
         var map = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < urls.Length; i++)
         {
-            map[_files.Values[i]] = urls[i].AbsoluteUri;
+            map[files.Values[i]] = urls[i].AbsoluteUri;
         }
 
-        var body = _files.WithUrls(_input, map);
+        var body = files.WithUrls(_input, map);
         _body = body;
         return body;
     }
