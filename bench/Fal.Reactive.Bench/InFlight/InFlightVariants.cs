@@ -75,79 +75,66 @@ internal sealed class BareLoopVariant(int n, TimeSpan interval, TimeSpan runTime
     }
 }
 
-/// <summary>N <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> observables, one subscription each.</summary>
-internal sealed class SubmitVariant : InFlightVariant
+/// <summary>A variant whose requests go through one <see cref="FalClient"/>, each followed by one subscription.</summary>
+internal abstract class ClientVariant : InFlightVariant
 {
-    private readonly FalClient _client;
-    private readonly List<IDisposable> _subscriptions = [];
+    protected ClientVariant(int n, TimeSpan interval, TimeSpan runTime)
+        : base(n, interval, runTime) =>
+        // A client as an application configures one, on the variant's scheduler, its HTTP through the counter.
+        Client = new(HttpClient, new FalClientOptions
+        {
+            Credentials = FalCredentials.FromKey(FalSimulatorClientExtensions.TestKey),
+            QueueUrl = Simulator.QueueUrl,
+            RunUrl = Simulator.RunUrl,
+            RestUrl = Simulator.RestUrl,
+            PollInterval = PollInterval,
+            Scheduler = Scheduler,
+        });
 
-    public SubmitVariant(int n, TimeSpan interval, TimeSpan runTime)
-        : base(n, interval, runTime) => _client = NewClient(this);
+    protected FalClient Client { get; }
 
-    public override string Name => "FalClient.Submit";
+    protected List<IDisposable> Subscriptions { get; } = [];
 
-    public override void Start(int i) =>
-        _subscriptions.Add(_client.Submit(App, Input).Subscribe(_ => { }, _ => OnFinished(failed: true), () => OnFinished(failed: false)));
+    /// <summary>Follows one request to its end, counting how it ended.</summary>
+    protected void Follow(IObservable<FalStatus> statuses) =>
+        Subscriptions.Add(statuses.Subscribe(_ => { }, _ => OnFinished(failed: true), () => OnFinished(failed: false)));
 
     public override void EndRound()
     {
-        _subscriptions.ForEach(s => s.Dispose());
-        _subscriptions.Clear();
+        Subscriptions.ForEach(s => s.Dispose());
+        Subscriptions.Clear();
         base.EndRound();
     }
 
     public override void Dispose()
     {
-        _client.Dispose();
+        Client.Dispose();
         base.Dispose();
     }
+}
 
-    /// <summary>A client as an application configures one, on the variant's scheduler, its HTTP through the counter.</summary>
-    internal static FalClient NewClient(InFlightVariant variant) =>
-        new(variant.HttpClient, new FalClientOptions
-        {
-            Credentials = FalCredentials.FromKey(FalSimulatorClientExtensions.TestKey),
-            QueueUrl = variant.Simulator.QueueUrl,
-            RunUrl = variant.Simulator.RunUrl,
-            RestUrl = variant.Simulator.RestUrl,
-            PollInterval = variant.PollInterval,
-            Scheduler = variant.Scheduler,
-        });
+/// <summary>N <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> observables, one subscription each.</summary>
+internal sealed class SubmitVariant(int n, TimeSpan interval, TimeSpan runTime) : ClientVariant(n, interval, runTime)
+{
+    public override string Name => "FalClient.Submit";
+
+    public override void Start(int i) => Follow(Client.Submit(App, Input));
 }
 
 /// <summary>N requests submitted with <see cref="FalClient.SubmitAsync(string, object?, FalSubmitOptions?, CancellationToken)"/>, each handle watched by one <see cref="FalRequestHandle.Events(bool, TimeSpan?, IScheduler?)"/>.</summary>
-internal sealed class HandleEventsVariant : InFlightVariant
+internal sealed class HandleEventsVariant(int n, TimeSpan interval, TimeSpan runTime) : ClientVariant(n, interval, runTime)
 {
-    private readonly FalClient _client;
-    private readonly List<IDisposable> _subscriptions = [];
-
-    public HandleEventsVariant(int n, TimeSpan interval, TimeSpan runTime)
-        : base(n, interval, runTime) => _client = SubmitVariant.NewClient(this);
-
     public override string Name => "handle.Events()";
 
     public override void Start(int i)
     {
         // The simulator answers in memory at once, so the submit has completed when SubmitAsync returns.
-        var submitted = _client.SubmitAsync(App, Input);
+        var submitted = Client.SubmitAsync(App, Input);
         if (!submitted.IsCompleted)
         {
             throw new InvalidOperationException("The in-memory submit did not complete synchronously.");
         }
 
-        _subscriptions.Add(submitted.Result.Events().Subscribe(_ => { }, _ => OnFinished(failed: true), () => OnFinished(failed: false)));
-    }
-
-    public override void EndRound()
-    {
-        _subscriptions.ForEach(s => s.Dispose());
-        _subscriptions.Clear();
-        base.EndRound();
-    }
-
-    public override void Dispose()
-    {
-        _client.Dispose();
-        base.Dispose();
+        Follow(submitted.Result.Events());
     }
 }
