@@ -72,10 +72,10 @@ public sealed class FalWebhookVerifier
         var signature = Convert.FromHexString(headers.Signature!);
         var message = WebhookMessage.Build(headers.RequestId!, headers.UserId!, headers.Timestamp!, body.Span);
         var keys = await _keys.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        if (!AnyVerifies(keys.Keys, signature, message))
+        if (!AnyVerifies(keys.Points, signature, message))
         {
             var refreshed = await _keys.RefreshAsync(keys.Version, cancellationToken).ConfigureAwait(false);
-            if (refreshed.Version == keys.Version || !AnyVerifies(refreshed.Keys, signature, message))
+            if (refreshed.Version == keys.Version || !AnyVerifies(refreshed.Points, signature, message))
             {
                 return Unverified(refreshed);
             }
@@ -134,11 +134,11 @@ public sealed class FalWebhookVerifier
         _ => FalWebhookVerification.Rejected(Reason.BadSignature, $"No key of {JwksUrl} verifies the signature: the delivery was changed or not signed by fal."),
     };
 
-    private static bool AnyVerifies(IReadOnlyList<byte[]> keys, byte[] signature, byte[] message)
+    private static bool AnyVerifies(IReadOnlyList<Ed25519.PublicPoint> keys, byte[] signature, byte[] message)
     {
         foreach (var key in keys)
         {
-            if (Ed25519.Verify(signature, 0, key, 0, message, 0, message.Length))
+            if (Ed25519.Verify(signature, 0, key, message, 0, message.Length))
             {
                 return true;
             }

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace Fal.Reactive;
 
@@ -18,7 +19,15 @@ internal sealed class JwksKeySet(HttpClient http, FalWebhookVerifierOptions opti
     private Task<Snapshot>? _inFlight;
 
     /// <summary>The keys held, with a version that changes on each successful fetch, and the last fetch error.</summary>
-    internal sealed record Snapshot(IReadOnlyList<byte[]> Keys, long Version, string? Error);
+    internal sealed record Snapshot(IReadOnlyList<byte[]> Keys, long Version, string? Error)
+    {
+        /// <summary>
+        /// The keys decoded once per fetch, not once per delivery (decoding is a tenth of a verification); a key that is
+        /// not a point on the curve is left out, as it could verify nothing.
+        /// </summary>
+        public IReadOnlyList<Ed25519.PublicPoint> Points { get; } =
+            [.. Keys.Select(k => Ed25519.ValidatePublicKeyPartialExport(k, 0)).OfType<Ed25519.PublicPoint>()];
+    }
 
     /// <summary>The keys to verify with: fetched first when none were ever fetched or the set has expired (rate permitting).</summary>
     public Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
