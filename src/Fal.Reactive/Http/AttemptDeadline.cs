@@ -10,8 +10,8 @@ namespace Fal.Reactive;
 /// attempt has taken longer than the timeout.
 /// </summary>
 /// <remarks>
-/// A poll loop makes its calls one at a time, each far shorter than the timeout, so one instance serves all
-/// of them: the cancellation source is reset between attempts instead of made anew, and the scheduled check is
+/// A caller that makes its calls one at a time (a poll loop's status and result calls, a server-sent stream's
+/// reads), each far shorter than the timeout, needs one instance for all of them: the cancellation source is reset between attempts instead of made anew, and the scheduled check is
 /// armed once per timeout rather than once per attempt. When it fires during a later attempt than the one that
 /// armed it, it is re-armed for what is left of that attempt (read on the scheduler's clock, at most one
 /// timeout). Per poll this allocates nothing; the cost it replaces was a linked source, a scheduled item and a

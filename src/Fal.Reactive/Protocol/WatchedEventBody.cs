@@ -10,6 +10,8 @@ namespace Fal.Reactive;
 /// </summary>
 internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string operation, string? requestId, IScheduler? scheduler, TimeSpan? idleTimeout) : Stream
 {
+    // One deadline for all of the stream's reads (they come one at a time): no timer or source per read.
+    private readonly AttemptDeadline? _idle = scheduler is not null && idleTimeout is { } timeout ? new AttemptDeadline(scheduler, timeout) : null;
     private long _sinceEvent;
 
     public override bool CanRead => true;
@@ -27,15 +29,18 @@ internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string 
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var idle = scheduler is not null && idleTimeout is { } timeout ? new AttemptTimer(scheduler, timeout, cancellationToken) : null;
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, idle?.Token ?? cancellationToken).ConfigureAwait(false);
+            read = await inner.ReadAsync(buffer, _idle?.Begin(cancellationToken) ?? cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (idle?.Expired == true && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (_idle?.Expired == true && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The {operation} sent nothing, not even a keep-alive, for {idleTimeout!.Value.TotalSeconds:0.###} s.", e);
+        }
+        finally
+        {
+            _idle?.End();
         }
 
         return Count(read);
@@ -60,6 +65,7 @@ internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string 
     {
         if (disposing)
         {
+            _idle?.Dispose();
             inner.Dispose();
         }
 

@@ -32,9 +32,34 @@ public class StatusStreamIdleTests : ReactiveTest
         polls[0].Time.Ticks.Should().Be(200 + Ticks(30), "polling starts when the silent stream's idle timeout expires");
     }
 
-    /// <summary>A body that sends nothing, ever; a read ends only when cancelled.</summary>
-    private sealed class SilentStream : Stream
+    [Fact]
+    public void AStatusStreamSilentAfterAKeepAlive_FallsBackOneIdleTimeoutAfterTheKeepAlive_NotAfterItOpened()
     {
+        using var fal = new SimulatedFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(100)));
+        // The first read brings a keep-alive 10 s after the stream opened; every later read is silent. The idle check
+        // armed by the first read fires during the second and must wait out what is left of it.
+        using var handler = new ScriptedHandler((request, token) => request.RequestUri!.AbsolutePath.EndsWith("/status/stream", StringComparison.Ordinal)
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new SilentStream(fal.Scheduler, TimeSpan.FromSeconds(10))) })
+            : null)
+        { InnerHandler = fal.Simulator.CreateHandler() };
+        using var client = new FalClient(new HttpClient(handler), new FalClientOptions
+        {
+            Credentials = FalCredentials.FromKey(Key), Scheduler = fal.Scheduler, PollInterval = Interval, StatusStreamIdleTimeout = TimeSpan.FromSeconds(30),
+        });
+
+        var observer = fal.Scheduler.Start(
+            () => client.Submit(App, new { prompt = "x" }, new FalSubmitOptions { StatusMode = FalStatusMode.Streaming }), disposed: Ticks(200));
+
+        observer.Messages[^1].Value.Kind.Should().Be(System.Reactive.NotificationKind.OnCompleted);
+        fal.CallsOf(FalCallKind.Status)[0].Time.Ticks.Should().Be(200 + Ticks(10) + Ticks(30), "the idle timeout counts from the last read that brought bytes");
+    }
+
+    /// <summary>A body that sends nothing, ever (or one keep-alive after a while, then nothing); a read ends only when cancelled.</summary>
+    private sealed class SilentStream(TestScheduler? scheduler = null, TimeSpan keepAliveAfter = default) : Stream
+    {
+        private bool _keptAlive;
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -49,6 +74,22 @@ public class StatusStreamIdleTests : ReactiveTest
         {
             var read = new TaskCompletionSource<int>();
             cancellationToken.Register(() => read.TrySetCanceled(cancellationToken));
+            if (scheduler is not null && !_keptAlive)
+            {
+                _keptAlive = true;
+                scheduler.ScheduleRelative(0, keepAliveAfter.Ticks, (_, _) =>
+                {
+                    var keepAlive = ": keep-alive\n\n"u8;
+                    keepAlive.CopyTo(buffer.Span);
+                    // Completed with no synchronization context, so the reader goes on at this very tick.
+                    var context = SynchronizationContext.Current;
+                    SynchronizationContext.SetSynchronizationContext(null);
+                    read.TrySetResult(keepAlive.Length);
+                    SynchronizationContext.SetSynchronizationContext(context);
+                    return System.Reactive.Disposables.Disposable.Empty;
+                });
+            }
+
             return new ValueTask<int>(read.Task);
         }
 
