@@ -24,7 +24,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     private readonly bool _ownsHttp;
     private readonly FalQueueApi _api;
     private readonly PendingCancellations _pendingCancellations = new();
-    private Task? _exits;
+    private Closing? _closing;
     private int _httpReleased;
 
     /// <summary>A client with fal's hosts and the key from <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
