@@ -42,7 +42,8 @@ internal static class ControlEndpoints
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
+        var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
+        await using var writerScope = writer.ConfigureAwait(false);
         write(writer);
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Emulator;
 
@@ -87,12 +88,7 @@ public class EmulatorHardeningTests
     private static async Task WaitFinishedAsync(FalEmulator emulator, string responseUrl)
     {
         var id = responseUrl[(responseUrl.LastIndexOf('/') + 1)..];
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
-        while (!emulator.Simulator.Requests.Any(r => r.RequestId == id && r.CompletedAt is not null))
-        {
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline, "echo runs take milliseconds");
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => emulator.Simulator.Requests.Any(r => r.RequestId == id && r.CompletedAt is not null), $"request {id} to finish (echo runs take milliseconds)");
     }
 
     [Fact]
