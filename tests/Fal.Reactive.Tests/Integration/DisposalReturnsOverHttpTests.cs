@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reactive.Linq;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Tests.Emulator;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Integration;
 
@@ -94,8 +95,8 @@ public sealed class DisposalReturnsOverHttpTests(EmulatorFixture fixture) : ICla
         var (id, elapsed) = await disposed.Task.WaitAsync(s_bound);
 
         elapsed.Should().BeLessThan(s_atOnce, "the run in the callback can only send its cancel once the callback returns");
-        await Eventually(() => fixture.Emulator.Simulator.Requests.Single(r => r.RequestId == id).CancelRequested);
-        await Eventually(() => errors.Count == 1);
+        await Eventually.Until(() => fixture.Emulator.Simulator.Requests.Single(r => r.RequestId == id).CancelRequested, "the cancel sent after the callback returned");
+        await Eventually.Until(() => errors.Count == 1, "the disposal error");
         errors.Single().Should().BeOfType<FalClientDisposedException>().Which.RequestId.Should().Be(id);
     });
 
@@ -104,15 +105,5 @@ public sealed class DisposalReturnsOverHttpTests(EmulatorFixture fixture) : ICla
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed;
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            deadline.Elapsed.Should().BeLessThan(s_bound);
-            await Task.Delay(20);
-        }
     }
 }
