@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Checks the packages `dotnet pack -c Release -o out/packages` made: each of the five is there with its
+"""Checks the packages `dotnet pack -c Release -o out/packages` made: each of the six is there with its
 README (no relative links left: the package page has no repository around it), LICENSE, XML docs and a
-.snupkg beside it; the emulator is a .NET tool with the fal-emulator command. Prints one line per package
+.snupkg beside it; the emulator is a library (lib/) and Fal.Reactive.Emulator.Tool the .NET tool with the
+fal-emulator command. Prints one line per package
 and exits non-zero on the first missing piece.
 
     python3 eng/check-packages.py [out/packages]
@@ -9,7 +10,7 @@ and exits non-zero on the first missing piece.
 import glob, os, re, sys, zipfile
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "out/packages"
-expected = ["Fal.Reactive", "Fal.Reactive.Testing", "Fal.Reactive.Extensions.DependencyInjection", "Fal.Reactive.AspNetCore", "Fal.Reactive.Emulator"]
+expected = ["Fal.Reactive", "Fal.Reactive.Testing", "Fal.Reactive.Extensions.DependencyInjection", "Fal.Reactive.AspNetCore", "Fal.Reactive.Emulator", "Fal.Reactive.Emulator.Tool"]
 relative_link = re.compile(r"\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^)]*\)")
 problems = []
 
@@ -33,6 +34,14 @@ for name in expected:
         if "<repository " not in nuspec or 'commit="' not in nuspec:
             missing.append("repository url and commit (SourceLink)")
         if name == "Fal.Reactive.Emulator":
+            # A library a test project references: a lib/ folder, no tool, and the ASP.NET Core framework it needs.
+            if not any(n.startswith("lib/") and n.endswith("/Fal.Reactive.Emulator.dll") for n in names):
+                missing.append("lib/ assembly (a library tests can reference)")
+            if any(n.endswith("DotnetToolSettings.xml") for n in names):
+                missing.append("no tool settings (the tool is Fal.Reactive.Emulator.Tool)")
+            if 'name="Microsoft.AspNetCore.App"' not in nuspec:
+                missing.append("frameworkReference Microsoft.AspNetCore.App")
+        if name == "Fal.Reactive.Emulator.Tool":
             settings = [n for n in names if n.endswith("DotnetToolSettings.xml")]
             if not settings or b'Name="fal-emulator"' not in z.read(settings[0]):
                 missing.append("tool command fal-emulator")
