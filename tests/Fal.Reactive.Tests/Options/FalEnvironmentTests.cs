@@ -141,7 +141,7 @@ public class FalEnvironmentTests
         {
             // The example reads the environment when it creates its client, before its first await; the
             // scope holds a lock that must be released on this thread, so nothing is awaited inside it.
-            example = ReadmeSnippets.FirstRequest();
+            example = ReadmeSnippets.QuickStart();
         }
 
         await example.WaitAsync(TimeSpan.FromSeconds(30));
