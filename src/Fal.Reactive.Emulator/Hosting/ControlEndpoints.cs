@@ -62,7 +62,8 @@ internal static class ControlEndpoints
         w.WriteNumber("calls", simulator.Calls.Count);
         w.WriteNumber("webhooks", simulator.Webhooks.Count);
         w.WriteNumber("files", files.Count);
-        w.WriteNumber("file_bytes", files.Sum(f => (long)f.Content.Length));
+        // Unfinished multipart parts included: they hold memory as much as files do.
+        w.WriteNumber("file_bytes", simulator.StoredBytes);
         w.WriteEndObject();
         w.WriteStartArray("apps");
         foreach (var app in BuiltInApps.Ids)

@@ -24,6 +24,28 @@ public class EmulatorHardeningTests
         return request;
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Key mallory")]
+    public async Task ABodyAnnouncedButNotSent_WithoutAnAcceptedKey_IsRefusedBeforeItIsRead(string? authorization)
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Keys = ["alice"] });
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(emulator.QueueUrl.Host, emulator.QueueUrl.Port);
+        var stream = tcp.GetStream();
+        // 100 MiB announced, one byte sent: an emulator that read the body first would wait here for the rest.
+        var head = "POST /emulator/echo HTTP/1.1\r\nHost: " + emulator.QueueUrl.Authority + "\r\nContent-Type: application/json\r\n"
+            + (authorization is null ? string.Empty : "Authorization: " + authorization + "\r\n")
+            + "Content-Length: 104857600\r\n\r\n{";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+
+        var buffer = new byte[512];
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var read = await stream.ReadAsync(buffer, bound.Token);
+
+        System.Text.Encoding.ASCII.GetString(buffer, 0, read).Should().StartWith("HTTP/1.1 401", "the key is checked on the headers, before the body");
+    }
+
     [Fact]
     public async Task WithKeys_AnotherKeyGets404ForTheRequest_TheOwnerItsResult()
     {
