@@ -12,12 +12,24 @@ public sealed class EnvironmentScopeTests
         var thread = Environment.CurrentManagedThreadId;
 
         // Leave the thread the scope was entered on: a monitor would throw SynchronizationLockException on release.
-        await Task.Run(() =>
-        {
-            Environment.CurrentManagedThreadId.Should().NotBe(thread);
-            Environment.GetEnvironmentVariable(Name).Should().Be("inside");
-            scope.Dispose();
-        });
+        // LongRunning: a thread of its own (Task.Run may run the work on this very thread once it returns to the
+        // pool). The scope is disposed whatever the assertions say, or every later scope would wait for it.
+        await Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    Environment.CurrentManagedThreadId.Should().NotBe(thread);
+                    Environment.GetEnvironmentVariable(Name).Should().Be("inside");
+                }
+                finally
+                {
+                    scope.Dispose();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
         Environment.GetEnvironmentVariable(Name).Should().Be("before");
         using (EnvironmentScope.Without(Name))
