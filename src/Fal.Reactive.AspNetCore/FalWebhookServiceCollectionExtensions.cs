@@ -9,7 +9,7 @@ public static class FalWebhookServiceCollectionExtensions
     /// <summary>
     /// Registers a <see cref="FalWebhookHub"/> (the <see cref="IObservable{T}"/> of verified webhooks) and a
     /// <see cref="FalWebhookVerifier"/>, both singletons. When a <see cref="FalClient"/> is registered, the verifier
-    /// is the client's (<see cref="FalClient.CreateWebhookVerifier"/>: its HttpClient, REST host and scheduler);
+    /// is the client's (<see cref="FalWebhookClientExtensions.CreateWebhookVerifier"/>: its HttpClient, REST host and scheduler);
     /// otherwise it fetches fal's key set through an HttpClient of its own.
     /// </summary>
     /// <param name="services">The services.</param>
