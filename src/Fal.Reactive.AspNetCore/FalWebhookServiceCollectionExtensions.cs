@@ -1,7 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
+using Fal.Reactive;
+using Fal.Reactive.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Fal.Reactive.AspNetCore;
+// Where IServiceCollection registrations are looked for, as AddFalClient's (docs/contributing.md).
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers what the fal webhook endpoint needs.</summary>
 public static class FalWebhookServiceCollectionExtensions
