@@ -12,24 +12,29 @@ public sealed class EnvironmentScopeTests
         var thread = Environment.CurrentManagedThreadId;
 
         // Leave the thread the scope was entered on: a monitor would throw SynchronizationLockException on release.
-        // LongRunning: a thread of its own (Task.Run may run the work on this very thread once it returns to the
-        // pool). The scope is disposed whatever the assertions say, or every later scope would wait for it.
-        await Task.Factory.StartNew(
-            () =>
+        // A thread of its own, not Task.Run: the pool may hand back the very thread the test runs on.
+        string? inside = null;
+        var otherThread = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var other = new Thread(() =>
+        {
+            otherThread = Environment.CurrentManagedThreadId;
+            inside = Environment.GetEnvironmentVariable(Name);
+            try
             {
-                try
-                {
-                    Environment.CurrentManagedThreadId.Should().NotBe(thread);
-                    Environment.GetEnvironmentVariable(Name).Should().Be("inside");
-                }
-                finally
-                {
-                    scope.Dispose();
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+                scope.Dispose();
+                release.SetResult();
+            }
+            catch (Exception e)
+            {
+                release.SetException(e);
+            }
+        });
+        other.Start();
+        await release.Task;
+
+        otherThread.Should().NotBe(thread);
+        inside.Should().Be("inside");
 
         Environment.GetEnvironmentVariable(Name).Should().Be("before");
         using (EnvironmentScope.Without(Name))
