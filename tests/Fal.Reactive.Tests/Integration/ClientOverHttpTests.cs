@@ -150,7 +150,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     {
         var output = await _fal.RunAsync("emulator/echo", new { direct = true }).WaitAsync(s_bound);
 
-        output.GetProperty("direct").GetBoolean().Should().BeTrue();
+        output.Result.GetProperty("direct").GetBoolean().Should().BeTrue();
     }
 
     [Fact]
@@ -159,9 +159,9 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
         var events = await _fal.Stream("fal-ai/any-llm", new { prompt = "tell me a short story please" }).Timeout(s_bound).ToList();
 
         events.Should().HaveCountGreaterThan(2);
-        events.Take(events.Count - 1).Should().OnlyContain(e => e.GetProperty("partial").GetBoolean());
-        events[^1].GetProperty("partial").GetBoolean().Should().BeFalse();
-        events[^1].GetProperty("output").GetString().Should().StartWith(events[0].GetProperty("output").GetString());
+        events.Take(events.Count - 1).Should().OnlyContain(e => e.Data.GetProperty("partial").GetBoolean());
+        events[^1].Data.GetProperty("partial").GetBoolean().Should().BeFalse();
+        events[^1].Data.GetProperty("output").GetString().Should().StartWith(events[0].Data.GetProperty("output").GetString());
     }
 
     [Fact]

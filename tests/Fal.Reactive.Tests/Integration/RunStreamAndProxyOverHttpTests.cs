@@ -22,7 +22,7 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     [Fact]
     public async Task RunWithRequestIdAsync_ReturnsTheIdTheEmulatorGaveTheRun()
     {
-        var result = await _fal.RunWithRequestIdAsync("emulator/echo", new { tag = "with-id" }).WaitAsync(s_bound);
+        var result = await _fal.RunAsync("emulator/echo", new { tag = "with-id" }).WaitAsync(s_bound);
 
         result.Result.GetProperty("tag").GetString().Should().Be("with-id");
         fixture.Emulator.Simulator.Requests.Should().Contain(r => r.RequestId == result.RequestId && r.Kind == Fal.Reactive.Testing.FalSimulatedRequestKind.Run);
@@ -47,7 +47,7 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     {
         var output = _fal.Run("emulator/echo", new { sync = true });
 
-        output.GetProperty("sync").GetBoolean().Should().BeTrue();
+        output.Result.GetProperty("sync").GetBoolean().Should().BeTrue();
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
         var streamed = await fal.Stream("fal-ai/any-llm", new { prompt = "through the proxy" }).Timeout(s_bound).ToList().ToTask();
 
         statuses[^1].Should().BeOfType<Completed>().Which.Result!.Value.GetProperty("via").GetString().Should().Be("proxy");
-        run.GetProperty("via").GetString().Should().Be("proxy-run");
-        streamed[^1].GetProperty("output").GetString().Should().Contain("through the proxy");
+        run.Result.GetProperty("via").GetString().Should().Be("proxy-run");
+        streamed[^1].Data.GetProperty("output").GetString().Should().Contain("through the proxy");
         proxy.Targets.Should().Contain("https://queue.fal.run/emulator/echo").And.Contain("https://fal.run/emulator/echo").And.Contain("https://fal.run/fal-ai/any-llm/stream");
         proxy.Targets.Should().Contain(t => t.StartsWith("https://queue.fal.run/emulator/echo/requests/", StringComparison.Ordinal));
         proxy.KeysReceived.Should().Be(0, "the client holds no key");

@@ -26,7 +26,7 @@ public class StreamRunTests : ReactiveTest
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(3), (1, "a"), (2, "ab"));
 
-        var observer = fal.Scheduler.Start(() => fal.Client.StreamEvents(App, new { prompt = "x" }), disposed: Ticks(100));
+        var observer = fal.Scheduler.Start(() => fal.Client.Stream(App, new { prompt = "x" }), disposed: Ticks(100));
 
         var id = fal.Simulator.Requests.Single().RequestId;
         var events = observer.Messages.Where(m => m.Value.Kind == NotificationKind.OnNext).Select(m => m.Value.Value).ToList();
@@ -53,10 +53,10 @@ public class StreamRunTests : ReactiveTest
     public async Task IdleTimeout_NoEventForThatLong_FailsWithTheRequestId_AndClosesTheRun()
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(100), (1, "a"));
-        var options = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(10) };
+        var options = new FalStreamOptions { IdleTimeout = TimeSpan.FromSeconds(10) };
         var events = new List<FalStreamEvent>();
 
-        var run = fal.Client.StreamEvents(App, null, options).Do(events.Add).ToTask();
+        var run = fal.Client.Stream(App, null, options).Do(events.Add).ToTask();
         // The one event at 1 s; then nothing: the limit runs out 10 s after it, not 10 s after the start.
         fal.Scheduler.AdvanceBy(Ticks(10.9));
         events.Should().ContainSingle();
@@ -75,7 +75,7 @@ public class StreamRunTests : ReactiveTest
     public void IdleTimeout_EventsKeepComing_NeverFires()
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(30), [.. Enumerable.Range(1, 29).Select(i => ((double)i, $"{i}"))]);
-        var options = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(2) };
+        var options = new FalStreamOptions { IdleTimeout = TimeSpan.FromSeconds(2) };
 
         var observer = fal.Scheduler.Start(() => fal.Client.Stream(App, null, options), disposed: Ticks(200));
 
