@@ -200,6 +200,55 @@ public class RequestSurfaceTests
         streamCall.Header("X-Trace").Should().Be("stream");
     }
 
+    [Fact]
+    public async Task SubmitAsync_RetryBackOff_WaitsOnTheOptionsScheduler()
+    {
+        using var fal = new HeaderFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)).WithFailures(FalCallKind.Submit, count: 1, 503));
+        var own = new TestScheduler();
+
+        var submit = fal.Client.SubmitAsync(App, (JsonNode?)null, new FalEnqueueOptions { Scheduler = own });
+        fal.Scheduler.AdvanceBy(Ticks(60));
+        var whileOwnStands = fal.Calls.Count(c => c.Method == "POST");
+        own.AdvanceBy(Ticks(60));
+        fal.Scheduler.AdvanceBy(Ticks(1));
+
+        whileOwnStands.Should().Be(1);
+        (await submit).RequestId.Should().Be(fal.Simulator.Requests.Single().RequestId);
+        fal.Calls.Count(c => c.Method == "POST").Should().Be(2);
+    }
+
+    [Fact]
+    public void Submit_AdaptivePolling_SpacesQueuedPollsOutUpToTheBound()
+    {
+        using var fal = new HeaderFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)).WithQueueTime(TimeSpan.FromSeconds(20)));
+        var options = new FalSubmitOptions { AdaptivePolling = new FalAdaptivePolling(TimeSpan.FromSeconds(2)) };
+
+        fal.Scheduler.Start(() => fal.Client.Submit(App, (JsonNode?)null, options), disposed: Ticks(10));
+
+        var gaps = fal.Polls().Zip(fal.Polls().Skip(1), (a, b) => b.Time - a.Time).ToList();
+        gaps.Should().HaveCountGreaterThan(3);
+        gaps[1].Should().BeGreaterThan(gaps[0]);
+        gaps.Should().OnlyContain(g => g <= TimeSpan.FromSeconds(2).Ticks);
+        gaps[^1].Should().Be(TimeSpan.FromSeconds(2).Ticks);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_SendsItsSubmitOptions()
+    {
+        using var fal = new HeaderFal();
+        var options = new FalSubmitOptions { Hint = "sub", WithLogs = true, Headers = { ["X-Trace"] = "sub" } };
+
+        var output = fal.Client.SubscribeAsync(App, (JsonNode?)null, options);
+        fal.Scheduler.AdvanceBy(Ticks(30));
+
+        (await output).GetProperty("seed").GetInt32().Should().Be(7);
+        fal.Submitted().Header("X-Fal-Runner-Hint").Should().Be("sub");
+        fal.Submitted().Header("X-Trace").Should().Be("sub");
+        fal.Polls().Should().OnlyContain(c => c.Url.Query.Contains("logs=1", StringComparison.Ordinal));
+    }
+
     private static long Ticks(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
 
     /// <summary>A test double made with the mocking constructor: records each input, answers one Completed.</summary>
