@@ -20,7 +20,8 @@ internal static class StreamRun
         {
             var requestId = FalErrors.RequestIdOf(response);
             var reader = new Reader(app, requestId, options, deadline, cancellationToken);
-            await using var events = FalEventStream.ReadAsync(response, api.Options.MaxResultBytes, "stream", requestId, scheduler: null, idleTimeout: null, deadline.Token).GetAsyncEnumerator(deadline.Token);
+            var events = FalEventStream.ReadAsync(response, api.Options.MaxResultBytes, "stream", requestId, scheduler: null, idleTimeout: null, deadline.Token).GetAsyncEnumerator(deadline.Token);
+            await using var eventsScope = events.ConfigureAwait(false);
             while (await reader.NextAsync(events).ConfigureAwait(false))
             {
                 if (FalWire.ParseResult(events.Current, requestId ?? "(stream)") is { } data)
