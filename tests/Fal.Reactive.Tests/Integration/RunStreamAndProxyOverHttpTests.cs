@@ -21,7 +21,7 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     public void Dispose() => _fal.Dispose();
 
     [Fact]
-    public async Task RunWithRequestIdAsync_ReturnsTheIdTheEmulatorGaveTheRun()
+    public async Task RunAsync_ReturnsTheIdTheEmulatorGaveTheRun()
     {
         var result = await _fal.RunAsync("emulator/echo", new { tag = "with-id" }).WaitAsync(s_bound);
 

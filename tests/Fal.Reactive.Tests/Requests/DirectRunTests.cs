@@ -55,7 +55,7 @@ public class DirectRunTests
     }
 
     [Fact]
-    public async Task RunWithRequestIdAsync_ReturnsTheIdFalGaveTheRun()
+    public async Task RunAsync_ReturnsTheIdFalGaveTheRun()
     {
         using var fal = new SimulatedFal();
         fal.Simulator.MapApp(App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)));

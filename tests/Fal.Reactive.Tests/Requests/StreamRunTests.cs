@@ -22,7 +22,7 @@ public class StreamRunTests : ReactiveTest
     }
 
     [Fact]
-    public void StreamEvents_EachEventCarriesTheRequestId_ThenCompletes()
+    public void Stream_EachEventCarriesTheRequestId_ThenCompletes()
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(3), (1, "a"), (2, "ab"));
 
@@ -69,6 +69,23 @@ public class StreamRunTests : ReactiveTest
         timeout.Timeout.Should().Be(TimeSpan.FromSeconds(10));
         timeout.Message.Should().Contain("no event for");
         fal.Simulator.Requests.Single().State.Should().Be(FalSimulatedRequestState.Cancelled);
+    }
+
+    [Fact]
+    public async Task Timeout_WholeStreamLongerThanIt_FailsWithTheRequestId_EvenWhileEventsKeepComing()
+    {
+        using var fal = CreateStreamingApp(TimeSpan.FromSeconds(30), [.. Enumerable.Range(1, 29).Select(i => ((double)i, $"{i}"))]);
+        var options = new FalStreamOptions { Timeout = TimeSpan.FromSeconds(5) };
+
+        var run = fal.Client.Stream(App, null, options).ToList().ToTask();
+        fal.Scheduler.AdvanceBy(Ticks(4.9));
+        run.IsCompleted.Should().BeFalse();
+        fal.Scheduler.AdvanceBy(Ticks(0.2));
+
+        var timeout = (await run.Awaiting(r => r).Should().ThrowAsync<FalTimeoutException>()).Which;
+        timeout.RequestId.Should().Be(fal.Simulator.Requests.Single().RequestId);
+        timeout.Timeout.Should().Be(TimeSpan.FromSeconds(5));
+        timeout.Message.Should().Contain("did not finish within");
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public class RequestSurfaceTests
     [Fact]
     public void SubmitOptions_ChangedAfterTheCall_DoNotReachAColdObservable()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         var options = new FalSubmitOptions { Hint = "checked" };
         options.Headers["X-Trace"] = "checked";
         var statuses = fal.Client.Submit(App, (JsonNode?)null, options);
@@ -77,7 +77,7 @@ public class RequestSurfaceTests
     [Fact]
     public void StreamOptions_ChangedAfterTheCall_DoNotReachAColdObservable()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         var options = new FalStreamOptions { Hint = "checked" };
         var events = fal.Client.Stream("fal-ai/any-llm", (JsonNode?)null, options);
 
@@ -90,7 +90,7 @@ public class RequestSurfaceTests
     [Fact]
     public void Submit_SendsEveryCallOption_AndUsesEveryFollowOption()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         string? enqueued = null;
         var options = new FalSubmitOptions
         {
@@ -124,7 +124,7 @@ public class RequestSurfaceTests
     [Fact]
     public void Submit_OnTheRequestsScheduler_PollsThere()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         var own = new TestScheduler();
         var observer = own.CreateObserver<FalStatus>();
         using var subscription = fal.Client.Submit(App, (JsonNode?)null, new FalSubmitOptions { Scheduler = own }).Subscribe(observer);
@@ -139,7 +139,7 @@ public class RequestSurfaceTests
     [Fact]
     public void Submit_StreamingStatusMode_OpensTheStatusStream_AndAdaptivePollingIsAccepted()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
 
         fal.Scheduler.Start(() => fal.Client.Submit(App, (JsonNode?)null, new FalSubmitOptions { StatusMode = FalStatusMode.Streaming }), disposed: Ticks(60));
 
@@ -150,7 +150,7 @@ public class RequestSurfaceTests
     [Fact]
     public async Task SubmitAsync_SendsEveryEnqueueOption()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         var options = new FalEnqueueOptions
         {
             Priority = FalQueuePriority.Low,
@@ -178,7 +178,7 @@ public class RequestSurfaceTests
     [Fact]
     public async Task RunAndStream_SendEveryCallOption()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         fal.Simulator.MapApp("fal-ai/any-llm", FalAppScript.Succeed(new { output = "x" }, TimeSpan.FromSeconds(1)));
         var run = new FalRunOptions { Hint = "h-run", StartTimeout = TimeSpan.FromSeconds(10), StorageLifecycle = FalObjectLifecycle.OneDay, Timeout = TimeSpan.FromMinutes(1), Headers = { ["X-Trace"] = "run" } };
         var stream = new FalStreamOptions { Hint = "h-stream", StartTimeout = TimeSpan.FromSeconds(11), StorageLifecycle = FalObjectLifecycle.OneDay, IdleTimeout = TimeSpan.FromMinutes(1), Headers = { ["X-Trace"] = "stream" } };
@@ -203,7 +203,7 @@ public class RequestSurfaceTests
     [Fact]
     public async Task SubmitAsync_RetryBackOff_WaitsOnTheOptionsScheduler()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         fal.Simulator.MapApp(App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)).WithFailures(FalCallKind.Submit, count: 1, 503));
         var own = new TestScheduler();
 
@@ -221,7 +221,7 @@ public class RequestSurfaceTests
     [Fact]
     public void Submit_AdaptivePolling_SpacesQueuedPollsOutUpToTheBound()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         fal.Simulator.MapApp(App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)).WithQueueTime(TimeSpan.FromSeconds(20)));
         var options = new FalSubmitOptions { AdaptivePolling = new FalAdaptivePolling(TimeSpan.FromSeconds(2)) };
 
@@ -237,7 +237,7 @@ public class RequestSurfaceTests
     [Fact]
     public async Task SubscribeAsync_SendsItsSubmitOptions()
     {
-        using var fal = new HeaderFal();
+        using var fal = new WireTap();
         var options = new FalSubmitOptions { Hint = "sub", WithLogs = true, Headers = { ["X-Trace"] = "sub" } };
 
         var output = fal.Client.SubscribeAsync(App, (JsonNode?)null, options);

@@ -1,57 +1,51 @@
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 
 namespace Fal.Reactive.Tests.Surface;
 
 /// <summary>
-/// A client over the simulator on one <see cref="TestScheduler"/>, with a handler in between that records what
-/// each call carried on the wire (method, URL, headers) and when, in virtual ticks: what an option must change.
+/// The surface tests' configuration of <see cref="FalHarness"/>: a tap in front of the simulator records what each
+/// call carried on the wire (method, URL, headers) and when, in virtual ticks, which is what an option must change.
 /// </summary>
-internal sealed class HeaderFal : IDisposable
+internal sealed class WireTap : IDisposable
 {
-    public HeaderFal()
+    private static readonly string s_queueHost = new FalClientOptions().QueueUrl.Host;
+
+    private readonly FalHarness _harness;
+
+    public WireTap()
     {
-        Simulator = new FalSimulator(Scheduler, new FalSimulatorOptions { Workers = 1 });
+        _harness = FalHarness.WithKey("surface-key")
+            .Simulator(new FalSimulatorOptions { Workers = 1 })
+            .Handler(inner => new Recorder(this, inner))
+            .Client(o => o.PollInterval = TimeSpan.FromMilliseconds(100))
+            .Build();
         Simulator.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(5)).WithQueueTime(TimeSpan.FromSeconds(1)));
-        Http = new HttpClient(new Recorder(this, Simulator.CreateHandler()));
-        Client = new FalClient(Http, new FalClientOptions
-        {
-            Credentials = FalCredentials.FromKey("surface-key"),
-            Scheduler = Scheduler,
-            PollInterval = TimeSpan.FromMilliseconds(100),
-        });
     }
 
-    public TestScheduler Scheduler { get; } = new();
+    public TestScheduler Scheduler => _harness.Scheduler;
 
-    public FalSimulator Simulator { get; }
+    public FalSimulator Simulator => _harness.Simulator;
 
-    public HttpClient Http { get; }
-
-    public FalClient Client { get; }
+    public FalClient Client => _harness.Client;
 
     public List<Call> Calls { get; } = [];
 
     /// <summary>The one submit POST.</summary>
-    public Call Submitted() => Calls.Single(c => c.Method == "POST" && c.Url.Host == QueueHost);
+    public Call Submitted() => Calls.Single(c => c.Method == "POST" && c.Url.Host == s_queueHost);
 
     /// <summary>The status polls (not the status stream), in order.</summary>
     public List<Call> Polls() => Calls.Where(c => c.Method == "GET" && c.Url.AbsolutePath.EndsWith("/status", StringComparison.Ordinal)).ToList();
 
-    private static readonly string QueueHost = new FalClientOptions().QueueUrl.Host;
-
-    public void Dispose()
-    {
-        Client.Dispose();
-        Http.Dispose();
-    }
+    public void Dispose() => _harness.Dispose();
 
     internal sealed record Call(long Time, string Method, Uri Url, IReadOnlyDictionary<string, string> Headers)
     {
         public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
     }
 
-    private sealed class Recorder(HeaderFal owner, HttpMessageHandler inner) : DelegatingHandler(inner)
+    private sealed class Recorder(WireTap owner, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
