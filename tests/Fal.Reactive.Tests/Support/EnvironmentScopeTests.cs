@@ -12,12 +12,21 @@ public sealed class EnvironmentScopeTests
         var thread = Environment.CurrentManagedThreadId;
 
         // Leave the thread the scope was entered on: a monitor would throw SynchronizationLockException on release.
-        await Task.Run(() =>
+        // A thread of its own, not Task.Run: the pool may hand the delegate the very thread the test ran on. The
+        // scope is disposed whatever the checks say, so a failure here cannot hold the gate for the rest of the suite.
+        var seen = new TaskCompletionSource<(int Thread, string? Inside)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var other = new Thread(() =>
         {
-            Environment.CurrentManagedThreadId.Should().NotBe(thread);
-            Environment.GetEnvironmentVariable(Name).Should().Be("inside");
+            var inside = Environment.GetEnvironmentVariable(Name);
             scope.Dispose();
+            seen.SetResult((Environment.CurrentManagedThreadId, inside));
         });
+        other.Start();
+        var (otherThread, insideValue) = await seen.Task;
+        other.Join();
+
+        otherThread.Should().NotBe(thread);
+        insideValue.Should().Be("inside");
 
         Environment.GetEnvironmentVariable(Name).Should().Be("before");
         using (EnvironmentScope.Without(Name))
