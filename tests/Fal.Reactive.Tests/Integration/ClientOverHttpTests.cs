@@ -169,7 +169,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     {
         var bytes = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
 
-        var url = await _fal.Storage.UploadAsync(bytes, "application/octet-stream", "data.bin").WaitAsync(s_bound);
+        var url = await _fal.Storage.UploadAsync(FalUploadContent.FromBytes(bytes, "application/octet-stream", "data.bin")).WaitAsync(s_bound);
 
         using var plain = new HttpClient();
         (await plain.GetByteArrayAsync(url)).Should().Equal(bytes);

@@ -92,7 +92,7 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
         await using var proxy = await KeyAddingProxy.StartAsync(fixture.Emulator.BaseUrl);
         using var fal = new FalClient(new FalClientOptions { ProxyUrl = proxy.Url });
 
-        var url = await fal.Storage.UploadAsync("through the proxy"u8.ToArray(), "text/plain", "p.txt").WaitAsync(s_bound);
+        var url = await fal.Storage.UploadAsync(FalUploadContent.FromBytes("through the proxy"u8.ToArray(), "text/plain", "p.txt")).WaitAsync(s_bound);
 
         // The CDN the token names is the emulator, not fal.media nor the REST host: the token is not sent there, and the
         // upload falls back to a signed URL the proxy fetched with its key.

@@ -126,7 +126,7 @@ internal static class ReadmeSnippets
             Console.WriteLine($"{e.RequestId} {(e.IsPartial ? "…" : "final")}: {e.Data.GetProperty("output")}");
         }
 
-        Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
+        Uri url = await fal.Storage.UploadAsync(FalUploadContent.FromBytes(File.ReadAllBytes("cat.png"), "image/png", "cat.png"));
         string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
         await Task.CompletedTask;
     }
