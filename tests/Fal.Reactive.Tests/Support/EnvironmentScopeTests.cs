@@ -12,21 +12,29 @@ public sealed class EnvironmentScopeTests
         var thread = Environment.CurrentManagedThreadId;
 
         // Leave the thread the scope was entered on: a monitor would throw SynchronizationLockException on release.
-        // A thread of its own, not Task.Run: the pool may hand the delegate the very thread the test ran on. The
-        // scope is disposed whatever the checks say, so a failure here cannot hold the gate for the rest of the suite.
-        var seen = new TaskCompletionSource<(int Thread, string? Inside)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A thread of its own, not Task.Run: the pool may hand back the very thread the test runs on.
+        string? inside = null;
+        var otherThread = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var other = new Thread(() =>
         {
-            var inside = Environment.GetEnvironmentVariable(Name);
-            scope.Dispose();
-            seen.SetResult((Environment.CurrentManagedThreadId, inside));
+            otherThread = Environment.CurrentManagedThreadId;
+            inside = Environment.GetEnvironmentVariable(Name);
+            try
+            {
+                scope.Dispose();
+                release.SetResult();
+            }
+            catch (Exception e)
+            {
+                release.SetException(e);
+            }
         });
         other.Start();
-        var (otherThread, insideValue) = await seen.Task;
-        other.Join();
+        await release.Task;
 
         otherThread.Should().NotBe(thread);
-        insideValue.Should().Be("inside");
+        inside.Should().Be("inside");
 
         Environment.GetEnvironmentVariable(Name).Should().Be("before");
         using (EnvironmentScope.Without(Name))
