@@ -1,6 +1,6 @@
 namespace Fal.Reactive;
 
-/// <summary>Disposal: every live subscription ended with a typed error, its request cancelled, then the connection released.</summary>
+// Disposal: every live subscription ended with a typed error, its request cancelled, then the connection released.
 public partial class FalClient
 {
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Fal.Reactive;
 
-/// <summary>Temporary tokens (<c>POST {rest}/tokens/</c>), for apps that must not hold the key.</summary>
+// Temporary tokens (<c>POST {rest}/tokens/</c>), for apps that must not hold the key.
 public partial class FalClient
 {
     /// <summary>How long a temporary token is valid unless the caller says otherwise: 120 s, as the official clients ask.</summary>

@@ -24,7 +24,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     public SharedWatches Watches { get; } = new();
 
     /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
-    public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, FalSubmitOptions options, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
+    public ValueTask<FalSubmitAnswer> SubmitAsync(FalAppId app, byte[] input, SubmitSettings options, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
     {
         var url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(options.WebhookUrl));
         var headers = options.CallHeaders;
@@ -35,7 +35,7 @@ internal sealed class FalQueueApi(FalTransport transport)
             () => transport.CreateRequest(HttpMethod.Post, url, input, headers),
             static (_, body) => FalWire.ParseSubmit(body),
             FalRetryRule.NothingEnqueued,
-            Scheduler,
+            options.Scheduler ?? Scheduler,
             cancellationToken,
             telemetry: telemetry);
     }
@@ -115,7 +115,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     }
 
     /// <summary>A direct run on the run host, with the request id fal answers with. Retried as a submit: only when nothing was enqueued.</summary>
-    public ValueTask<(string? RequestId, JsonElement? Result)> RunAsync(bool async, FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
+    public ValueTask<(string? RequestId, JsonElement? Result)> RunAsync(bool async, FalAppId app, byte[] input, RunSettings options, CancellationToken cancellationToken)
     {
         var url = new Uri(Options.RunUrl, app.SubmitPath);
         var headers = options.CallHeaders;
@@ -143,7 +143,7 @@ internal sealed class FalQueueApi(FalTransport transport)
     /// Opens a streaming run (<c>POST {run}/{app}/stream</c>, server-sent events) and returns the response
     /// once its headers arrived; the caller reads the events and disposes it.
     /// </summary>
-    public Task<HttpResponseMessage> OpenStreamAsync(FalAppId app, byte[] input, FalRunOptions options, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> OpenStreamAsync(FalAppId app, byte[] input, RunSettings options, CancellationToken cancellationToken)
     {
         var path = app.SubmitPath.EndsWith("/stream", StringComparison.Ordinal) ? app.SubmitPath : app.SubmitPath + "/stream";
         return transport.OpenEventStreamAsync(HttpMethod.Post, new Uri(Options.RunUrl, path), input, options.CallHeaders, "stream", requestId: null, cancellationToken);

@@ -4,14 +4,14 @@ namespace Fal.Reactive;
 
 /// <summary>
 /// One streaming run (<c>POST {run}/{app}/stream</c>) read as events, the one implementation behind
-/// <see cref="FalClient.Stream(string, object?, FalRunOptions?)"/>, <see cref="FalClient.StreamEvents"/> and
-/// <see cref="FalClient.StreamAsync"/>: each event with the request id, the whole-call and idle limits on the
+/// <see cref="FalClient.Stream(string, FalInput?, FalStreamOptions?)"/> and
+/// <see cref="FalClient.StreamAsync(string, FalInput?, FalStreamOptions?, CancellationToken)"/>: each event with the request id, the whole-call and idle limits on the
 /// scheduler, and a stream that ends before its final event reported as such, never as a normal end.
 /// </summary>
 internal static class StreamRun
 {
     public static async IAsyncEnumerable<FalStreamEvent> ReadAsync(
-        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, FalRunOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, RunSettings options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         api.Transport.EnsureCredentials();
         using var deadline = new CallDeadline(api.Scheduler, options.Timeout, options.IdleTimeout, cancellationToken);
@@ -39,7 +39,7 @@ internal static class StreamRun
     }
 
     private static async Task<HttpResponseMessage> OpenAsync(
-        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, FalRunOptions options, CallDeadline deadline, CancellationToken cancellationToken)
+        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, RunSettings options, CallDeadline deadline, CancellationToken cancellationToken)
     {
         try
         {
@@ -53,12 +53,12 @@ internal static class StreamRun
         }
     }
 
-    private sealed class Reader(FalAppId app, string? requestId, FalRunOptions options, CallDeadline deadline, CancellationToken cancellationToken)
+    private sealed class Reader(FalAppId app, string? requestId, RunSettings options, CallDeadline deadline, CancellationToken cancellationToken)
     {
         private FalStreamEvent? _last;
         private int _count;
 
-        public static FalTimeoutException TimedOut(FalAppId app, string? requestId, FalRunOptions options, CallDeadline deadline, Exception inner)
+        public static FalTimeoutException TimedOut(FalAppId app, string? requestId, RunSettings options, CallDeadline deadline, Exception inner)
         {
             var limit = deadline.IdleExpired ? options.IdleTimeout!.Value : options.Timeout!.Value;
             var what = deadline.IdleExpired ? $"sent no event for {limit}" : $"did not finish within {limit}";

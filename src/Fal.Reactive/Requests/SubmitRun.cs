@@ -3,7 +3,7 @@ using System.Reactive.Linq;
 namespace Fal.Reactive;
 
 /// <summary>
-/// One subscription to <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/>: submits the request, then follows it by polling (or
+/// One subscription to <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/>: submits the request, then follows it by polling (or
 /// the status stream, falling back to polling) until it completes. Thousands of runs share one HttpClient
 /// and one scheduler with no thread or timer of their own.
 /// </summary>
@@ -19,13 +19,13 @@ internal sealed class SubmitRun : RequestRun
     private readonly FalAppId _app;
     private readonly PreparedInput _input;
     private readonly FalStorage _storage;
-    private readonly FalSubmitOptions _options;
+    private readonly SubmitSettings _options;
     private readonly TimeSpan _interval;
 
     // Null until fal has accepted the request; then it knows the request's id and URLs.
     private StatusPoller? _poller;
 
-    private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, PreparedInput input, FalStorage storage, FalSubmitOptions options)
+    private SubmitRun(FalQueueApi api, PendingCancellations pending, IObserver<FalStatus> observer, FalAppId app, PreparedInput input, FalStorage storage, SubmitSettings options)
         : base(observer, options.Scheduler ?? api.Scheduler, api.Runs)
     {
         _api = api;
@@ -39,7 +39,7 @@ internal sealed class SubmitRun : RequestRun
     }
 
     /// <summary>A cold observable: each subscription submits its own request.</summary>
-    public static IObservable<FalStatus> Create(FalQueueApi api, PendingCancellations pending, FalAppId app, PreparedInput input, FalStorage storage, FalSubmitOptions options) =>
+    public static IObservable<FalStatus> Create(FalQueueApi api, PendingCancellations pending, FalAppId app, PreparedInput input, FalStorage storage, SubmitSettings options) =>
         Observable.Create<FalStatus>(observer =>
         {
             var run = new SubmitRun(api, pending, observer, app, input, storage, options);

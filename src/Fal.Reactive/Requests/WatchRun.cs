@@ -4,7 +4,7 @@ using System.Reactive.Linq;
 namespace Fal.Reactive;
 
 /// <summary>
-/// Watches a submitted request (<see cref="FalRequestHandle.Events(FalStatusMode, bool, TimeSpan?, IScheduler?)"/>): polls at once, then every interval,
+/// Watches a submitted request (<see cref="FalRequestHandle.Events"/>): polls at once, then every interval,
 /// emitting on change. Disposal stops watching and does not cancel the request.
 /// </summary>
 internal sealed class WatchRun : RequestRun
