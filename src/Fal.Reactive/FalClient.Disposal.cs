@@ -12,7 +12,7 @@ public partial class FalClient
     /// <returns>A task that completes when the cancels are sent.</returns>
     /// <remarks>Bounded: it waits at most <see cref="FalClientOptions.DisposeTimeout"/> on the client's scheduler, however the server stalls.</remarks>
     public virtual Task WhenCancellationsSentAsync(CancellationToken cancellationToken = default) =>
-        WithinDisposeTimeoutAsync(_pendingCancellations.WhenAllSentAsync(CancellationToken.None), cancellationToken);
+        WithinDisposeTimeoutAsync(_context.PendingCancellations.WhenAllSentAsync(CancellationToken.None), cancellationToken);
 
     /// <summary>
     /// Ends every subscription still following a request with <see cref="FalClientDisposedException"/>
@@ -59,8 +59,8 @@ public partial class FalClient
             return;
         }
 
-        var scheduler = _api.Scheduler;
-        var timeout = _api.Options.DisposeTimeout;
+        var scheduler = _context.Scheduler;
+        var timeout = _context.Options.DisposeTimeout;
         if (ClientShutdown.IsVirtualTime(scheduler))
         {
             ClientShutdown.WhenDoneOrTimeout(exits, scheduler, timeout).ContinueWith(
@@ -72,7 +72,7 @@ public partial class FalClient
         ReleaseHttp();
     }
 
-    /// <summary>Closes the client once: refuses new calls, aborts the live runs; their exits and the pending cancels.</summary>
+    /// <summary>Closes the client once: refuses new calls, ends the live subscriptions; their exits and the pending cancels.</summary>
     private Task Close()
     {
         if (Volatile.Read(ref _exits) is { } closing)
@@ -80,12 +80,12 @@ public partial class FalClient
             return closing;
         }
 
-        var exits = Task.WhenAll([.. _api.Runs.Close(), _pendingCancellations.WhenAllSentAsync(CancellationToken.None)]);
+        var exits = Task.WhenAll([.. _context.LiveRequests.Close(), _context.PendingCancellations.WhenAllSentAsync(CancellationToken.None)]);
         return Interlocked.CompareExchange(ref _exits, exits, null) ?? exits;
     }
 
     private Task WithinDisposeTimeoutAsync(Task work, CancellationToken cancellationToken) =>
-        ClientShutdown.WhenDoneOrTimeout(work, _api.Scheduler, _api.Options.DisposeTimeout).WaitAsync(cancellationToken);
+        ClientShutdown.WhenDoneOrTimeout(work, _context.Scheduler, _context.Options.DisposeTimeout).WaitAsync(cancellationToken);
 
     private void ReleaseHttp()
     {

@@ -134,7 +134,7 @@ public partial class FalClient
     public virtual IAsyncEnumerable<FalStreamEvent> StreamAsync(string appId, object? input, FalRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (app, body, valid) = PrepareRun(appId, input, options);
-        return StreamRun.ReadAsync(_api, Storage, app, body, valid, cancellationToken);
+        return StreamCall.ReadAsync(_context, Storage, app, body, valid, cancellationToken);
     }
 
     /// <summary>Runs a streaming endpoint with submit options, of which only the hint, start timeout, headers (and priority, as a header) are sent.</summary>
@@ -163,7 +163,7 @@ public partial class FalClient
     // Every overload (object, JsonElement, JsonNode, typed) checks here: a disposed client refuses at the call.
     private FalRunOptions Checked(FalRunOptions? options)
     {
-        _api.Runs.ThrowIfClosed();
+        _context.LiveRequests.ThrowIfClosed();
         options ??= FalRunOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
         return options;
@@ -188,7 +188,7 @@ public partial class FalClient
     private IObservable<FalStreamEvent> StreamEventsPrepared(FalAppId app, FalRunOptions options, PreparedInput input) =>
         Observable.Create<FalStreamEvent>(async (observer, cancellationToken) =>
         {
-            await foreach (var item in StreamRun.ReadAsync(_api, Storage, app, input, options, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in StreamCall.ReadAsync(_context, Storage, app, input, options, cancellationToken).ConfigureAwait(false))
             {
                 observer.OnNext(item);
             }
@@ -199,15 +199,15 @@ public partial class FalClient
     /// <summary>The one direct run, for both APIs; its time limit on the scheduler.</summary>
     private async ValueTask<FalRunResult> RunCoreAsync(bool async, FalAppId app, PreparedInput input, FalRunOptions options, CancellationToken cancellationToken)
     {
-        _api.Transport.EnsureCredentials();
-        using var deadline = new CallDeadline(_api.Scheduler, options.Timeout, idle: null, cancellationToken);
+        _context.Transport.EnsureCredentials();
+        using var deadline = new CallDeadline(_context.Scheduler, options.Timeout, cancellationToken);
         try
         {
             // The input's files are uploaded within the call's time limit. An input without files has its body at once,
             // so the synchronous Run stays synchronous; with files it blocks on their upload, as fal_client's sync run does.
             var pending = input.BodyAsync(Storage, deadline.Token);
             var body = async || pending.IsCompleted ? await pending.ConfigureAwait(false) : pending.AsTask().GetAwaiter().GetResult();
-            var (requestId, result) = await _api.RunAsync(async, app, body, options, deadline.Token).ConfigureAwait(false);
+            var (requestId, result) = await _context.RunHost.RunAsync(async, app, body, options.CallHeaders, deadline.Token).ConfigureAwait(false);
             return new FalRunResult(requestId, result ?? throw new FalProtocolException($"The direct run of {app.Id} answered with an empty body.") { RequestId = requestId });
         }
         catch (OperationCanceledException e) when (deadline.HasExpired && !cancellationToken.IsCancellationRequested)

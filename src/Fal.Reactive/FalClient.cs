@@ -22,8 +22,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly FalQueueApi _api;
-    private readonly PendingCancellations _pendingCancellations = new();
+    private readonly FalClientContext _context;
     private Task? _exits;
     private int _httpReleased;
 
@@ -77,8 +76,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         _ownsHttp = disposeHttpClient;
         // In proxy mode the key lives on the proxy: an environment key is not picked up (and so never sent there).
         var credentials = copy.Credentials ?? (copy.ProxyUrl is null ? FalCredentials.FromEnvironment() : null);
-        _api = new FalQueueApi(new FalTransport(httpClient, copy, credentials));
-        Storage = new FalStorage(_api);
+        _context = new FalClientContext(httpClient, copy, credentials);
+        Storage = new FalStorage(_context.Transport);
     }
 
     /// <summary>fal storage: uploads and data URIs.</summary>
@@ -109,7 +108,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual IObservable<FalStatus> Submit(string appId, object? input, FalSubmitOptions? options = null)
     {
-        _api.Runs.ThrowIfClosed();
+        _context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         var checkedOptions = Checked(options);
         return SubmitPrepared(app, checkedOptions, PreparedInput.Create(input));
@@ -128,7 +127,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
-        _api.Runs.ThrowIfClosed();
+        _context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         var checkedOptions = Checked(options);
         return SubmitPreparedAsync(app, checkedOptions, PreparedInput.Create(input), cancellationToken);
@@ -146,10 +145,10 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
     {
-        _api.Runs.ThrowIfClosed();
+        _context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         FalOptionsValidation.RequestId(requestId, nameof(requestId));
-        return new FalRequestHandle(_api, app, requestId, FalRequestUrls.Compute(_api.Options.QueueUrl, app, requestId));
+        return new FalRequestHandle(_context, app, requestId, FalRequestUrls.Compute(_context.Options.QueueUrl, app, requestId));
     }
 
     /// <summary>
@@ -173,7 +172,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     // Every overload (object, JsonElement, JsonNode, typed) checks here: a disposed client refuses at the call.
     private FalSubmitOptions Checked(FalSubmitOptions? options)
     {
-        _api.Runs.ThrowIfClosed();
+        _context.LiveRequests.ThrowIfClosed();
         options ??= FalSubmitOptions.Default;
         FalOptionsValidation.Validate(options, nameof(options));
         return options;
@@ -188,15 +187,15 @@ public partial class FalClient : IDisposable, IAsyncDisposable
 
     private IObservable<FalStatus> SubmitPrepared(FalAppId app, FalSubmitOptions options, PreparedInput input)
     {
-        var statuses = SubmitRun.Create(_api, _pendingCancellations, app, input, Storage, options);
+        var statuses = RequestSubscription.Submit(_context, app, input, Storage, options);
         return options.OnQueueUpdate is { } onUpdate ? statuses.Do(onUpdate) : statuses;
     }
 
     private async Task<FalRequestHandle> SubmitPreparedAsync(FalAppId app, FalSubmitOptions options, PreparedInput input, CancellationToken cancellationToken)
     {
         var body = await input.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
-        var answer = await _api.SubmitAsync(app, body, options, cancellationToken).ConfigureAwait(false);
-        var handle = new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
+        var answer = await _context.Queue.SubmitAsync(app, body, options.WebhookUrl, options.CallHeaders, cancellationToken).ConfigureAwait(false);
+        var handle = new FalRequestHandle(_context, app, answer.RequestId, _context.Queue.UrlsOf(app, answer));
         if (options.OnEnqueue is { } onEnqueue)
         {
             try

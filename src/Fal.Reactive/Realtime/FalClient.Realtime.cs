@@ -31,17 +31,17 @@ public partial class FalClient
         var app = FalAppId.Parse(appId);
         var valid = (options ?? new FalRealtimeOptions()).Validated(nameof(options));
         var appPath = RealtimeUrl.AppPath(app, valid.Path);
-        var transport = _api.Transport;
-        var runUrl = transport.Options.RunUrl;
+        var runUrl = _context.Options.RunUrl;
+        var rest = _context.Rest;
         var settings = new RealtimeSettings(
             app.Id,
             token => RealtimeUrl.Build(runUrl, appPath, token, valid.MaxBuffering),
             valid.TokenProvider is { } provider
                 ? ct => provider(appPath, ct)
-                : ct => RealtimeTokens.FetchAsync(transport, app, valid.TokenExpiration ?? FalRealtimeOptions.DefaultTokenExpiration, ct),
+                : ct => RealtimeTokens.FetchAsync(rest, app, valid.TokenExpiration ?? FalRealtimeOptions.DefaultTokenExpiration, ct),
             valid.TokenExpiration,
             RealtimeSocketFactory ?? (() => new WebSocketRealtimeSocket(_http)),
-            valid.Scheduler ?? transport.Options.Scheduler,
+            valid.Scheduler ?? _context.Scheduler,
             valid.Reconnect);
         return new FalRealtimeConnection<TInput, TOutput>(settings, valid.Format, valid.SerializerOptions ?? FalJson.ReflectionOptions);
     }

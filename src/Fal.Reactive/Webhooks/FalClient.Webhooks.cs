@@ -13,5 +13,5 @@ public partial class FalClient
     /// <returns>The verifier.</returns>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public virtual FalWebhookVerifier CreateWebhookVerifier(FalWebhookVerifierOptions? options = null) =>
-        new(_http, options, new Uri(_api.Options.RestUrl, ".well-known/jwks.json"), _api.Options.Scheduler);
+        new(_http, options, new Uri(_context.Options.RestUrl, ".well-known/jwks.json"), _context.Scheduler);
 }
