@@ -1,10 +1,11 @@
 using System.Reactive.Concurrency;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Fal.Reactive;
 
 /// <summary>
-/// fal's queue host (<see cref="FalClientOptions.QueueUrl"/>): submit, status, status stream, result and cancel.
+/// fal's queue host (<see cref="FalClientOptions.QueueUrl"/>): submit, status, status stream (read as statuses), result and cancel.
 /// Each call knows its URL, whether it may be retried, and how its answer is parsed.
 /// </summary>
 internal sealed class QueueEndpoint(FalTransport transport)
@@ -110,8 +111,48 @@ internal sealed class QueueEndpoint(FalTransport transport)
         }
     }
 
+    /// <summary>
+    /// A request's server-sent status stream as statuses. Each event carries the logs new since the last one,
+    /// so they are accumulated into the cumulative lists polling reports. A stream silent past
+    /// <see cref="FalClientOptions.StatusStreamIdleTimeout"/> (keep-alives included) ends with
+    /// <see cref="FalTimeoutException"/>, which its follower takes as the sign to poll instead.
+    /// </summary>
+    public async IAsyncEnumerable<FalStatus> ReadStatusStreamAsync(
+        FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, FalRequestTelemetry? telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var response = await OpenStatusStreamAsync(urls, requestId, withLogs, scheduler, cancellationToken, telemetry).ConfigureAwait(false);
+        var logs = withLogs ? new List<FalLog>() : null;
+        // fal sends keep-alives: a stream silent for longer is dead, and the caller polls instead.
+        using var idle = new IdleTimeout(scheduler, Options.StatusStreamIdleTimeout, "The status stream", anyBytesCount: true, "polling takes over.") { RequestId = requestId };
+        var events = FalEventStream.ReadAsync(response, Options.MaxStatusBytes, "status stream", requestId, idle, cancellationToken);
+        await foreach (var data in events.ConfigureAwait(false))
+        {
+            yield return WithAllLogs(FalWire.ParseStatus(data, requestId, withLogs), logs);
+        }
+    }
+
+    private static FalStatus WithAllLogs(FalStatus status, List<FalLog>? all)
+    {
+        if (all is null)
+        {
+            return status;
+        }
+
+        switch (status)
+        {
+            case InProgress p:
+                all.AddRange(p.Logs ?? []);
+                return p with { Logs = [.. all] };
+            case Completed c:
+                all.AddRange(c.Logs ?? []);
+                return c with { Logs = [.. all] };
+            default:
+                return status;
+        }
+    }
+
     /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
-    public Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
+    private Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
         transport.OpenEventStreamAsync(
             new FalCall<FalStatus>
             {

@@ -202,7 +202,7 @@ internal sealed class RequestSubscription : Sink<FalStatus>
     {
         try
         {
-            await foreach (var status in FalStatusStream.ReadAsync(_context.Queue, poller.Urls, poller.RequestId, _withLogs, Scheduler, _telemetry, token).ConfigureAwait(false))
+            await foreach (var status in _context.Queue.ReadStatusStreamAsync(poller.Urls, poller.RequestId, _withLogs, Scheduler, _telemetry, token).ConfigureAwait(false))
             {
                 if (status is Completed completed)
                 {
@@ -340,5 +340,36 @@ internal sealed class RequestSubscription : Sink<FalStatus>
             {
                 _poller = new StatusPoller(context.Queue, urls, requestId, withLogs, interval, scheduler, askAtOnce: true),
             }.Start();
+    }
+
+    /// <summary>
+    /// Decides which statuses are news: a change of kind, of queue position or of log count.
+    /// <see cref="Completed"/> is always news, so it is not asked here.
+    /// </summary>
+    private struct StatusChangeTracker
+    {
+        private Type? _kind;
+        private int _position;
+        private int _logCount;
+
+        public bool Changed(FalStatus status)
+        {
+            var kind = status.GetType();
+            var position = status is Queued queued ? queued.Position : -1;
+            var logCount = status switch
+            {
+                InProgress p => p.Logs?.Count ?? 0,
+                Completed c => c.Logs?.Count ?? 0,
+                _ => 0,
+            };
+
+            if (kind == _kind && position == _position && logCount == _logCount)
+            {
+                return false;
+            }
+
+            (_kind, _position, _logCount) = (kind, position, logCount);
+            return true;
+        }
     }
 }

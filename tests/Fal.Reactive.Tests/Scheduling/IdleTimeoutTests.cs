@@ -23,7 +23,7 @@ public class IdleTimeoutTests
         var context = new FalClientContext(http, new FalClientOptions { Scheduler = scheduler, StatusStreamIdleTimeout = s_limit }, FalCredentials.FromKey(Key));
         var urls = FalRequestUrls.Compute(context.Options.QueueUrl, FalAppId.Parse(App), RequestId);
 
-        var read = Drain(FalStatusStream.ReadAsync(context.Queue, urls, RequestId, withLogs: false, scheduler, telemetry: null, CancellationToken.None));
+        var read = Drain(context.Queue.ReadStatusStreamAsync(urls, RequestId, withLogs: false, scheduler, telemetry: null, CancellationToken.None));
 
         var error = await TimesOutAt(scheduler, read, s_limit);
         error.Message.Should().Contain("not even a keep-alive");
