@@ -49,9 +49,10 @@ internal static class StreamCall
     {
         try
         {
-            // The input's files are uploaded first, within the call's limit; the wait for the first event starts when the run is sent.
-            var body = await input.BodyAsync(storage, deadline.Token).ConfigureAwait(false);
-            return await context.RunHost.OpenStreamAsync(app, body, options.CallHeaders, idle?.Watch(deadline.Token) ?? deadline.Token).ConfigureAwait(false);
+            // The input's files are uploaded first, within the call's limits: the wait for the first event starts here.
+            var token = idle?.Watch(deadline.Token) ?? deadline.Token;
+            var body = await input.BodyAsync(storage, token).ConfigureAwait(false);
+            return await context.RunHost.OpenStreamAsync(app, body, options.CallHeaders, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (idle?.Expired == true && !cancellationToken.IsCancellationRequested)
         {
