@@ -17,7 +17,7 @@ if (CommandLine.Parse(args, out var error, out var help) is not { } options)
 FalEmulator emulator;
 try
 {
-    emulator = await FalEmulator.StartAsync(options);
+    emulator = await FalEmulator.StartAsync(options).ConfigureAwait(false);
 }
 catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
@@ -26,9 +26,9 @@ catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections
     return 1;
 }
 
-await using var running = emulator;
+await using var running = emulator.ConfigureAwait(false);
 Banner.Write(emulator, options, Console.Out, Console.Error);
-await emulator.WaitForShutdownAsync();
+await emulator.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;
 
 /// <summary>

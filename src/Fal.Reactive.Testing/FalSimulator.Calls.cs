@@ -34,6 +34,12 @@ public sealed partial class FalSimulator
         return _delivery.Deliver(call, answer);
     }
 
+    /// <summary>
+    /// Whether the call would be refused on its method, URL and headers alone (no key, a wrong key, no endpoint): a host
+    /// then answers it through <see cref="SendAsync"/> with an empty body instead of reading the body first.
+    /// </summary>
+    internal bool RefusesUnread(SimulatorHttpRequest request) => _router.Route(request).Rejection is not null;
+
     private Task<SimulatorHttpResponse> Serve(SimulatorHttpRequest request, CallRecord call, RoutedCall route, CancellationToken cancellationToken)
     {
         var segments = route.Segments;

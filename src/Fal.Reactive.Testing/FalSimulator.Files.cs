@@ -18,6 +18,22 @@ public sealed partial class FalSimulator
         }
     }
 
+    /// <summary>
+    /// Gets how many bytes the storage holds: stored files and the parts of multipart uploads not yet completed, which
+    /// count against <see cref="FalSimulatorRetention.MaxFileBytes"/> as they arrive.
+    /// </summary>
+    public long StoredBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Trim();
+                return _files.TotalBytes;
+            }
+        }
+    }
+
     /// <summary>Stores a file and returns where it is served, as an upload would. Useful for apps that output files.</summary>
     /// <param name="content">The bytes.</param>
     /// <param name="contentType">The content type served with them.</param>

@@ -42,7 +42,8 @@ internal static class ControlEndpoints
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
+        var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
+        await using var writerScope = writer.ConfigureAwait(false);
         write(writer);
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -61,7 +62,8 @@ internal static class ControlEndpoints
         w.WriteNumber("calls", simulator.Calls.Count);
         w.WriteNumber("webhooks", simulator.Webhooks.Count);
         w.WriteNumber("files", files.Count);
-        w.WriteNumber("file_bytes", files.Sum(f => (long)f.Content.Length));
+        // Unfinished multipart parts included: they hold memory as much as files do.
+        w.WriteNumber("file_bytes", simulator.StoredBytes);
         w.WriteEndObject();
         w.WriteStartArray("apps");
         foreach (var app in BuiltInApps.Ids)

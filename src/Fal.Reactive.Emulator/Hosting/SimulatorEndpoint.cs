@@ -45,15 +45,20 @@ internal sealed class SimulatorEndpoint(FalSimulator simulator, FalEmulatorUrls 
             headers[name] = values.ToString();
         }
 
-        byte[] body;
-        using (var buffer = new MemoryStream())
+        var method = request.Method.ToUpperInvariant();
+        byte[] body = [];
+        // Refused on its headers (a missing or wrong key, no such endpoint): answered before a byte of the body is read,
+        // so an unauthenticated caller cannot make the emulator hold up to MaxRequestBodySize per connection.
+        if (!simulator.RefusesUnread(new SimulatorHttpRequest(method, target, headers, body)))
         {
+            using var buffer = new MemoryStream();
+            // Grows with what arrives: an announced Content-Length reserves nothing.
             await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
             body = buffer.ToArray();
         }
 
         // RequestAborted reaches the simulator: a client that vanishes mid-run abandons the run.
-        var answer = await simulator.SendAsync(new SimulatorHttpRequest(request.Method.ToUpperInvariant(), target, headers, body), context.RequestAborted).ConfigureAwait(false);
+        var answer = await simulator.SendAsync(new SimulatorHttpRequest(method, target, headers, body), context.RequestAborted).ConfigureAwait(false);
         await WriteAsync(context, answer).ConfigureAwait(false);
     }
 

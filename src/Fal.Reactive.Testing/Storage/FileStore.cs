@@ -22,7 +22,7 @@ internal sealed class FileStore(Uri cdnUrl, FalSimulatorRetention retention)
     /// <summary>Gets every file whose bytes are stored, oldest first.</summary>
     public IEnumerable<FalSimulatedFile> Files => _files.Where(f => f.Content is not null).Select(ToPublic);
 
-    /// <summary>Gets the total size of the stored bytes.</summary>
+    /// <summary>Gets the total size of the stored bytes, parts of unfinished multipart uploads included.</summary>
     public long TotalBytes => _totalBytes;
 
     public long MaxFileBytes => retention.MaxFileBytes;
@@ -53,6 +53,29 @@ internal sealed class FileStore(Uri cdnUrl, FalSimulatorRetention retention)
         }
     }
 
+    /// <summary>
+    /// Keeps part <paramref name="partNumber"/> of an open multipart upload (replacing one sent before): its bytes count
+    /// against the total-bytes bound from now on, so parts never completed are bounded (and dropped) like files.
+    /// </summary>
+    public void StorePart(StoredFile file, int partNumber, byte[] bytes, string etag)
+    {
+        var parts = file.Parts!;
+        if (parts.TryGetValue(partNumber, out var replaced))
+        {
+            _totalBytes -= replaced.Bytes.Length;
+        }
+
+        parts[partNumber] = (bytes, etag);
+        _totalBytes += bytes.Length;
+    }
+
+    /// <summary>Ends a multipart upload: its parts no longer count (the caller stores the joined content).</summary>
+    public void ReleaseParts(StoredFile file)
+    {
+        _totalBytes -= PartBytes(file);
+        file.Parts = null;
+    }
+
     public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StoredFile? file) => _byId.TryGetValue(id, out file);
 
     public FalSimulatedFile? Find(Uri url) =>
@@ -67,11 +90,14 @@ internal sealed class FileStore(Uri cdnUrl, FalSimulatorRetention retention)
             var file = first.Value;
             _files.RemoveFirst();
             _byId.Remove(file.Id);
-            _totalBytes -= file.Content?.Length ?? 0;
+            _totalBytes -= (file.Content?.Length ?? 0) + PartBytes(file);
             file.Content = null;
+            file.Parts = null;
             file.Node = null;
         }
     }
+
+    private static long PartBytes(StoredFile file) => file.Parts?.Values.Sum(p => (long)p.Bytes.Length) ?? 0;
 
     public static FalSimulatedFile ToPublic(StoredFile file) => new(file.Url, file.ContentType, file.FileName, file.Content!.Value)
     {

@@ -53,7 +53,7 @@ internal static class MultipartCalls
 
         var bytes = request.Body.ToArray();
         var etag = "\"" + Convert.ToHexString(SHA256.HashData(bytes).AsSpan(0, 16)).ToLowerInvariant() + "\"";
-        file.Parts![partNumber] = (bytes, etag);
+        store.StorePart(file, partNumber, bytes, etag);
         return SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w =>
         {
             w.WriteNumber("partNumber", partNumber);
@@ -84,6 +84,12 @@ internal static class MultipartCalls
             return SimulatorHttpResponse.Detail(400, "No parts listed.");
         }
 
+        // A part listed twice would be joined twice: a 20-fold listing of one part is 20 parts' memory, not one.
+        if (listed.GroupBy(p => p.PartNumber).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            return SimulatorHttpResponse.Detail(400, $"Part {repeated.Key} is listed more than once.");
+        }
+
         foreach (var (partNumber, etag) in listed)
         {
             if (!file.Parts!.TryGetValue(partNumber, out var part) || part.ETag != etag)
@@ -101,9 +107,9 @@ internal static class MultipartCalls
             offset += bytes.Length;
         }
 
+        store.ReleaseParts(file);
         store.Store(file, content, now);
         file.PartCount = listed.Count;
-        file.Parts = null;
         file.UploadSignature = null;
         return SimulatorHttpResponse.Json(200, SimulatorJson.WriteObject(w => w.WriteString("access_url", file.Url.AbsoluteUri)));
     }

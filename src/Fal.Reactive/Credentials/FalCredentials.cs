@@ -19,14 +19,14 @@ public sealed class FalCredentials
     private readonly string _headerValue;
     private readonly FalTokenSource? _tokens;
 
-    private readonly string[] _secrets;
+    private readonly SecretForms _secrets;
 
     private FalCredentials(string headerValue, string description, params string[] secrets)
     {
         _headerValue = headerValue;
         Description = description;
-        // Longest first, so the whole key is replaced before its parts.
-        _secrets = [.. secrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
+        // The header as sent too: an echoed "Key id:secret" base64-encodes differently from the key alone.
+        _secrets = new SecretForms([.. secrets, headerValue]);
     }
 
     private FalCredentials(FalTokenSource tokens, string description)
@@ -34,7 +34,7 @@ public sealed class FalCredentials
         _headerValue = string.Empty;
         _tokens = tokens;
         Description = description;
-        _secrets = [];
+        _secrets = SecretForms.None;
     }
 
     /// <summary>Where the key came from, without the key (e.g. <c>FAL_KEY environment variable</c>).</summary>
@@ -106,8 +106,9 @@ public sealed class FalCredentials
     }
 
     /// <summary>
-    /// <paramref name="text"/> with the key, and its id and secret parts, replaced by <c>[redacted]</c>: a server
-    /// that echoes the Authorization header never puts the key into an exception or a log.
+    /// <paramref name="text"/> with the key, and its id and secret parts, replaced by <c>[redacted]</c> in any letter
+    /// case and base64-encoded too: a server that echoes the Authorization header never puts the key into an exception
+    /// or a log. Redact before truncating, so a cut never leaves part of a secret behind.
     /// </summary>
     internal string? Redact(string? text)
     {
@@ -119,15 +120,10 @@ public sealed class FalCredentials
         // A temporary token is as secret as a key while it lasts.
         if (_tokens is { HasToken: true } && _tokens.HeaderValue is { Length: > 0 } header && header.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 && header.Length - space > 8)
         {
-            text = text.Replace(header[(space + 1)..], "[redacted]", StringComparison.Ordinal);
+            text = new SecretForms([header[(space + 1)..]]).Redact(text);
         }
 
-        foreach (var secret in _secrets)
-        {
-            text = text.Replace(secret, "[redacted]", StringComparison.Ordinal);
-        }
-
-        return text;
+        return _secrets.Redact(text);
     }
 
     /// <summary>Describes the credentials without revealing the key.</summary>

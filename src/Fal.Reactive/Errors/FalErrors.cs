@@ -15,7 +15,9 @@ internal static class FalErrors
         redact ??= static text => text;
         var status = (int)response.StatusCode;
         requestId ??= RequestIdOf(response);
-        var (detail, errorType, validation) = ParseBody(body);
+        // Redacted whole, before anything is cut to MaxDetailLength: a cut through the key would leave its tail behind.
+        var text = body.Length == 0 ? string.Empty : redact(Encoding.UTF8.GetString(body))!;
+        var (detail, errorType, validation) = ParseBody(text);
         detail = redact(detail);
         errorType = redact(errorType);
         validation = [.. validation.Select(v => new FalValidationError([.. v.Loc.Select(l => redact(l)!)], redact(v.Msg)!, redact(v.Type)))];
@@ -53,11 +55,11 @@ internal static class FalErrors
             ValidationErrors = validation,
             IsUserTimeout = isUserTimeout,
             RequestId = requestId,
-            ResponseBody = body.Length == 0 ? null : redact(Truncate(Encoding.UTF8.GetString(body))),
+            ResponseBody = text.Length == 0 ? null : Truncate(text),
         };
     }
 
-    private static (string? Detail, string? ErrorType, IReadOnlyList<FalValidationError> Validation) ParseBody(byte[] body)
+    private static (string? Detail, string? ErrorType, IReadOnlyList<FalValidationError> Validation) ParseBody(string body)
     {
         if (body.Length == 0)
         {
@@ -70,7 +72,7 @@ internal static class FalErrors
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (Truncate(Encoding.UTF8.GetString(body)), null, []);
+                return (Truncate(body), null, []);
             }
 
             var errorType = root.TryGetProperty("error_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
@@ -89,7 +91,7 @@ internal static class FalErrors
         }
         catch (JsonException)
         {
-            return (Truncate(Encoding.UTF8.GetString(body).Trim()), null, []);
+            return (Truncate(body.Trim()), null, []);
         }
     }
 

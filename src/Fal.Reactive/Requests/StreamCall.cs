@@ -30,7 +30,8 @@ internal static class StreamCall
 
             var reader = new Reader(app, requestId, options, deadline, cancellationToken);
             // Silence past the idle limit ends the reads with FalTimeoutException (the body's IdleTimeout throws it).
-            await using var events = FalEventStream.ReadAsync(response, context.Options.MaxResultBytes, "stream", requestId, idle, deadline.Token).GetAsyncEnumerator(deadline.Token);
+            var events = FalEventStream.ReadAsync(response, context.Options.MaxResultBytes, "stream", requestId, idle, deadline.Token).GetAsyncEnumerator(deadline.Token);
+            await using var eventsScope = events.ConfigureAwait(false);
             while (await reader.NextAsync(events).ConfigureAwait(false))
             {
                 if (FalWire.ParseResult(events.Current, requestId ?? "(stream)") is { } data)

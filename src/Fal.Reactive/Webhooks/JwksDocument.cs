@@ -96,7 +96,8 @@ internal static class JwksDocument
 
     private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var streamScope = stream.ConfigureAwait(false);
         var buffer = new byte[Math.Min(maxBytes + 1, 16 * 1024)];
         using var collected = new MemoryStream();
         int read;

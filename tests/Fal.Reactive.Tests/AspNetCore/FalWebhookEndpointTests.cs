@@ -6,6 +6,7 @@ using Fal.Reactive.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.AspNetCore;
 
@@ -111,20 +112,8 @@ public sealed class FalWebhookEndpointTests
         map.Should().Throw<InvalidOperationException>().WithMessage("*AddFalWebhooks*");
     }
 
-    private static async Task<FalWebhookDelivery> RecordedDeliveryAsync(FalEmulator emulator, string requestId)
-    {
-        var deadline = DateTimeOffset.UtcNow + s_bound;
-        while (true)
-        {
-            if (emulator.Simulator.Webhooks.FirstOrDefault(w => w.RequestId == requestId) is { } delivery)
-            {
-                return delivery;
-            }
-
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline, "the echo app finishes in milliseconds");
-            await Task.Delay(20);
-        }
-    }
+    private static Task<FalWebhookDelivery> RecordedDeliveryAsync(FalEmulator emulator, string requestId) =>
+        Eventually.NotNull(() => emulator.Simulator.Webhooks.FirstOrDefault(w => w.RequestId == requestId), $"the webhook delivery of {requestId} (the echo app finishes in milliseconds)", s_bound);
 
     /// <summary>An ASP.NET Core app on a free loopback port with a FalClient on the emulator, AddFalWebhooks and MapFalWebhooks.</summary>
     private sealed class WebhookApp : IAsyncDisposable

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fal.Reactive.Emulator;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Emulator;
 
@@ -34,38 +35,25 @@ public sealed class EmulatorFixture : IAsyncLifetime
     }
 
     /// <summary>Polls the status until COMPLETED; bounded, because the emulator's runs take tens of milliseconds.</summary>
-    public async Task<JsonElement> WaitCompletedAsync(JsonElement submitted)
+    public Task<JsonElement> WaitCompletedAsync(JsonElement submitted)
     {
         var statusUrl = submitted.GetProperty("status_url").GetString() + "?logs=1";
-        var deadline = DateTimeOffset.UtcNow + s_deadline;
-        while (true)
-        {
-            var status = await Http.GetFromJsonAsync<JsonElement>(statusUrl);
-            if (status.GetProperty("status").GetString() == "COMPLETED")
-            {
-                return status;
-            }
-
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline, "the emulator's runs are short");
-            await Task.Delay(20);
-        }
+        return Eventually.Value(
+            () => Http.GetFromJsonAsync<JsonElement>(statusUrl),
+            static status => status.GetProperty("status").GetString() == "COMPLETED",
+            "the request to complete (the emulator's runs are short)",
+            s_deadline);
     }
 
     /// <summary>Polls <c>/_emulator/requests</c> until the request reaches <paramref name="state"/>.</summary>
-    public async Task<JsonElement> WaitStateAsync(string requestId, string state)
-    {
-        var deadline = DateTimeOffset.UtcNow + s_deadline;
-        while (true)
-        {
-            var requests = await Http.GetFromJsonAsync<JsonElement>(new Uri(Emulator.BaseUrl, "_emulator/requests"));
-            var request = requests.EnumerateArray().FirstOrDefault(r => r.GetProperty("request_id").GetString() == requestId);
-            if (request.ValueKind == JsonValueKind.Object && request.GetProperty("state").GetString() == state)
+    public Task<JsonElement> WaitStateAsync(string requestId, string state) =>
+        Eventually.Value(
+            async () =>
             {
-                return request;
-            }
-
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline, $"request {requestId} should become {state}");
-            await Task.Delay(20);
-        }
-    }
+                var requests = await Http.GetFromJsonAsync<JsonElement>(new Uri(Emulator.BaseUrl, "_emulator/requests"));
+                return requests.EnumerateArray().FirstOrDefault(r => r.GetProperty("request_id").GetString() == requestId);
+            },
+            request => request.ValueKind == JsonValueKind.Object && request.GetProperty("state").GetString() == state,
+            $"request {requestId} to become {state}",
+            s_deadline);
 }

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Emulator;
 
@@ -21,6 +22,28 @@ public class EmulatorHardeningTests
         var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new("Key", key);
         return request;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Key mallory")]
+    public async Task ABodyAnnouncedButNotSent_WithoutAnAcceptedKey_IsRefusedBeforeItIsRead(string? authorization)
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Keys = ["alice"] });
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(emulator.QueueUrl.Host, emulator.QueueUrl.Port);
+        var stream = tcp.GetStream();
+        // 100 MiB announced, one byte sent: an emulator that read the body first would wait here for the rest.
+        var head = "POST /emulator/echo HTTP/1.1\r\nHost: " + emulator.QueueUrl.Authority + "\r\nContent-Type: application/json\r\n"
+            + (authorization is null ? string.Empty : "Authorization: " + authorization + "\r\n")
+            + "Content-Length: 104857600\r\n\r\n{";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+
+        var buffer = new byte[512];
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var read = await stream.ReadAsync(buffer, bound.Token);
+
+        System.Text.Encoding.ASCII.GetString(buffer, 0, read).Should().StartWith("HTTP/1.1 401", "the key is checked on the headers, before the body");
     }
 
     [Fact]
@@ -87,12 +110,7 @@ public class EmulatorHardeningTests
     private static async Task WaitFinishedAsync(FalEmulator emulator, string responseUrl)
     {
         var id = responseUrl[(responseUrl.LastIndexOf('/') + 1)..];
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
-        while (!emulator.Simulator.Requests.Any(r => r.RequestId == id && r.CompletedAt is not null))
-        {
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline, "echo runs take milliseconds");
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => emulator.Simulator.Requests.Any(r => r.RequestId == id && r.CompletedAt is not null), $"request {id} to finish (echo runs take milliseconds)");
     }
 
     [Fact]

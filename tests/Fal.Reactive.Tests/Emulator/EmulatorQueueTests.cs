@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Fal.Reactive.Emulator;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Emulator;
 
@@ -83,20 +84,23 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
         using var submitResponse = await http.SendAsync(submit);
         var submitted = await submitResponse.Content.ReadFromJsonAsync<JsonElement>();
 
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
-        HttpResponseMessage result;
-        while ((int)(result = await http.GetAsync(submitted.GetProperty("response_url").GetString())).StatusCode == 400)
-        {
-            result.Dispose();
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline);
-            await Task.Delay(20);
-        }
+        using var result = await Eventually.Value(
+            async () =>
+            {
+                var answer = await http.GetAsync(submitted.GetProperty("response_url").GetString());
+                if ((int)answer.StatusCode == 400)
+                {
+                    answer.Dispose();
+                    return null;
+                }
 
-        using (result)
-        {
-            ((int)result.StatusCode).Should().Be(504);
-            result.Headers.GetValues("X-Fal-Request-Timeout-Type").Should().Equal("user");
-        }
+                return answer;
+            },
+            static answer => answer is not null,
+            "the result to stop answering 400 (still queued)");
+
+        ((int)result!.StatusCode).Should().Be(504);
+        result.Headers.GetValues("X-Fal-Request-Timeout-Type").Should().Equal("user");
     }
 
     [Fact]
@@ -182,20 +186,19 @@ public class EmulatorQueueTests(EmulatorFixture fixture) : IClassFixture<Emulato
     {
         using var cts = new CancellationTokenSource();
         var call = Http.PostAsync(new Uri(Emulator.RunUrl, "emulator/slow"), new StringContent("{\"run_seconds\": 30, \"marker\": \"vanish\"}", Encoding.UTF8, "application/json"), cts.Token);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
-        string? id = null;
-        while (id is null)
-        {
-            var requests = await Http.GetFromJsonAsync<JsonElement>(new Uri(Emulator.BaseUrl, "_emulator/requests"));
-            id = requests.EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "run" && r.GetProperty("app").GetString() == "emulator/slow")
-                .Select(r => r.GetProperty("request_id").GetString()).FirstOrDefault();
-            DateTimeOffset.UtcNow.Should().BeBefore(deadline);
-            await Task.Delay(20);
-        }
+        var id = await Eventually.Value(
+            async () =>
+            {
+                var requests = await Http.GetFromJsonAsync<JsonElement>(new Uri(Emulator.BaseUrl, "_emulator/requests"));
+                return requests.EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "run" && r.GetProperty("app").GetString() == "emulator/slow")
+                    .Select(r => r.GetProperty("request_id").GetString()).FirstOrDefault();
+            },
+            static id => id is not null,
+            "the direct run to reach the emulator");
 
         await cts.CancelAsync();
         await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
 
-        await fixture.WaitStateAsync(id, "cancelled");
+        await fixture.WaitStateAsync(id!, "cancelled");
     }
 }

@@ -37,6 +37,19 @@ public sealed class HostileServerTests : IAsyncLifetime
             context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = "Bad " + auth;
             return context.Response.WriteAsJsonAsync(new { detail = $"key {auth} refused, secret {KeySecret}, id {KeyId}" });
         });
+        // Echoes the key mangled: upper-cased in the reason phrase, base64 in the detail, and cut by the 2,000-character
+        // truncation at the end of a long body.
+        _app.MapPost("/mangle/fal-ai/app", (HttpContext context) =>
+        {
+            var auth = context.Request.Headers.Authorization.ToString();
+            context.Response.StatusCode = 401;
+            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = "Bad " + auth.ToUpperInvariant();
+            var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:" + auth));
+            // Padded so that the raw body's 2,000th character falls 10 characters into the secret.
+            var detail = $"basic {encoded} refused; ";
+            var padding = 1990 - "{\"detail\":\"".Length - detail.Length - " key ".Length;
+            return context.Response.WriteAsJsonAsync(new { detail = detail + new string('.', padding) + " key " + KeySecret });
+        });
         // Redirects the submit off the configured host ('localhost' is not '127.0.0.1'), where a foreign request id waits.
         _app.MapPost("/redirect/fal-ai/app", (HttpContext context) =>
         {
@@ -106,6 +119,28 @@ public sealed class HostileServerTests : IAsyncLifetime
         var texts = new[] { e.Message, e.Detail, e.ResponseBody, e.ToString() };
         texts.Should().OnlyContain(t => t == null || (!t.Contains(KeyId, StringComparison.Ordinal) && !t.Contains(KeySecret, StringComparison.Ordinal)));
         e.Message.Should().Contain("[redacted]", "the echo was there, and was redacted");
+    }
+
+    [Fact]
+    public async Task AServerEchoingTheKeyUpperCasedBase64OrAcrossTheTruncation_NeverPutsAnyOfItIntoTheException()
+    {
+        using var fal = new FalClient(Options("mangle", FalCredentials.FromKey(KeyId + ":" + KeySecret)));
+
+        var error = await fal.Invoking(f => f.SubmitAsync("fal-ai/app", new { prompt = "x" })).Should().ThrowAsync<FalHttpException>();
+
+        var e = error.Which;
+        // What the server sent: the header behind five bytes of its own, so the key sits at no 3-byte boundary.
+        var echoed = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:Key " + KeyId + ":" + KeySecret));
+        var pieces = Enumerable.Range(0, KeySecret.Length - 7).Select(i => KeySecret.Substring(i, 8)).ToList();
+        foreach (var text in new[] { e.Message, e.Detail, e.ResponseBody, e.ToString() })
+        {
+            text.Should().NotBeNull();
+            text.Should().NotContainEquivalentOf(KeySecret).And.NotContainEquivalentOf(KeyId);
+            pieces.Should().NotContain(p => text!.Contains(p, StringComparison.OrdinalIgnoreCase), "a cut through the key leaves none of it behind");
+            text.Should().NotContain(echoed[8..^8], "the base64 echo is redacted too");
+        }
+
+        e.Message.Should().Contain("[redacted]");
     }
 
     [Fact]

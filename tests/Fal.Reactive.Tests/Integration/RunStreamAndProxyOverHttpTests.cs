@@ -5,6 +5,7 @@ using Fal.Reactive.Tests.Emulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Integration;
 
@@ -37,9 +38,9 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
 
         (await act.Should().ThrowAsync<FalTimeoutException>()).Which.Timeout.Should().Be(timeout);
         bool Abandoned(Fal.Reactive.Testing.FalSimulatedRequest r) => r.Input.TryGetProperty("tag", out var t) && t.GetString() == "abandoned";
-        await WaitUntil(() => fixture.Emulator.Simulator.Requests.Any(Abandoned));
+        await Eventually.Until(() => fixture.Emulator.Simulator.Requests.Any(Abandoned), "the abandoned run to reach the emulator", s_bound);
         var request = fixture.Emulator.Simulator.Requests.Single(Abandoned);
-        await WaitUntil(() => fixture.Emulator.Simulator.Requests.Single(r => r.RequestId == request.RequestId).State == Fal.Reactive.Testing.FalSimulatedRequestState.Cancelled);
+        await Eventually.Until(() => fixture.Emulator.Simulator.Requests.Single(r => r.RequestId == request.RequestId).State == Fal.Reactive.Testing.FalSimulatedRequestState.Cancelled, "the emulator to cancel the abandoned run", s_bound);
     }
 
     [Fact]
@@ -136,15 +137,6 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
         var act = () => client.CreateTemporaryTokenAsync(["fal-ai/any-llm"]).WaitAsync(s_bound);
 
         (await act.Should().ThrowAsync<FalHttpException>()).Which.StatusCode.Should().Be(401);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(s_bound);
-        while (!condition())
-        {
-            await Task.Delay(20, bound.Token);
-        }
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using System.Text.Json;
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Testing;
 using Fal.Reactive.Tests.Emulator;
+using Fal.Reactive.Tests.Support;
 
 namespace Fal.Reactive.Tests.Realtime;
 
@@ -114,11 +115,7 @@ public class RealtimeEmulatorTests(EmulatorFixture fixture) : IClassFixture<Emul
         Emulator.Realtime.ExpireTokens();
         Emulator.Realtime.DropConnections();
         // An input written to a socket that is dropping is lost (realtime inputs are frames): send once reconnected.
-        var deadline = DateTimeOffset.UtcNow + s_deadline;
-        while (!Emulator.Realtime.Connections.Skip(opened).Any(c => c.AppId == "emulator/echo" && c.IsOpen) && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => Emulator.Realtime.Connections.Skip(opened).Any(c => c.AppId == "emulator/echo" && c.IsOpen), "the connection to reopen", s_deadline);
 
         connection.Send(new { prompt = "after" }, "after");
 
@@ -143,14 +140,10 @@ public class RealtimeEmulatorTests(EmulatorFixture fixture) : IClassFixture<Emul
             connection.Send(new { prompt = "frame " + i }, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var deadline = DateTimeOffset.UtcNow + s_deadline;
-        FalSimulatedRealtimeConnection? socket = null;
-        while (DateTimeOffset.UtcNow < deadline && (socket = Emulator.Realtime.Connections.LastOrDefault(c => c.AppId == "tests/busy"))?.Inputs.Count != 10)
-        {
-            await Task.Delay(10);
-        }
+        var socket = await Eventually.NotNull(
+            () => Emulator.Realtime.Connections.LastOrDefault(c => c.AppId == "tests/busy" && c.Inputs.Count == 10), "the ten inputs to reach the app", s_deadline);
 
-        socket!.MaxBuffering.Should().Be(1);
+        socket.MaxBuffering.Should().Be(1);
         socket.Inputs.Should().HaveCount(10);
         socket.DroppedCount.Should().Be(8, "one input in progress, one waiting, eight dropped for newer ones");
     }
@@ -199,11 +192,7 @@ public class RealtimeEmulatorTests(EmulatorFixture fixture) : IClassFixture<Emul
 
         subscription.Dispose();
 
-        var deadline = DateTimeOffset.UtcNow + s_deadline;
-        while (socket.IsOpen && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => !socket.IsOpen, "the socket to close after disposal", s_deadline);
 
         socket.ClosedByClient.Should().BeTrue();
         socket.CloseStatus.Should().Be(1000);

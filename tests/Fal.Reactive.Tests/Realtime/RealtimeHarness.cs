@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 
 namespace Fal.Reactive.Tests.Realtime;
@@ -11,29 +12,34 @@ internal sealed class RealtimeHarness : IDisposable
     public const string Key = "rt-key-0ddba11";
     public static readonly TimeSpan ProcessingTime = TimeSpan.FromMilliseconds(50);
 
-    public RealtimeHarness(FalRealtimeSimulatorOptions? options = null, FalClientOptions? clientOptions = null)
-    {
-        Simulator = new FalRealtimeSimulator(Scheduler, options ?? new FalRealtimeSimulatorOptions { AcceptedKeys = [Key] })
-            .MapApp(Echo, input => input, ProcessingTime)
-            .MapApp("fal-ai/broken", input => throw new InvalidOperationException("the model crashed on " + input.GetProperty("prompt").GetString()), ProcessingTime);
-        clientOptions ??= new FalClientOptions { Credentials = FalCredentials.FromKey(Key) };
-        clientOptions.Scheduler = Scheduler;
-        Client = Simulator.CreateClient(clientOptions);
-    }
+    private readonly FalHarness _harness;
 
-    public TestScheduler Scheduler { get; } = new();
+    public RealtimeHarness(FalRealtimeSimulatorOptions? options = null, FalClientOptions? clientOptions = null) =>
+        _harness = FalHarness.WithKey(Key)
+            .Client((harness, wired) =>
+            {
+                Simulator = new FalRealtimeSimulator(harness.Scheduler, options ?? new FalRealtimeSimulatorOptions { AcceptedKeys = [Key] })
+                    .MapApp(Echo, input => input, ProcessingTime)
+                    .MapApp("fal-ai/broken", input => throw new InvalidOperationException("the model crashed on " + input.GetProperty("prompt").GetString()), ProcessingTime);
+                var chosen = clientOptions ?? new FalClientOptions { Credentials = wired.Credentials };
+                chosen.Scheduler = harness.Scheduler;
+                return Simulator.CreateClient(chosen);
+            })
+            .Build();
 
-    public FalRealtimeSimulator Simulator { get; }
+    public TestScheduler Scheduler => _harness.Scheduler;
 
-    public FalClient Client { get; }
+    public FalRealtimeSimulator Simulator { get; private set; } = null!;
 
-    public static long Ticks(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
+    public FalClient Client => _harness.Client;
+
+    public static long Ticks(double seconds) => FalHarness.Ticks(seconds);
 
     public static object Prompt(string prompt) => new { prompt };
 
     public static string? PromptOf(FalRealtimeResult<JsonElement> result) => result.Output.GetProperty("prompt").GetString();
 
-    public void At(double seconds, Action action) => Scheduler.ScheduleAbsolute(Ticks(seconds), action);
+    public void At(double seconds, Action action) => _harness.At(seconds, action);
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose() => _harness.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reactive.Concurrency;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 
 namespace Fal.Reactive.Tests.Storage;
@@ -13,6 +14,8 @@ internal sealed class StorageHarness : IDisposable
 {
     public const string Key = "storage-key-7e1d";
 
+    private readonly FalHarness _harness;
+
     public StorageHarness(
         long multipartThreshold = 64 * 1024,
         int partSize = 16 * 1024,
@@ -22,37 +25,37 @@ internal sealed class StorageHarness : IDisposable
         bool useCdnToken = true,
         TimeSpan? tokenLifetime = null)
     {
-        Simulator = new FalSimulator(Scheduler, new FalSimulatorOptions
-        {
-            Latency = latency ?? TimeSpan.Zero,
-            StorageTokenLifetime = tokenLifetime ?? TimeSpan.FromHours(1),
-        });
-        Tap = new StorageTap(Simulator.CreateHandler());
-        Http = new HttpClient(Tap);
-        Client = new FalClient(Http, new FalClientOptions
-        {
-            Credentials = FalCredentials.FromKey(Key),
-            Scheduler = advancing ? new Support.AdvancingScheduler(Scheduler) : Scheduler,
-            Retry = new FalRetryOptions { MaxRetries = 2, Delay = TimeSpan.FromSeconds(1) },
-            Storage = new FalStorageOptions
+        _harness = FalHarness.WithKey(Key)
+            .Simulator(new FalSimulatorOptions
             {
-                MultipartThreshold = multipartThreshold,
-                PartSize = partSize,
-                MaxConcurrentParts = maxConcurrentParts,
-                UseCdnToken = useCdnToken,
-            },
-        });
+                Latency = latency ?? TimeSpan.Zero,
+                StorageTokenLifetime = tokenLifetime ?? TimeSpan.FromHours(1),
+            })
+            .Handler(inner => Tap = new StorageTap(inner))
+            .Advancing(advancing)
+            .Client(o =>
+            {
+                o.Retry = new FalRetryOptions { MaxRetries = 2, Delay = TimeSpan.FromSeconds(1) };
+                o.Storage = new FalStorageOptions
+                {
+                    MultipartThreshold = multipartThreshold,
+                    PartSize = partSize,
+                    MaxConcurrentParts = maxConcurrentParts,
+                    UseCdnToken = useCdnToken,
+                };
+            })
+            .Build();
     }
 
-    public TestScheduler Scheduler { get; } = new();
+    public TestScheduler Scheduler => _harness.Scheduler;
 
-    public FalSimulator Simulator { get; }
+    public FalSimulator Simulator => _harness.Simulator;
 
-    public StorageTap Tap { get; }
+    public StorageTap Tap { get; private set; } = null!;
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _harness.Http;
 
-    public FalClient Client { get; }
+    public FalClient Client => _harness.Client;
 
     public FalStorage Storage => Client.Storage;
 
@@ -77,11 +80,7 @@ internal sealed class StorageHarness : IDisposable
 
     public static HttpResponseMessage Status(HttpStatusCode status) => new(status) { Content = new StringContent("{\"detail\":\"tap\"}") };
 
-    public void Dispose()
-    {
-        Client.Dispose();
-        Http.Dispose();
-    }
+    public void Dispose() => _harness.Dispose();
 }
 
 /// <summary>Records each call's URL and headers, counts parts in flight, and answers the calls <see cref="Answer"/> picks itself.</summary>

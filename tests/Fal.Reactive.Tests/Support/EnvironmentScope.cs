@@ -1,14 +1,24 @@
 namespace Fal.Reactive.Tests.Support;
 
-/// <summary>Removes environment variables for a scope and restores them after.</summary>
+/// <summary>
+/// Sets or removes environment variables for a scope and restores them after. Scopes run one at a time across the
+/// suite (the environment is process-wide); the gate is a semaphore, not a monitor, because a test may await inside
+/// its scope and dispose it on another thread.
+/// </summary>
 internal sealed class EnvironmentScope : IDisposable
 {
-    private static readonly object s_gate = new();
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
     private readonly Dictionary<string, string?> _saved;
+    private int _disposed;
 
     private EnvironmentScope(string[] names)
     {
-        Monitor.Enter(s_gate);
+        if (!s_gate.Wait(s_wait))
+        {
+            throw new TimeoutException($"Another environment scope was held for over {s_wait.TotalSeconds} s: a test did not dispose its scope.");
+        }
+
         _saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         foreach (var name in names)
         {
@@ -31,11 +41,16 @@ internal sealed class EnvironmentScope : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var (name, value) in _saved)
         {
             Environment.SetEnvironmentVariable(name, value);
         }
 
-        Monitor.Exit(s_gate);
+        s_gate.Release();
     }
 }

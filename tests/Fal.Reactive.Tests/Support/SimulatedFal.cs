@@ -3,43 +3,34 @@ using Microsoft.Reactive.Testing;
 
 namespace Fal.Reactive.Tests.Support;
 
-/// <summary>A <see cref="FalClient"/> wired to a <see cref="FalSimulator"/>, both on one <see cref="TestScheduler"/>.</summary>
+/// <summary>The request tests' configuration of <see cref="FalHarness"/>: queue workers, latency, ids, a 100 ms poll interval.</summary>
 internal sealed class SimulatedFal : IDisposable
 {
     public const string Key = "sim-key-5f1c0ffee";
     public const string App = "fal-ai/fast-sdxl";
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    public SimulatedFal(int workers = 1, TimeSpan? latency = null, bool blockingApi = false, Func<string>? requestIds = null, Action<FalClientOptions>? configure = null)
-    {
-        Simulator = new FalSimulator(Scheduler, new FalSimulatorOptions { Workers = workers, Latency = latency ?? TimeSpan.Zero, RequestIdGenerator = requestIds });
-        Http = new HttpClient(Simulator.CreateHandler());
-        var options = new FalClientOptions
-        {
-            Credentials = FalCredentials.FromKey(Key),
-            // The blocking API waits on its scheduler: there, a wait advances virtual time instead.
-            Scheduler = blockingApi ? new AdvancingScheduler(Scheduler) : Scheduler,
-            PollInterval = Interval,
-        };
-        configure?.Invoke(options);
-        Client = new FalClient(Http, options);
-    }
+    private readonly FalHarness _harness;
 
-    public TestScheduler Scheduler { get; } = new();
+    public SimulatedFal(int workers = 1, TimeSpan? latency = null, bool blockingApi = false, Func<string>? requestIds = null, Action<FalClientOptions>? configure = null) =>
+        _harness = FalHarness.WithKey(Key)
+            .Simulator(new FalSimulatorOptions { Workers = workers, Latency = latency ?? TimeSpan.Zero, RequestIdGenerator = requestIds })
+            .Advancing(blockingApi)
+            .Client(o => o.PollInterval = Interval)
+            .Client(configure)
+            .Build();
 
-    public FalSimulator Simulator { get; }
+    public TestScheduler Scheduler => _harness.Scheduler;
 
-    public HttpClient Http { get; }
+    public FalSimulator Simulator => _harness.Simulator;
 
-    public FalClient Client { get; }
+    public HttpClient Http => _harness.Http;
 
-    public IReadOnlyList<FalRecordedCall> CallsOf(FalCallKind kind) => Simulator.Calls.Where(c => c.Kind == kind).ToList();
+    public FalClient Client => _harness.Client;
 
-    public static long Ticks(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
+    public IReadOnlyList<FalRecordedCall> CallsOf(FalCallKind kind) => _harness.CallsOf(kind);
 
-    public void Dispose()
-    {
-        Client.Dispose();
-        Http.Dispose();
-    }
+    public static long Ticks(double seconds) => FalHarness.Ticks(seconds);
+
+    public void Dispose() => _harness.Dispose();
 }

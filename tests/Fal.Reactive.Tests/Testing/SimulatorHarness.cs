@@ -1,7 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fal.Reactive.Testing;
+using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 
 namespace Fal.Reactive.Tests.Testing;
@@ -11,22 +11,20 @@ internal sealed class SimulatorHarness : IDisposable
 {
     public const string Key = "sim-test-key-0123456789";
 
-    public SimulatorHarness(FalSimulatorOptions? options = null)
-    {
-        Simulator = new FalSimulator(Scheduler, options);
-        Http = new HttpClient(Simulator.CreateHandler());
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Key", Key);
-    }
+    private readonly FalHarness _harness;
 
-    public TestScheduler Scheduler { get; } = new();
+    public SimulatorHarness(FalSimulatorOptions? options = null) =>
+        _harness = FalHarness.WithKey(Key).Simulator(options).KeyOnHttp().Build();
 
-    public FalSimulator Simulator { get; }
+    public TestScheduler Scheduler => _harness.Scheduler;
 
-    public HttpClient Http { get; }
+    public FalSimulator Simulator => _harness.Simulator;
+
+    public HttpClient Http => _harness.Http;
 
     public static Uri Queue(string path) => new("https://queue.fal.run/" + path);
 
-    public void Advance(TimeSpan time) => Scheduler.AdvanceBy(time.Ticks);
+    public void Advance(TimeSpan time) => _harness.Advance(time);
 
     public void AdvanceTo(TimeSpan time) => Scheduler.AdvanceTo(time.Ticks);
 
@@ -63,5 +61,5 @@ internal sealed class SimulatorHarness : IDisposable
         return ((int)response.StatusCode, body);
     }
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose() => _harness.Dispose();
 }

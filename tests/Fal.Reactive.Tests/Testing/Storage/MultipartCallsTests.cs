@@ -80,5 +80,52 @@ public class MultipartCallsTests
         status.Should().Be(400, "no part was stored");
     }
 
+    [Fact]
+    public async Task Complete_ListingAPartTwice_Is400_AndJoinsNothing()
+    {
+        var (h, completeUrl, fileUrl, etag1, etag2) = await TwoPartsAsync();
+        using var harness = h;
+        var listing = Enumerable.Repeat(new { partNumber = 1, etag = etag1 }, 20).Append(new { partNumber = 2, etag = etag2 }).ToArray();
+
+        var (status, body) = await h.SendAsync(HttpMethod.Post, new Uri(completeUrl), new { parts = listing });
+
+        status.Should().Be(400);
+        body.GetProperty("detail").GetString().Should().Contain("Part 1 is listed more than once");
+        h.Simulator.TryGetFile(new Uri(fileUrl), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task UnfinishedParts_CountAgainstTheStorageBound_AndAreDroppedPastIt()
+    {
+        using var h = new SimulatorHarness(new FalSimulatorOptions { Retention = new FalSimulatorRetention { MaxFileBytes = 1000 } });
+        var (_, initiated) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3"), new { content_type = "text/plain", file_name = "big.bin" });
+        var signed = new Uri(initiated.GetProperty("upload_url").GetString()!);
+
+        async Task<int> PutAsync(int n, int length)
+        {
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"{signed.GetLeftPart(UriPartial.Path)}/{n}{signed.Query}") { Content = new ByteArrayContent(new byte[length]) };
+            using var response = await h.Http.SendAsync(put);
+            return (int)response.StatusCode;
+        }
+
+        (await PutAsync(1, 400)).Should().Be(200);
+        (await PutAsync(2, 400)).Should().Be(200);
+        h.Simulator.StoredBytes.Should().Be(800, "parts of an upload not yet completed hold memory as files do");
+        (await PutAsync(2, 300)).Should().Be(200);
+        h.Simulator.StoredBytes.Should().Be(700, "a part sent again replaces the first one");
+
+        // Another upload takes the storage past its bound: the oldest slot, with its unfinished parts, is dropped.
+        var (_, other) = await h.SendAsync(HttpMethod.Post, new Uri("https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3"), new { content_type = "text/plain", file_name = "other.bin" });
+        var otherUrl = new Uri(other.GetProperty("upload_url").GetString()!);
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"{otherUrl.GetLeftPart(UriPartial.Path)}/1{otherUrl.Query}") { Content = new ByteArrayContent(new byte[600]) })
+        using (var response = await h.Http.SendAsync(put))
+        {
+            ((int)response.StatusCode).Should().Be(200);
+        }
+
+        h.Simulator.StoredBytes.Should().BeLessThanOrEqualTo(1000);
+        (await PutAsync(3, 10)).Should().Be(404, "the first upload was dropped to stay within the bound");
+    }
+
     private static string CompleteUrl(string uploadUrl, string query) => $"{uploadUrl}/complete{query}";
 }
