@@ -1,15 +1,36 @@
 #!/usr/bin/env python3
-"""Checks the packages `dotnet pack -c Release -o out/packages` made: each of the five is there with its
-README (no relative links left: the package page has no repository around it), LICENSE, XML docs and a
-.snupkg beside it; the emulator is a .NET tool with the fal-emulator command. Prints one line per package
-and exits non-zero on the first missing piece.
+"""Checks the packages `dotnet pack -c Release -o out/packages` made: each one is there with its README (no
+relative links left: the package page has no repository around it), LICENSE, XML docs and a .snupkg beside
+it; the emulator is a .NET tool with the fal-emulator command. Packages by dependency: the client's nuspec
+names neither BouncyCastle nor MessagePack (each lives in the feature package that needs it), and
+Fal.Reactive.AspNetCore depends on Fal.Reactive.Webhooks, not on BouncyCastle. Prints one line per package
+and exits non-zero if anything is missing.
 
     python3 eng/check-packages.py [out/packages]
 """
 import glob, os, re, sys, zipfile
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "out/packages"
-expected = ["Fal.Reactive", "Fal.Reactive.Testing", "Fal.Reactive.Extensions.DependencyInjection", "Fal.Reactive.AspNetCore", "Fal.Reactive.Emulator"]
+expected = [
+    "Fal.Reactive",
+    "Fal.Reactive.Extensions.DependencyInjection",
+    "Fal.Reactive.Webhooks",
+    "Fal.Reactive.AspNetCore",
+    "Fal.Reactive.Realtime",
+    "Fal.Reactive.Testing",
+    "Fal.Reactive.Emulator",
+]
+# Dependencies a package's nuspec must (or must not) name, by package id (any target framework's group).
+must_depend = {
+    "Fal.Reactive.Webhooks": ["Fal.Reactive", "BouncyCastle.Cryptography"],
+    "Fal.Reactive.Realtime": ["Fal.Reactive", "MessagePack"],
+    "Fal.Reactive.AspNetCore": ["Fal.Reactive.Webhooks"],
+}
+must_not_depend = {
+    "Fal.Reactive": ["BouncyCastle.Cryptography", "MessagePack", "Fal.Reactive.Webhooks", "Fal.Reactive.Realtime"],
+    "Fal.Reactive.AspNetCore": ["BouncyCastle.Cryptography"],
+}
+dependency = re.compile(r'<dependency id="([^"]+)"')
 relative_link = re.compile(r"\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^)]*\)")
 problems = []
 
@@ -19,7 +40,7 @@ for name in expected:
         problems.append(f"{name}: no .nupkg in {folder}")
         continue
     nupkg = sorted(found)[-1]
-    missing = []
+    missing, unwanted = [], []
     with zipfile.ZipFile(nupkg) as z:
         names = z.namelist()
         for required in ("README.md", "LICENSE"):
@@ -32,6 +53,13 @@ for name in expected:
         nuspec = z.read(f"{name}.nuspec").decode("utf-8")
         if "<repository " not in nuspec or 'commit="' not in nuspec:
             missing.append("repository url and commit (SourceLink)")
+        depends = set(dependency.findall(nuspec))
+        for required in must_depend.get(name, []):
+            if required not in depends:
+                missing.append(f"a dependency on {required}")
+        for forbidden in must_not_depend.get(name, []):
+            if forbidden in depends:
+                unwanted.append(forbidden)
         if name == "Fal.Reactive.Emulator":
             settings = [n for n in names if n.endswith("DotnetToolSettings.xml")]
             if not settings or b'Name="fal-emulator"' not in z.read(settings[0]):
@@ -45,10 +73,11 @@ for name in expected:
             # SourceLink: the PDB maps the sources to the repository at the built commit.
             if not pdbs or b'{"documents":' not in z.read(pdbs[0]):
                 missing.append("SourceLink in the .snupkg's PDB")
-    if missing:
-        problems.append(f"{os.path.basename(nupkg)}: missing " + ", ".join(missing))
+    if missing or unwanted:
+        parts = (["missing " + ", ".join(missing)] if missing else []) + (["must not depend on " + ", ".join(unwanted)] if unwanted else [])
+        problems.append(f"{os.path.basename(nupkg)}: " + "; ".join(parts))
     else:
-        print(f"{os.path.basename(nupkg)}: README, LICENSE, XML docs, symbols with SourceLink, repository: ok")
+        print(f"{os.path.basename(nupkg)}: README, LICENSE, XML docs, symbols with SourceLink, repository, dependencies: ok")
 
 for problem in problems:
     print(problem, file=sys.stderr)

@@ -1,7 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
+using Fal.Reactive;
+using Fal.Reactive.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Fal.Reactive.AspNetCore;
+// Where IServiceCollection registrations are looked for, as AddFalClient's (docs/contributing.md).
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers what the fal webhook endpoint needs.</summary>
 public static class FalWebhookServiceCollectionExtensions
@@ -9,7 +11,7 @@ public static class FalWebhookServiceCollectionExtensions
     /// <summary>
     /// Registers a <see cref="FalWebhookHub"/> (the <see cref="IObservable{T}"/> of verified webhooks) and a
     /// <see cref="FalWebhookVerifier"/>, both singletons. When a <see cref="FalClient"/> is registered, the verifier
-    /// is the client's (<see cref="FalClient.CreateWebhookVerifier"/>: its HttpClient, REST host and scheduler);
+    /// is the client's (<see cref="FalWebhookClientExtensions.CreateWebhookVerifier"/>: its HttpClient, REST host and scheduler);
     /// otherwise it fetches fal's key set through an HttpClient of its own.
     /// </summary>
     /// <param name="services">The services.</param>

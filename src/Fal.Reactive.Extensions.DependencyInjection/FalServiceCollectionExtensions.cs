@@ -1,6 +1,5 @@
 using Fal.Reactive;
 using Fal.Reactive.Extensions.DependencyInjection;
-using Fal.Reactive.Extensions.DependencyInjection.Internal;
 using Microsoft.Extensions.Configuration;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Queue;
 
 namespace Fal.Reactive.Testing;
 

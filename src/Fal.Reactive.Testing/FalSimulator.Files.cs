@@ -1,4 +1,3 @@
-using Fal.Reactive.Testing.Storage;
 
 namespace Fal.Reactive.Testing;
 

@@ -1,10 +1,4 @@
 using System.Reactive.Concurrency;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Queue;
-using Fal.Reactive.Testing.Routing;
-using Fal.Reactive.Testing.Storage;
-using Fal.Reactive.Testing.Streaming;
 
 namespace Fal.Reactive.Testing;
 

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Fal.Reactive.Shared;
 using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace Fal.Reactive.Testing;

@@ -1,4 +1,3 @@
-using Fal.Reactive.Shared;
 using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;

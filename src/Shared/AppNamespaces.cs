@@ -1,7 +1,7 @@
 // Linked source: this file is compiled into several assemblies (<Compile Include="..\Shared\AppNamespaces.cs" />).
 // Which first segments of an app id are namespaces is a fact of fal's protocol that the client and the test kit must
 // agree on; the test kit must not depend on the client's internals, so the list lives once here.
-namespace Fal.Reactive.Shared;
+namespace Fal.Reactive;
 
 /// <summary>The namespaces an app id may start with (<c>workflows/owner/alias</c>, <c>comfy/owner/alias</c>).</summary>
 internal static class AppNamespaces

@@ -1,7 +1,7 @@
 // Linked source: this file is compiled into several assemblies (<Compile Include="..\Shared\BaseUrls.cs" />).
 // The client and the test kit both normalise their host URLs the same way, and the test kit must not depend on the
 // client's internals, so the helper lives once here instead of in either assembly.
-namespace Fal.Reactive.Shared;
+namespace Fal.Reactive;
 
 /// <summary>Base URLs of fal's hosts, as the client and the simulator hold them.</summary>
 internal static class BaseUrls

@@ -1,7 +1,7 @@
 // Linked source: this file is compiled into several assemblies (<Compile Include="..\Shared\InlineContinuations.cs" />).
 // The client and the test kit both need it, and the test kit must not depend on the client's internals (it is the
 // independent check on the client's protocol code), so the helper lives once here instead of in either assembly.
-namespace Fal.Reactive.Shared;
+namespace Fal.Reactive;
 
 /// <summary>
 /// Runs an action with no <see cref="SynchronizationContext"/> on the thread. The runtime refuses to run a task's

@@ -4,7 +4,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Fal.Reactive.Shared;
+namespace Fal.Reactive;
 
 /// <summary>
 /// The message fal signs for a webhook delivery: request id, user id, timestamp and the lower-case hex SHA-256 of

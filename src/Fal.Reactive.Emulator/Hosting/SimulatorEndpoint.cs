@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Fal.Reactive.Testing;
-using Fal.Reactive.Testing.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Fal.Reactive.Emulator.Hosting;

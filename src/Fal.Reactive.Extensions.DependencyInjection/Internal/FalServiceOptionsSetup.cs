@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
-namespace Fal.Reactive.Extensions.DependencyInjection.Internal;
+namespace Fal.Reactive.Extensions.DependencyInjection;
 
 /// <summary>Turns a configured <see cref="FalServiceOptions.Key"/> into credentials, after every Configure.</summary>
 internal sealed class FalServiceOptionsSetup : IPostConfigureOptions<FalServiceOptions>

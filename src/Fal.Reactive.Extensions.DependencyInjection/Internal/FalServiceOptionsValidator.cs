@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Fal.Reactive.Extensions.DependencyInjection.Internal;
+namespace Fal.Reactive.Extensions.DependencyInjection;
 
 /// <summary>
 /// Checks the bound options at start (ValidateOnStart), so a bad <c>Fal</c> section stops the host with one

@@ -1,7 +1,6 @@
 using System.Reactive.Concurrency;
-using Fal.Reactive.Shared;
 
-namespace Fal.Reactive.Testing.Http;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// Delivers answers <see cref="FalSimulatorOptions.Latency"/> after they are ready, on the scheduler (at once when

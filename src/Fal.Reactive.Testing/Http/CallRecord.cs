@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Http;
+namespace Fal.Reactive.Testing;
 
 /// <summary>A received call whose answer may still be pending. Only touched under the simulator's lock.</summary>
 internal sealed class CallRecord(DateTimeOffset time, string method, Uri url, bool hasAuthorization)

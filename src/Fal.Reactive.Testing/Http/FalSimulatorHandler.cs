@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Fal.Reactive.Testing.Http;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Puts a <see cref="FalSimulator"/> behind an <see cref="HttpClient"/>: translates messages, nothing else.</summary>
 internal sealed class FalSimulatorHandler(FalSimulator simulator) : HttpMessageHandler

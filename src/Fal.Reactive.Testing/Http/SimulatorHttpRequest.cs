@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Http;
+namespace Fal.Reactive.Testing;
 
 /// <summary>An HTTP call as the simulator sees it, independent of the transport that carried it.</summary>
 /// <param name="Method">The HTTP method, upper case.</param>

@@ -1,7 +1,5 @@
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Streaming;
 
-namespace Fal.Reactive.Testing.Http;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The simulator's answer to one call: a buffered body, an event stream, or a dropped connection.</summary>
 internal sealed class SimulatorHttpResponse

@@ -1,6 +1,5 @@
-using Fal.Reactive.Shared;
 
-namespace Fal.Reactive.Testing.Internal;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// Work collected while the simulator holds its lock and run after it is released: waking readers,

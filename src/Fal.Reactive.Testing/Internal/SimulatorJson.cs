@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Fal.Reactive.Testing.Internal;
+namespace Fal.Reactive.Testing;
 
 /// <summary>JSON helpers: fal's snake_case serialization and small writers for the protocol bodies.</summary>
 internal static class SimulatorJson

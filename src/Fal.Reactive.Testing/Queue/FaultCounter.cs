@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Counts the scripted faults answered so far, to answer each one its scripted number of times.</summary>
 internal sealed class FaultCounter(int maxKeys)

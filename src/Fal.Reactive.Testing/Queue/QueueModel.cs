@@ -1,8 +1,6 @@
 using System.Reactive.Concurrency;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Streaming;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The queue model: every request received, the queue in priority order, the worker pool, and each request's life

@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>How a request ended: the result replayed by the result endpoint and the error its status reports.</summary>
 internal sealed record RequestOutcome(

@@ -1,6 +1,5 @@
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>How a request can end: as its script says, cancelled, or timed out before a worker started it.</summary>
 internal static class RequestOutcomes

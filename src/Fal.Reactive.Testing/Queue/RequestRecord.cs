@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Streaming;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The simulator's mutable state for one request. Only touched under the simulator's lock.</summary>
 internal sealed class RequestRecord

@@ -1,6 +1,5 @@
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// Schedules a change of the model <paramref name="dueTime"/> from now. The facade runs it under its lock, then

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>A log line a script emits at an offset from the run start.</summary>
 internal sealed record ScriptLog(TimeSpan Offset, string Message, string Level);

@@ -1,8 +1,6 @@
 using System.Reactive.Concurrency;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Streaming;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Plays a running request's script: its logs and, on a direct <c>/stream</c> call, its partial outputs, each at its offset.</summary>
 internal sealed class ScriptPlayback(IScheduler scheduler, ScheduleChange after, StatusChanges changes)

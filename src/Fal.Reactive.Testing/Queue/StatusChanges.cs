@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// What changed in the statuses open status streams show, since they were last sent: the watched requests whose

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Queue;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The webhooks sent when requests finish: signed as fal signs them, recorded, and POSTed when a client is

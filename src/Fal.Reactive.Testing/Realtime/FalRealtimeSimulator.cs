@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Text.Json;
-using Fal.Reactive.Testing.Internal;
 
 namespace Fal.Reactive.Testing;
 

@@ -1,4 +1,3 @@
-using Fal.Reactive.Testing.Internal;
 
 namespace Fal.Reactive.Testing;
 

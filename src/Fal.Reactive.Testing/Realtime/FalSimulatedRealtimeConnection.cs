@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fal.Reactive.Testing.Internal;
 
 namespace Fal.Reactive.Testing;
 

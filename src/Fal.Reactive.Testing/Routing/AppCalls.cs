@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>What a script factory is shown of a submit, run or stream call.</summary>
 internal static class AppCalls

@@ -1,6 +1,5 @@
-using Fal.Reactive.Shared;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The parts of an app path: <c>[namespace/]owner/alias</c> names the app for status URLs, the rest is a sub-path.</summary>
 internal static class AppPath

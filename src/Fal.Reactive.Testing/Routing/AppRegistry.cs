@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The mapped apps: app id → script factory; the longest mapped id that prefixes a path serves it. Used under the lock.</summary>
 internal sealed class AppRegistry

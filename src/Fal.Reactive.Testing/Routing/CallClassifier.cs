@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Classifies a call by host, method and path: which of fal's endpoints it is.</summary>
 internal static class CallClassifier

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The JSON input of a submit, run or stream call, and fal's answer to one that is not JSON.</summary>
 internal static class CallInput

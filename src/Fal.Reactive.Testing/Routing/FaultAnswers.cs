@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Queue;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The answer to a scripted transient fault: a dropped connection, an ingress error page, or a <c>detail</c>.</summary>
 internal static class FaultAnswers

@@ -1,6 +1,5 @@
-using Fal.Reactive.Testing.Http;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>fal's key check: <c>Authorization: Key &lt;key&gt;</c>, against the accepted keys when configured.</summary>
 internal sealed class KeyCheck(IReadOnlyCollection<string>? acceptedKeys)

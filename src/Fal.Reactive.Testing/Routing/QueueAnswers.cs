@@ -1,8 +1,5 @@
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Queue;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The answers of the queue endpoints that are not status bodies: submit, result, cancel, not found.</summary>
 internal static class QueueAnswers

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Web;
-using Fal.Reactive.Testing.Http;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>What a submit, run or stream call asks of the queue: priority, runner hint, start timeout, webhook.</summary>
 internal sealed record QueueHeaders(bool LowPriority, string? Hint, TimeSpan? StartTimeout, Uri? Webhook)

@@ -1,6 +1,5 @@
-using Fal.Reactive.Testing.Http;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>A call as routed: what it is, its path below its host, and the answer when it is refused before being served.</summary>
 /// <param name="Kind">The endpoint.</param>

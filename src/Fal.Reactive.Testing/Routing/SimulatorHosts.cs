@@ -1,6 +1,5 @@
-using Fal.Reactive.Shared;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The hosts the simulator answers on, and where a URL falls among them.</summary>
 internal sealed class SimulatorHosts

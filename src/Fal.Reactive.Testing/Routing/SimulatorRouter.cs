@@ -1,6 +1,5 @@
-using Fal.Reactive.Testing.Http;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Finds, classifies and authorises an HTTP call: which host and endpoint, and whether it may be served. Holds no state.</summary>
 internal sealed class SimulatorRouter(SimulatorHosts hosts, KeyCheck keys)

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Queue;
 
-namespace Fal.Reactive.Testing.Routing;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Status bodies, as answered to a poll and sent on a status stream.</summary>
 internal static class StatusAnswers

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Fal.Reactive.Testing.Storage;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The CDN tokens the storage has issued. With configured keys they are checked (only an issued, unexpired token may

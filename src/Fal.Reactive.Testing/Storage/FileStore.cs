@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Fal.Reactive.Testing.Storage;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The simulated storage: file slots by id, served under the CDN host, bounded by the retention limits (count, total

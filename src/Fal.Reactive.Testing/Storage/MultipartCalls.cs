@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Storage;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// Multipart uploads, both flavours: fal_client's on the CDN (<c>POST files/upload/multipart</c> with the token →

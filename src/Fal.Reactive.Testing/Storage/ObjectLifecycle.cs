@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Fal.Reactive.Testing.Http;
 
-namespace Fal.Reactive.Testing.Storage;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// fal's object lifecycle headers on an upload: <c>X-Fal-Object-Lifecycle-Preference</c> (fal_client, requests) or

@@ -3,10 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Web;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Storage;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The storage endpoints: the REST initiate flow (initiate, PUT to <c>upload_url</c>, GET <c>file_url</c>) and the

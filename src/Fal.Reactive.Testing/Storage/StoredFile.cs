@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Storage;
+namespace Fal.Reactive.Testing;
 
 /// <summary>A file slot in the simulator's storage; <see cref="Content"/> is null until its bytes are uploaded.</summary>
 internal sealed class StoredFile(string id, Uri url, string contentType, string fileName)

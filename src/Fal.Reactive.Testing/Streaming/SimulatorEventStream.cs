@@ -1,4 +1,4 @@
-namespace Fal.Reactive.Testing.Streaming;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The read side of a server-sent event body. The simulator appends events as its scheduler produces them;

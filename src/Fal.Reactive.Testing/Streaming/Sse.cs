@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Fal.Reactive.Testing.Internal;
 
-namespace Fal.Reactive.Testing.Streaming;
+namespace Fal.Reactive.Testing;
 
 /// <summary>Server-sent event framing: one <c>data:</c> line per JSON event, and the keep-alive comment.</summary>
 internal static class Sse

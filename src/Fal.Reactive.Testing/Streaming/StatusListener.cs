@@ -1,6 +1,5 @@
-using Fal.Reactive.Testing.Queue;
 
-namespace Fal.Reactive.Testing.Streaming;
+namespace Fal.Reactive.Testing;
 
 /// <summary>An open <c>/status/stream</c>: which request it watches and what it has sent so far.</summary>
 internal sealed class StatusListener(RequestRecord request, bool withLogs, SimulatorEventStream stream)

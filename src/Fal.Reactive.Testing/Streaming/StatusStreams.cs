@@ -1,10 +1,6 @@
 using System.Reactive.Concurrency;
-using Fal.Reactive.Shared;
-using Fal.Reactive.Testing.Internal;
-using Fal.Reactive.Testing.Queue;
-using Fal.Reactive.Testing.Routing;
 
-namespace Fal.Reactive.Testing.Streaming;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The open <c>/status/stream</c> calls: each gets the current status at once, then one event per change, and is

@@ -86,7 +86,7 @@ internal static class FalJson
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(FalUploadRequest))]
-[JsonSerializable(typeof(RealtimeTokenRequest))]
+[JsonSerializable(typeof(TemporaryTokenRequest))]
 internal sealed partial class FalJsonContext : JsonSerializerContext;
 
 /// <summary>The body of <c>storage/upload/initiate</c>.</summary>

@@ -4,12 +4,12 @@ namespace Fal.Reactive;
 
 /// <summary>
 /// fal's REST host (<see cref="FalClientOptions.RestUrl"/>): temporary tokens (<c>POST {rest}/tokens/</c>), for
-/// <see cref="FalClient.CreateTemporaryTokenAsync"/> and realtime connections. Storage's calls to this host are
+/// <see cref="FalClient.CreateTemporaryTokenAsync"/> (which realtime connections use too). Storage's calls to this host are
 /// in <c>Storage/</c>, with the uploads they belong to.
 /// </summary>
 internal sealed class RestEndpoint(FalTransport transport)
 {
-    private static readonly Func<FalAnswer, string> s_token = static a => RealtimeTokenSource.Parse(a.Body, (string)a.State!);
+    private static readonly Func<FalAnswer, string> s_token = static a => TemporaryTokens.Parse(a.Body, (string)a.State!);
 
     /// <summary>
     /// A token for apps' aliases, as the official clients ask; <paramref name="forApps"/> names them in errors.
@@ -19,8 +19,8 @@ internal sealed class RestEndpoint(FalTransport transport)
     {
         transport.EnsureCredentials();
         var body = JsonSerializer.SerializeToUtf8Bytes(
-            new RealtimeTokenRequest([.. aliases], (int)Math.Ceiling(expiration.TotalSeconds)),
-            FalJsonContext.Default.RealtimeTokenRequest);
+            new TemporaryTokenRequest([.. aliases], (int)Math.Ceiling(expiration.TotalSeconds)),
+            FalJsonContext.Default.TemporaryTokenRequest);
         return await transport.SendAsync(
             async: true,
             new FalCall<string>

@@ -1,4 +1,3 @@
-using Fal.Reactive.Shared;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 

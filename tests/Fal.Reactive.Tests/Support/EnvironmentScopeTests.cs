@@ -12,12 +12,29 @@ public sealed class EnvironmentScopeTests
         var thread = Environment.CurrentManagedThreadId;
 
         // Leave the thread the scope was entered on: a monitor would throw SynchronizationLockException on release.
-        await Task.Run(() =>
+        // A thread of its own, not Task.Run: the pool may hand back the very thread the test runs on.
+        string? inside = null;
+        var otherThread = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var other = new Thread(() =>
         {
-            Environment.CurrentManagedThreadId.Should().NotBe(thread);
-            Environment.GetEnvironmentVariable(Name).Should().Be("inside");
-            scope.Dispose();
+            otherThread = Environment.CurrentManagedThreadId;
+            inside = Environment.GetEnvironmentVariable(Name);
+            try
+            {
+                scope.Dispose();
+                release.SetResult();
+            }
+            catch (Exception e)
+            {
+                release.SetException(e);
+            }
         });
+        other.Start();
+        await release.Task;
+
+        otherThread.Should().NotBe(thread);
+        inside.Should().Be("inside");
 
         Environment.GetEnvironmentVariable(Name).Should().Be("before");
         using (EnvironmentScope.Without(Name))

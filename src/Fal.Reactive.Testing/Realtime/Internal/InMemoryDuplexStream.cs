@@ -1,6 +1,5 @@
-using Fal.Reactive.Shared;
 
-namespace Fal.Reactive.Testing.Internal;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// One end of an in-memory byte pipe in both directions, carrying a WebSocket between the client and the realtime

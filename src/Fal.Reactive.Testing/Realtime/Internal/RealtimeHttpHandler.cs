@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Fal.Reactive.Testing.Internal;
+namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The realtime simulator behind an <see cref="HttpMessageHandler"/>, synchronously: <c>POST {rest}/tokens/</c>, and the

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using MessagePack;
 
-namespace Fal.Reactive.Testing.Internal;
+namespace Fal.Reactive.Testing;
 
 /// <summary>The simulator's own reading and writing of realtime frames: JSON text, or msgpack through MessagePack-CSharp.</summary>
 internal static class RealtimeWire

@@ -1,6 +1,4 @@
 using Fal.Reactive.Testing;
-using Fal.Reactive.Testing.Http;
-using Fal.Reactive.Testing.Routing;
 
 namespace Fal.Reactive.Tests.Testing.Routing;
 

@@ -10,7 +10,7 @@ public sealed class FalWebhookVerifierOptions
 
     /// <summary>
     /// The key set's URL. Null (the default): <see cref="DefaultJwksUrl"/>, or, for a verifier made by
-    /// <see cref="FalClient.CreateWebhookVerifier"/>, <c>.well-known/jwks.json</c> under the client's REST host.
+    /// <see cref="FalWebhookClientExtensions.CreateWebhookVerifier"/>, <c>.well-known/jwks.json</c> under the client's REST host.
     /// </summary>
     public Uri? JwksUrl { get; set; }
 
@@ -35,7 +35,7 @@ public sealed class FalWebhookVerifierOptions
 
     /// <summary>
     /// The clock and timer source (timestamp tolerance, cache age, refresh bound, fetch timeout). Null (the default):
-    /// the client's scheduler for <see cref="FalClient.CreateWebhookVerifier"/>, otherwise <see cref="DefaultScheduler.Instance"/>.
+    /// the client's scheduler for <see cref="FalWebhookClientExtensions.CreateWebhookVerifier"/>, otherwise <see cref="DefaultScheduler.Instance"/>.
     /// </summary>
     public IScheduler? Scheduler { get; set; }
 

@@ -1,4 +1,3 @@
-using Fal.Reactive.Shared;
 
 namespace Fal.Reactive;
 

@@ -3,12 +3,9 @@ using System.Text.Json;
 
 namespace Fal.Reactive;
 
-/// <summary>Options for <see cref="FalClient.Realtime{TInput, TOutput}(string, FalRealtimeOptions?)"/>.</summary>
+/// <summary>Options for <see cref="FalRealtimeClientExtensions.Realtime{TInput, TOutput}(FalClient, string, FalRealtimeOptions?)"/>.</summary>
 public sealed class FalRealtimeOptions
 {
-    /// <summary>The lifetime asked for the temporary token: 120 s, as the official clients ask.</summary>
-    public static readonly TimeSpan DefaultTokenExpiration = TimeSpan.FromSeconds(120);
-
     /// <summary>How inputs are encoded. Default <see cref="FalRealtimeFormat.MessagePack"/>.</summary>
     public FalRealtimeFormat Format { get; set; } = FalRealtimeFormat.MessagePack;
 
@@ -76,7 +73,7 @@ public sealed class FalRealtimeOptions
             MaxBuffering = MaxBuffering,
             Path = Path,
             TokenProvider = TokenProvider,
-            TokenExpiration = TokenExpiration ?? (TokenProvider is null ? DefaultTokenExpiration : null),
+            TokenExpiration = TokenExpiration ?? (TokenProvider is null ? FalClient.DefaultTemporaryTokenExpiration : null),
             Reconnect = new FalRetryOptions { MaxRetries = Reconnect.MaxRetries, Delay = Reconnect.Delay, MaxDelay = Reconnect.MaxDelay },
             Scheduler = Scheduler,
             SerializerOptions = SerializerOptions,

@@ -1,6 +1,5 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using System.Text.Json;
 
 namespace Fal.Reactive;
 
@@ -47,32 +46,6 @@ internal sealed class RealtimeTokenSource(Func<CancellationToken, Task<string>> 
         _refresh.Dispose();
         // Cancelled, never disposed: a refresh in flight may still read its token.
         _cts.Cancel();
-    }
-
-    /// <summary>The token answer: a JSON string, or <c>{"token": …}</c> (Python), or <c>{"detail": …}</c> (old proxies).</summary>
-    public static string Parse(byte[] body, string appId)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var token = root.ValueKind switch
-            {
-                JsonValueKind.String => root.GetString(),
-                JsonValueKind.Object when root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String => t.GetString(),
-                JsonValueKind.Object when root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String => d.GetString(),
-                _ => null,
-            };
-            if (!string.IsNullOrEmpty(token))
-            {
-                return token;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        throw new FalProtocolException($"The realtime token answer for {appId} is not a token (expected a JSON string, {{\"token\": …}} or {{\"detail\": …}}).");
     }
 
     private void Set(string token)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reactive.Concurrency;
-using Fal.Reactive.Shared;
 using Org.BouncyCastle.Math.EC.Rfc8032;
 using Reason = Fal.Reactive.FalWebhookVerificationReason;
 

@@ -1,6 +1,6 @@
 namespace Fal.Reactive;
 
-/// <summary>Where a realtime app listens, and what its token is for.</summary>
+/// <summary>Where a realtime app listens.</summary>
 internal static class RealtimeUrl
 {
     /// <summary>The app path: the app id, then the realtime path unless the id already ends with it.</summary>
@@ -26,7 +26,4 @@ internal static class RealtimeUrl
 
         return builder.Uri;
     }
-
-    /// <summary>The alias a default token is scoped to (<c>allowed_apps</c>), as the JS client sends it: <c>fal-ai/fast-sdxl</c> → <c>fast-sdxl</c>.</summary>
-    public static string Alias(FalAppId app) => app.BasePath[(app.BasePath.LastIndexOf('/') + 1)..];
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
-using Fal.Reactive.Shared;
 
 namespace Fal.Reactive;
 
