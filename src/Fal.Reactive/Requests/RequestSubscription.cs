@@ -32,6 +32,7 @@ internal sealed class RequestSubscription : Sink<FalStatus>
     private StatusPoller? _poller;
     private Task? _work;
     private volatile bool _endedByClient;
+    private volatile bool _delivered;
     private StatusChangeTracker _tracker;
 
     private RequestSubscription(FalClientContext context, IObserver<FalStatus> observer, IScheduler scheduler, FalStatusMode mode, bool withLogs, SubmitRequest? submit)
@@ -83,9 +84,11 @@ internal sealed class RequestSubscription : Sink<FalStatus>
     protected override void Dispose(bool disposing)
     {
         InlineContinuations.Run(_stop, static s => s.Cancel());
-        if (_submit is not null && Volatile.Read(ref _work) is { IsCompleted: false } work)
+        if (_submit is not null && !_delivered && Volatile.Read(ref _work) is { IsCompleted: false } work)
         {
-            // Still learning the request id or sending the cancel: FalClient.DisposeAsync waits for it.
+            // Still learning the request id or sending the cancel: FalClient.DisposeAsync waits for it. (Not after
+            // the result was delivered: fal has finished the request, so there is nothing to cancel; Rx operators
+            // downstream dispose inside OnCompleted, and every completed request would be tracked for nothing.)
             _context.PendingCancellations.Track(work);
         }
     }
@@ -115,6 +118,7 @@ internal sealed class RequestSubscription : Sink<FalStatus>
             {
                 // One terminal notification: the result, unless the client's disposal error went first.
                 _telemetry?.Completed(completed);
+                _delivered = true;
                 ForwardLast(completed);
             }
         }
