@@ -53,6 +53,12 @@ internal sealed class RequestSubscription : Sink<FalStatus>
     /// <summary>The scheduler every wait of this subscription goes through.</summary>
     public IScheduler Scheduler { get; }
 
+    /// <summary>The exits of the subscriptions whose observer call is on this thread's stack: waiting for them here would wait for ourselves.</summary>
+    public static IEnumerable<Task> ExitsBlockedByThisThread() =>
+        CallingOnThisThread is { Count: > 0 } calling
+            ? [.. calling.OfType<RequestSubscription>().Select(s => Volatile.Read(ref s._work)).OfType<Task>()]
+            : [];
+
     /// <summary>A cold observable: each subscription submits its own request and follows it.</summary>
     public static IObservable<FalStatus> Submit(FalClientContext context, FalAppId app, PreparedInput input, FalStorage storage, FalSubmitOptions options) =>
         new SubmitRequest(context, app, input, storage, options);

@@ -17,6 +17,12 @@ namespace Fal.Reactive;
 internal abstract class Sink<T> : IDisposable
 {
     private const int Open = 0, Terminated = 1, Disposed = 2, Faulted = 3;
+
+    // The sinks whose observer call is on this thread's stack, innermost last. Code that runs inside such a call
+    // (a subscriber's callback, or the continuation of an awaited request run inline by its completion) must not
+    // block on those subscriptions' exits: they resume only once that code returns. FalClient.Dispose reads it.
+    [ThreadStatic]
+    private static List<Sink<T>>? t_calling;
     private readonly IObserver<T> _observer;
     private int _state;
     private ExceptionDispatchInfo? _observerFault;
@@ -28,6 +34,9 @@ internal abstract class Sink<T> : IDisposable
 
     /// <summary>True once nothing more may reach the observer (terminated, disposed or the observer threw).</summary>
     protected bool IsMuted => Volatile.Read(ref _state) != Open;
+
+    /// <summary>The sinks whose observer call is on this thread's stack.</summary>
+    protected static IReadOnlyList<Sink<T>> CallingOnThisThread => t_calling ?? [];
 
     /// <summary>The exception the observer threw, if it did.</summary>
     protected ExceptionDispatchInfo? ObserverFault => Volatile.Read(ref _observerFault);
@@ -81,6 +90,8 @@ internal abstract class Sink<T> : IDisposable
 
     private void Call<TValue>(TValue value, Action<IObserver<T>, TValue> call)
     {
+        var calling = t_calling ??= [];
+        calling.Add(this);
         try
         {
             call(_observer, value);
@@ -92,6 +103,10 @@ internal abstract class Sink<T> : IDisposable
             Volatile.Write(ref _state, Faulted);
             Dispose();
             throw;
+        }
+        finally
+        {
+            calling.RemoveAt(calling.Count - 1);
         }
     }
 }
