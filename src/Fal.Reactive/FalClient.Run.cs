@@ -62,7 +62,7 @@ public partial class FalClient
         var prepared = FalInput.PreparedOrEmpty(input);
         return Observable.Create<FalStreamEvent>(async (observer, cancellationToken) =>
         {
-            await foreach (var item in StreamRun.ReadAsync(Api, Storage, app, prepared, settings, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in StreamCall.ReadAsync(Context, Storage, app, prepared, settings, cancellationToken).ConfigureAwait(false))
             {
                 observer.OnNext(item);
             }
@@ -85,13 +85,13 @@ public partial class FalClient
     public virtual IAsyncEnumerable<FalStreamEvent> StreamAsync(string appId, FalInput? input, FalStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (app, settings) = CheckRun(appId, options?.Snapshot());
-        return StreamRun.ReadAsync(Api, Storage, app, FalInput.PreparedOrEmpty(input), settings, cancellationToken);
+        return StreamCall.ReadAsync(Context, Storage, app, FalInput.PreparedOrEmpty(input), settings, cancellationToken);
     }
 
     // Every run and stream checks here, before anything is sent: a disposed client, a bad app id or option throws at the call.
     private (FalAppId App, RunSettings Settings) CheckRun(string appId, RunSettings? settings)
     {
-        Api.Runs.ThrowIfClosed();
+        Context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         return (app, settings is null ? RunSettings.Default : FalOptionsValidation.Validate(settings, "options"));
     }
@@ -99,16 +99,16 @@ public partial class FalClient
     /// <summary>The one direct run, for both APIs; its time limit on the scheduler.</summary>
     private async ValueTask<FalRunResult> RunCoreAsync(bool async, FalAppId app, PreparedInput input, RunSettings options, CancellationToken cancellationToken)
     {
-        var api = Api;
-        api.Transport.EnsureCredentials();
-        using var deadline = new CallDeadline(api.Scheduler, options.Timeout, idle: null, cancellationToken);
+        var context = Context;
+        context.Transport.EnsureCredentials();
+        using var deadline = new CallDeadline(context.Scheduler, options.Timeout, cancellationToken);
         try
         {
             // The input's files are uploaded within the call's time limit. An input without files has its body at once,
             // so the synchronous Run stays synchronous; with files it blocks on their upload, as fal_client's sync run does.
             var pending = input.BodyAsync(Storage, deadline.Token);
             var body = async || pending.IsCompleted ? await pending.ConfigureAwait(false) : pending.AsTask().GetAwaiter().GetResult();
-            var (requestId, result) = await api.RunAsync(async, app, body, options, deadline.Token).ConfigureAwait(false);
+            var (requestId, result) = await context.RunHost.RunAsync(async, app, body, options.CallHeaders, deadline.Token).ConfigureAwait(false);
             return new FalRunResult(requestId, result ?? throw new FalProtocolException($"The direct run of {app.Id} answered with an empty body.") { RequestId = requestId });
         }
         catch (OperationCanceledException e) when (deadline.HasExpired && !cancellationToken.IsCancellationRequested)

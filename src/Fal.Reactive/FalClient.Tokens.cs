@@ -36,6 +36,6 @@ public partial class FalClient
             throw new ArgumentOutOfRangeException(nameof(expiration), lifetime, "A token's expiration must be from 1 second to 24 hours.");
         }
 
-        return await TemporaryTokens.FetchAsync(_api.Transport, aliases, string.Join(", ", apps.Select(a => a.Id)), lifetime, cancellationToken).ConfigureAwait(false);
+        return await _context.Rest.TokenAsync(aliases, string.Join(", ", apps.Select(a => a.Id)), lifetime, cancellationToken).ConfigureAwait(false);
     }
 }

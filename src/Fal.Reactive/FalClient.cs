@@ -20,8 +20,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly FalQueueApi _api;
-    private readonly PendingCancellations _pendingCancellations = new();
+    private readonly FalClientContext _context;
     private Closing? _closing;
     private int _httpReleased;
 
@@ -75,8 +74,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         _ownsHttp = disposeHttpClient;
         // In proxy mode the key lives on the proxy: an environment key is not picked up (and so never sent there).
         var credentials = copy.Credentials ?? (copy.ProxyUrl is null ? FalCredentials.FromEnvironment() : null);
-        _api = new FalQueueApi(new FalTransport(httpClient, copy, credentials));
-        Storage = new FalStorage(_api);
+        _context = new FalClientContext(httpClient, copy, credentials);
+        Storage = new FalStorage(_context.Transport);
     }
 
     /// <summary>
@@ -97,7 +96,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         }
 
         _http = null!;
-        _api = null!;
+        _context = null!;
         Storage = null!;
     }
 
@@ -127,7 +126,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     public virtual IObservable<FalStatus> Submit(string appId, FalInput? input, FalSubmitOptions? options = null)
     {
         var (app, settings) = CheckSubmit(appId, options?.Snapshot());
-        return SubmitRun.Create(Api, _pendingCancellations, app, FalInput.PreparedOrEmpty(input), Storage, settings);
+        return RequestSubscription.Submit(Context, app, FalInput.PreparedOrEmpty(input), Storage, settings);
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it (files in the input uploaded first).</summary>
@@ -157,11 +156,11 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
     {
-        var api = Api;
-        api.Runs.ThrowIfClosed();
+        var context = Context;
+        context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         FalOptionsValidation.RequestId(requestId, nameof(requestId));
-        return new FalRequestHandle(api, app, requestId, FalRequestUrls.Compute(api.Options.QueueUrl, app, requestId));
+        return new FalRequestHandle(context, app, requestId, FalRequestUrls.Compute(context.Options.QueueUrl, app, requestId));
     }
 
     /// <summary>
@@ -185,24 +184,24 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         WaitForOutputAsync(Submit(appId, input, options), onUpdate, cancellationToken);
 
     /// <summary>The client's state; refused on a client made for mocking (whose overridden members never get here).</summary>
-    private FalQueueApi Api =>
-        _api ?? throw new InvalidOperationException("This FalClient was made with the mocking constructor: override the members the test calls.");
+    private FalClientContext Context =>
+        _context ?? throw new InvalidOperationException("This FalClient was made with the mocking constructor: override the members the test calls.");
 
     // Every operation checks here, before anything is sent: a disposed client, a bad app id or option throws at the call.
     private (FalAppId App, SubmitSettings Settings) CheckSubmit(string appId, SubmitSettings? settings)
     {
-        Api.Runs.ThrowIfClosed();
+        Context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         return (app, settings is null ? SubmitSettings.Default : FalOptionsValidation.Validate(settings, "options"));
     }
 
     private async Task<FalRequestHandle> EnqueueAsync(FalAppId app, SubmitSettings settings, PreparedInput input, CancellationToken cancellationToken)
     {
-        var api = Api;
-        api.Transport.EnsureCredentials();
+        var context = Context;
+        context.Transport.EnsureCredentials();
         var body = await input.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
-        var answer = await api.SubmitAsync(app, body, settings, cancellationToken).ConfigureAwait(false);
-        return new FalRequestHandle(api, app, answer.RequestId, api.UrlsOf(app, answer));
+        var answer = await context.Queue.SubmitAsync(app, body, settings.WebhookUrl, settings.CallHeaders, settings.Scheduler, cancellationToken).ConfigureAwait(false);
+        return new FalRequestHandle(context, app, answer.RequestId, context.Queue.UrlsOf(app, answer));
     }
 
     private static async Task<JsonElement> WaitForOutputAsync(IObservable<FalStatus> statuses, Action<FalStatus>? onUpdate, CancellationToken cancellationToken)

@@ -13,13 +13,13 @@ namespace Fal.Reactive;
 [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Get mirrors fal_client's handle.get(); the name is part of the promised API.")]
 public class FalRequestHandle
 {
-    private readonly FalQueueApi _api;
+    private readonly FalClientContext _context;
     private readonly FalAppId _app;
     private readonly FalRequestUrls _urls;
 
-    internal FalRequestHandle(FalQueueApi api, FalAppId app, string requestId, FalRequestUrls urls)
+    internal FalRequestHandle(FalClientContext context, FalAppId app, string requestId, FalRequestUrls urls)
     {
-        _api = api;
+        _context = context;
         _app = app;
         RequestId = requestId;
         _urls = urls;
@@ -28,7 +28,7 @@ public class FalRequestHandle
     /// <summary>For mocking.</summary>
     protected FalRequestHandle()
     {
-        _api = null!;
+        _context = null!;
         _app = null!;
         _urls = null!;
         RequestId = string.Empty;
@@ -63,11 +63,11 @@ public class FalRequestHandle
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     /// <exception cref="FalProtocolException">fal's answer is malformed.</exception>
     public virtual FalStatus Status(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        Live.StatusAsync(async: false, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).EnsureCompleted();
+        Live.StatusAsync(async: false, _urls, RequestId, withLogs, _context.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Status"/>
     public virtual async Task<FalStatus> StatusAsync(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        await Live.StatusAsync(async: true, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).ConfigureAwait(false);
+        await Live.StatusAsync(async: true, _urls, RequestId, withLogs, _context.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Watches the request: asks its status at once, then every <paramref name="interval"/> after each
@@ -96,10 +96,9 @@ public class FalRequestHandle
         }
 
         var wait = Interval(interval);
-        var on = scheduler ?? _api.Scheduler;
-        var streaming = statusMode == FalStatusMode.Streaming;
-        return _api.Watches.Watch(
-            RequestId, withLogs, wait, on, statusMode, () => WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs, streaming ? _api : null, withLogs));
+        var on = scheduler ?? _context.Scheduler;
+        return _context.SharedWatches.Watch(
+            RequestId, withLogs, wait, on, statusMode, () => RequestSubscription.Watch(_context, _urls, RequestId, withLogs, wait, on, statusMode));
     }
 
     /// <summary>
@@ -119,7 +118,7 @@ public class FalRequestHandle
 
         IEnumerable<FalStatus> Iterate()
         {
-            using var poller = NewPoller(withLogs, wait, _api.Scheduler);
+            using var poller = NewPoller(withLogs, wait, _context.Scheduler);
             FalStatus status;
             do
             {
@@ -148,11 +147,11 @@ public class FalRequestHandle
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     public virtual void Cancel(CancellationToken cancellationToken = default) =>
-        Live.CancelAsync(async: false, _urls, RequestId, _api.Scheduler, cancellationToken).EnsureCompleted();
+        Live.CancelAsync(async: false, _urls, RequestId, _context.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Cancel"/>
     public virtual async Task CancelAsync(CancellationToken cancellationToken = default) =>
-        await Live.CancelAsync(async: true, _urls, RequestId, _api.Scheduler, cancellationToken).ConfigureAwait(false);
+        await Live.CancelAsync(async: true, _urls, RequestId, _context.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Waits for the request to complete (polling at the client's interval) and returns its output.</summary>
     /// <param name="cancellationToken">Stops waiting (not the request).</param>
@@ -179,7 +178,7 @@ public class FalRequestHandle
 
     private async IAsyncEnumerable<FalStatus> IterateAsync(bool withLogs, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var poller = NewPoller(withLogs, interval, _api.Scheduler);
+        using var poller = NewPoller(withLogs, interval, _context.Scheduler);
         FalStatus status;
         do
         {
@@ -189,18 +188,18 @@ public class FalRequestHandle
         while (status is not Completed);
     }
 
-    /// <summary>The API, for a call on the handle: refused with <see cref="ObjectDisposedException"/> once its client is disposed.</summary>
-    private FalQueueApi Live
+    /// <summary>The queue, for a call on the handle: refused with <see cref="ObjectDisposedException"/> once its client is disposed.</summary>
+    private QueueEndpoint Live
     {
         get
         {
-            _api.Runs.ThrowIfClosed();
-            return _api;
+            _context.LiveRequests.ThrowIfClosed();
+            return _context.Queue;
         }
     }
 
     private StatusPoller NewPoller(bool withLogs, TimeSpan interval, IScheduler scheduler) =>
-        new(_api, _urls, RequestId, withLogs, interval, scheduler, askAtOnce: true);
+        new(_context.Queue, _urls, RequestId, withLogs, interval, scheduler, askAtOnce: true);
 
     private JsonElement ResultOf(Completed completed) =>
         completed.Result ?? throw new FalProtocolException($"Request {RequestId} completed with an empty result.") { RequestId = RequestId };

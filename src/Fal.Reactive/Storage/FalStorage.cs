@@ -9,7 +9,7 @@ public class FalStorage
 {
     private readonly StorageUploader _uploader;
 
-    internal FalStorage(FalQueueApi api) => _uploader = new StorageUploader(api.Transport);
+    internal FalStorage(FalTransport transport) => _uploader = new StorageUploader(transport);
 
     /// <summary>For mocking.</summary>
     protected FalStorage() => _uploader = null!;

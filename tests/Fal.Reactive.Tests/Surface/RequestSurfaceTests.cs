@@ -48,6 +48,16 @@ public class RequestSurfaceTests
     }
 
     [Fact]
+    public async Task AMock_DisposesWithNothingToEndOrRelease()
+    {
+        var fal = new RecordingClient();
+
+        fal.Invoking(f => f.Dispose()).Should().NotThrow();
+        await fal.Awaiting(f => f.DisposeAsync().AsTask()).Should().NotThrowAsync();
+        await fal.Awaiting(f => f.WhenCancellationsSentAsync()).Should().NotThrowAsync();
+    }
+
+    [Fact]
     public void FromUtf8Json_RefusesWhatIsNotOneJsonValue()
     {
         FalInput.FromUtf8Json("""{"a":1}"""u8).Prepared.Should().NotBeNull();

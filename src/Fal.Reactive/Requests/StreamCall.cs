@@ -6,31 +6,38 @@ namespace Fal.Reactive;
 /// One streaming run (<c>POST {run}/{app}/stream</c>) read as events, the one implementation behind
 /// <see cref="FalClient.Stream(string, FalInput?, FalStreamOptions?)"/> and
 /// <see cref="FalClient.StreamAsync(string, FalInput?, FalStreamOptions?, CancellationToken)"/>: each event with the request id, the whole-call and idle limits on the
-/// scheduler, and a stream that ends before its final event reported as such, never as a normal end.
+/// scheduler (<see cref="CallDeadline"/>, <see cref="IdleTimeout"/>), and a stream that ends before its final
+/// event reported as such, never as a normal end.
 /// </summary>
-internal static class StreamRun
+internal static class StreamCall
 {
     public static async IAsyncEnumerable<FalStreamEvent> ReadAsync(
-        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, RunSettings options, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FalClientContext context, FalStorage storage, FalAppId app, PreparedInput input, RunSettings options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        api.Transport.EnsureCredentials();
-        using var deadline = new CallDeadline(api.Scheduler, options.Timeout, options.IdleTimeout, cancellationToken);
-        var response = await OpenAsync(api, storage, app, input, options, deadline, cancellationToken).ConfigureAwait(false);
+        context.Transport.EnsureCredentials();
+        using var deadline = new CallDeadline(context.Scheduler, options.Timeout, cancellationToken);
+        using var idle = options.IdleTimeout is { } limit
+            ? new IdleTimeout(context.Scheduler, limit, $"The stream of {app.Id}", anyBytesCount: false, "closed (fal ends a run whose connection drops).")
+            : null;
+        var response = await OpenAsync(context, storage, app, input, options, deadline, idle, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             var requestId = FalErrors.RequestIdOf(response);
+            if (idle is not null)
+            {
+                idle.RequestId = requestId;
+            }
+
             var reader = new Reader(app, requestId, options, deadline, cancellationToken);
-            var events = FalEventStream.ReadAsync(response, api.Options.MaxResultBytes, "stream", requestId, scheduler: null, idleTimeout: null, deadline.Token).GetAsyncEnumerator(deadline.Token);
+            // Silence past the idle limit ends the reads with FalTimeoutException (the body's IdleTimeout throws it).
+            var events = FalEventStream.ReadAsync(response, context.Options.MaxResultBytes, "stream", requestId, idle, deadline.Token).GetAsyncEnumerator(deadline.Token);
             await using var eventsScope = events.ConfigureAwait(false);
             while (await reader.NextAsync(events).ConfigureAwait(false))
             {
                 if (FalWire.ParseResult(events.Current, requestId ?? "(stream)") is { } data)
                 {
-                    var item = reader.Arrived(new FalStreamEvent(requestId, data));
-                    // The consumer's own time with an event is not the stream's idleness.
-                    deadline.Pause();
-                    yield return item;
-                    deadline.Touch();
+                    // The consumer's own time with an event is not the stream's idleness: the next wait starts with the next read.
+                    yield return reader.Arrived(new FalStreamEvent(requestId, data));
                 }
             }
 
@@ -39,17 +46,22 @@ internal static class StreamRun
     }
 
     private static async Task<HttpResponseMessage> OpenAsync(
-        FalQueueApi api, FalStorage storage, FalAppId app, PreparedInput input, RunSettings options, CallDeadline deadline, CancellationToken cancellationToken)
+        FalClientContext context, FalStorage storage, FalAppId app, PreparedInput input, RunSettings options, CallDeadline deadline, IdleTimeout? idle, CancellationToken cancellationToken)
     {
         try
         {
-            // The input's files are uploaded first, within the call's limits.
-            var body = await input.BodyAsync(storage, deadline.Token).ConfigureAwait(false);
-            return await api.OpenStreamAsync(app, body, options, deadline.Token).ConfigureAwait(false);
+            // The input's files are uploaded first, within the call's limits: the wait for the first event starts here.
+            var token = idle?.Watch(deadline.Token) ?? deadline.Token;
+            var body = await input.BodyAsync(storage, token).ConfigureAwait(false);
+            return await context.RunHost.OpenStreamAsync(app, body, options.CallHeaders, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (idle?.Expired == true && !cancellationToken.IsCancellationRequested)
+        {
+            throw idle.TimedOut(e);
         }
         catch (OperationCanceledException e) when (deadline.HasExpired && !cancellationToken.IsCancellationRequested)
         {
-            throw Reader.TimedOut(app, requestId: null, options, deadline, e);
+            throw Reader.TimedOut(app, requestId: null, options, e);
         }
     }
 
@@ -58,11 +70,11 @@ internal static class StreamRun
         private FalStreamEvent? _last;
         private int _count;
 
-        public static FalTimeoutException TimedOut(FalAppId app, string? requestId, RunSettings options, CallDeadline deadline, Exception inner)
+        /// <summary>The whole-call limit ran out (<see cref="FalStreamOptions.Timeout"/>).</summary>
+        public static FalTimeoutException TimedOut(FalAppId app, string? requestId, RunSettings options, Exception inner)
         {
-            var limit = deadline.IdleExpired ? options.IdleTimeout!.Value : options.Timeout!.Value;
-            var what = deadline.IdleExpired ? $"sent no event for {limit}" : $"did not finish within {limit}";
-            return new FalTimeoutException($"The stream of {app.Id}{Of(requestId)} {what}: closed (fal ends a run whose connection drops).", inner)
+            var limit = options.Timeout!.Value;
+            return new FalTimeoutException($"The stream of {app.Id}{Of(requestId)} did not finish within {limit}: closed (fal ends a run whose connection drops).", inner)
             {
                 RequestId = requestId,
                 Timeout = limit,
@@ -84,7 +96,7 @@ internal static class StreamRun
             }
             catch (OperationCanceledException e) when (deadline.HasExpired && !cancellationToken.IsCancellationRequested)
             {
-                throw TimedOut(app, requestId, options, deadline, e);
+                throw TimedOut(app, requestId, options, e);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException)
             {

@@ -11,7 +11,7 @@ using static Fal.Reactive.Tests.Support.SimulatedFal;
 namespace Fal.Reactive.Tests.Requests;
 
 /// <summary>Streaming runs (<c>POST {run}/{app}/stream</c>): request ids, the idle limit in virtual time, early ends.</summary>
-public class StreamRunTests : ReactiveTest
+public class StreamCallTests : ReactiveTest
 {
     private static SimulatedFal CreateStreamingApp(TimeSpan runTime, params (double Seconds, string Text)[] partials)
     {
