@@ -116,6 +116,8 @@ public static class FalServiceCollectionExtensions
         {
             PooledConnectionLifetime = s_pooledConnectionLifetime,
             AllowAutoRedirect = false,
+            // As FalClient's own: a host that accepts and never completes the TCP or TLS handshake fails the attempt.
+            ConnectTimeout = TimeSpan.FromSeconds(10),
         });
         builder.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         // The factory's own logger writes 4 Information lines per HTTP call (a request polled for a second makes

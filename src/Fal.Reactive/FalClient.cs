@@ -218,8 +218,20 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     // No redirects: a 3xx off fal's hosts would re-send the input (and could take the key) elsewhere.
     // No HttpClient.Timeout (its 100 s default killed long direct runs): each call is bounded by its own
     // options (FalRunOptions.Timeout, IdleTimeout) on the scheduler, or by the caller's token.
+    /// <summary>The own HttpClient's bound on a TCP connect and its TLS handshake.</summary>
+    internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     private static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        new(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = false,
+            // TCP connect and TLS handshake: a host that accepts and never answers fails the attempt.
+            ConnectTimeout = ConnectTimeout,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
 
     private static FalClientOptions Validate(FalClientOptions options)
     {

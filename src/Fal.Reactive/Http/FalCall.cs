@@ -39,6 +39,13 @@ internal readonly struct FalCall<T>
     /// <summary>Gets the largest success answer read; null: <see cref="FalClientOptions.MaxStatusBytes"/>.</summary>
     public long? MaxBytes { get; init; }
 
+    /// <summary>
+    /// Gets the bound of a call whose rule gives it no attempt timeout because a timeout there is ambiguous (a
+    /// submit: <see cref="FalRetryOptions.SubmitTimeout"/>); on expiry it fails with <see cref="FalTimeoutException"/>
+    /// saying the request may have been enqueued. Null: unbounded here (a run has its own whole-call deadline).
+    /// </summary>
+    public TimeSpan? AmbiguousTimeout { get; init; }
+
     /// <summary>Gets the caller's reusable attempt deadline (a poll loop's); null: one of the call's own.</summary>
     public AttemptDeadline? Deadline { get; init; }
 

@@ -56,8 +56,9 @@ internal sealed partial class FalTransport
     public async ValueTask<T> SendAsync<T>(bool async, FalCall<T> call, CancellationToken cancellationToken)
     {
         var maxRetries = _retry.MaxRetries(call.Retry);
-        // A blocking call cannot be bounded on a scheduler it blocks: HttpClient.Timeout bounds it.
-        var attemptTimeout = async ? _retry.AttemptTimeout(call.Retry) : null;
+        // Blocking calls too: the own HttpClient has no timeout, and the deadline's check runs on a scheduler
+        // thread, not on the blocked one. A submit gets its own, ambiguous, bound.
+        var attemptTimeout = _retry.AttemptTimeout(call.Retry) ?? call.AmbiguousTimeout;
         var ownDeadline = attemptTimeout is { } bound && call.Deadline is null ? new AttemptDeadline(call.Scheduler, bound) : null;
         var attemptDeadline = attemptTimeout is null ? null : call.Deadline ?? ownDeadline;
         var (operation, requestId, scheduler) = (call.Operation, call.RequestId, call.Scheduler);
@@ -102,6 +103,11 @@ internal sealed partial class FalTransport
                 {
                     // The attempt's timeout or HttpClient.Timeout expired, not the caller's cancellation: ambiguous
                     // for a submit (it may have been enqueued), another try for the idempotent calls.
+                    if (attemptDeadline?.Expired == true && call.AmbiguousTimeout is { } ambiguous)
+                    {
+                        throw AmbiguousTimeout(operation, ambiguous, e);
+                    }
+
                     var timedOut = attemptDeadline?.Expired == true
                         ? new TimeoutException($"The attempt took longer than {attemptTimeout!.Value.TotalSeconds:0.###} s (FalRetryOptions.AttemptTimeout).", e)
                         : (Exception)e;
@@ -186,6 +192,13 @@ internal sealed partial class FalTransport
             throw new FalProtocolException(Redact(e.Message)!, e.InnerException) { RequestId = e.RequestId };
         }
     }
+
+    /// <summary>A submit that took longer than its bound: it may have been enqueued, and without an id it cannot be cancelled.</summary>
+    private static FalTimeoutException AmbiguousTimeout(string operation, TimeSpan bound, Exception inner) =>
+        new($"The fal {operation} got no answer within {bound.TotalSeconds:0.###} s (FalRetryOptions.SubmitTimeout). The request may have been enqueued (and billed); with no request id it cannot be cancelled or followed, and it was not sent again.", inner)
+        {
+            Timeout = bound,
+        };
 
     private FalException Unreachable(string operation, string? requestId, Exception inner)
     {

@@ -62,6 +62,7 @@ public class FalClientOptions
                 MaxRetryAfter = retry.MaxRetryAfter,
                 Jitter = retry.Jitter,
                 AttemptTimeout = retry.AttemptTimeout,
+                SubmitTimeout = retry.SubmitTimeout,
             }
             : new FalRetryOptions();
         Storage = other.Storage?.Copy() ?? new FalStorageOptions();

@@ -32,7 +32,16 @@ public sealed class FalRetryOptions
 
     /// <summary>
     /// How long one attempt of a status, result or cancel call may take (headers and body) before it is
-    /// abandoned and retried. Default 60 s, measured on the request's scheduler.
+    /// abandoned and retried. Default 60 s, measured on the request's scheduler, for the blocking calls
+    /// (<c>Status()</c>, <c>Cancel()</c>, <c>Get()</c>, <c>IterEvents</c>) as for the asynchronous ones.
     /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a submit may take (connection, TLS handshake, headers and body of the answer) before it is
+    /// abandoned with <see cref="FalTimeoutException"/>. Default 60 s, measured on the submit's scheduler (also
+    /// for the blocking calls). A submit that timed out is ambiguous: fal may have enqueued (and will bill) the
+    /// request, and with no request id it cannot be cancelled, so it is never retried; the error says so.
+    /// </summary>
+    public TimeSpan SubmitTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -37,6 +37,7 @@ internal sealed class QueueEndpoint(FalTransport transport)
                 Body = input,
                 Headers = headers,
                 Retry = FalRetryRule.NothingEnqueued,
+                AmbiguousTimeout = Options.Retry.SubmitTimeout,
                 Scheduler = scheduler ?? Options.Scheduler,
                 Telemetry = telemetry,
                 Parse = s_submit,

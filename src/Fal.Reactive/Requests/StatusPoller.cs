@@ -89,7 +89,10 @@ internal sealed class StatusPoller : IDisposable
     /// <summary>Releases the attempt deadline's pending check (a scheduled item that would otherwise outlive the loop by up to a timeout).</summary>
     public void Dispose() => _deadline?.Dispose();
 
-    /// <summary>The reused deadline of the asynchronous calls (a blocking call is bounded by HttpClient.Timeout instead).</summary>
-    private AttemptDeadline? Deadline(bool async) =>
-        async ? _deadline ??= new AttemptDeadline(_scheduler, _queue.Options.Retry.AttemptTimeout) : null;
+    /// <summary>
+    /// The reused deadline of the calls, blocking ones included: the own HttpClient has no timeout, so a blocking
+    /// call is bounded on the scheduler too (its check runs on a scheduler thread, not the blocked one).
+    /// </summary>
+    private AttemptDeadline Deadline(bool async) =>
+        _deadline ??= new AttemptDeadline(_scheduler, _queue.Options.Retry.AttemptTimeout);
 }

@@ -68,6 +68,7 @@ internal static class FalOptionsValidation
         Wait(retry.MaxDelay, "Retry.MaxDelay", paramName, allowZero: true);
         Wait(retry.MaxRetryAfter, "Retry.MaxRetryAfter", paramName, allowZero: true);
         Wait(retry.AttemptTimeout, "Retry.AttemptTimeout", paramName);
+        Wait(retry.SubmitTimeout, "Retry.SubmitTimeout", paramName);
         Wait(options.StatusStreamIdleTimeout, "StatusStreamIdleTimeout", paramName);
         Wait(options.DisposeTimeout, "DisposeTimeout", paramName, allowZero: true);
         if (options.MaxStatusBytes <= 0 || options.MaxResultBytes <= 0 || options.MaxResultBytes > Array.MaxLength || options.MaxStatusBytes > Array.MaxLength)
