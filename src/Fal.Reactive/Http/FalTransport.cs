@@ -80,8 +80,17 @@ internal sealed partial class FalTransport
                     EnsureNotRedirected(response, sentTo, operation, requestId);
                     if (response.IsSuccessStatusCode)
                     {
-                        var body = await FalBody.ReadAsync(async, response.Content, call.MaxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
-                        return Parsed(call, new FalAnswer(response, body, requestId, call.State));
+                        try
+                        {
+                            var body = await FalBody.ReadAsync(async, response.Content, call.MaxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
+                            return Parsed(call, new FalAnswer(response, body, requestId, call.State));
+                        }
+                        catch (FalProtocolException e) when (requestId is null && e.RequestId is null && FalErrors.RequestIdOf(response) is { } named && FalOptionsValidation.IsSafeRequestId(named))
+                        {
+                            // A refused answer that names its request (a submit's, over the bound or ill-formed): the
+                            // error carries the id, so that the request, enqueued and billed, can be cancelled.
+                            throw new FalProtocolException(e.Message, e.InnerException) { RequestId = named };
+                        }
                     }
 
                     var error = await ErrorAsync(async, response, operation, requestId, token).ConfigureAwait(false);

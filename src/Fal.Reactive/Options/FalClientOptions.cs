@@ -134,9 +134,9 @@ public class FalClientOptions
     public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
-    /// How long the status stream (<see cref="FalStatusMode.Streaming"/>) may stay silent, keep-alives
-    /// included, before it is dropped and the request is polled instead. Default 60 s (fal sends a keep-alive
-    /// every few seconds). Measured on the request's scheduler.
+    /// How long the status stream (<see cref="FalStatusMode.Streaming"/>) may go without a status event (from the
+    /// call, so the wait for its headers counts; fal's keep-alives do not end the wait) before it is dropped and
+    /// the request is polled instead. Default 60 s, measured on the request's scheduler.
     /// </summary>
     public TimeSpan StatusStreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

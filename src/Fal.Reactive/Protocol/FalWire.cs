@@ -18,7 +18,7 @@ internal static class FalWire
         // The id goes into every later URL: one that could leave …/requests/{id} is refused before any keyed call.
         if (!FalOptionsValidation.IsSafeRequestId(requestId))
         {
-            throw new FalProtocolException("The submit answer's request_id is not a valid request id (empty, '.', '..', or with '/', '\\', '?', '#', '%', white space or control characters).");
+            throw new FalProtocolException("The submit answer's request_id is not a valid request id (empty, '.', '..', longer than 256 characters, or with '/', '\\', '?', '#', '%', white space, control or non-ASCII characters).");
         }
 
         return new FalSubmitAnswer(

@@ -24,26 +24,40 @@ internal sealed class QueueEndpoint(FalTransport transport)
     public FalClientOptions Options => transport.Options;
 
     /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
-    /// <remarks>The retry back-off waits on <paramref name="scheduler"/> (the call's own), else the client's.</remarks>
-    public ValueTask<FalSubmitAnswer> SubmitAsync(
-        FalAppId app, byte[] input, Uri? webhookUrl, FalCallHeaders headers, IScheduler? scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
-        transport.SendAsync(
-            async: true,
-            new FalCall<FalSubmitAnswer>
-            {
-                Operation = "submit",
-                Method = HttpMethod.Post,
-                Url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(webhookUrl)),
-                Body = input,
-                Headers = headers,
-                Retry = FalRetryRule.NothingEnqueued,
-                AmbiguousTimeout = Options.Retry.SubmitTimeout,
-                Scheduler = scheduler ?? Options.Scheduler,
-                Telemetry = telemetry,
-                Parse = s_submit,
-            },
-            cancellationToken);
-
+    /// <remarks>
+    /// The retry back-off waits on <paramref name="scheduler"/> (the call's own), else the client's. An answer refused
+    /// once its request id is known (in the body or in <c>x-fal-request-id</c>: a negative queue position, a missing
+    /// field, truncated JSON, an answer over the bound) names a request fal enqueued and bills: it is cancelled on the
+    /// server (fal's documented URL) before the <see cref="FalProtocolException"/>, carrying the id, is thrown.
+    /// </remarks>
+    public async ValueTask<FalSubmitAnswer> SubmitAsync(
+        FalAppId app, byte[] input, Uri? webhookUrl, FalCallHeaders headers, IScheduler? scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
+    {
+        var on = scheduler ?? Options.Scheduler;
+        try
+        {
+            return await transport.SendAsync(
+                async: true,
+                new FalCall<FalSubmitAnswer>
+                {
+                    Operation = "submit",
+                    Method = HttpMethod.Post,
+                    Url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(webhookUrl)),
+                    Body = input,
+                    Headers = headers,
+                    Retry = FalRetryRule.NothingEnqueued,
+                    AmbiguousTimeout = Options.Retry.SubmitTimeout,
+                    Scheduler = on,
+                    Telemetry = telemetry,
+                    Parse = s_submit,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (FalProtocolException e) when (e.RequestId is { } id && FalOptionsValidation.IsSafeRequestId(id))
+        {
+            throw await CancelRefusedAsync(app, id, e, on, telemetry).ConfigureAwait(false);
+        }
+    }
     /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
     public FalRequestUrls UrlsOf(FalAppId app, FalSubmitAnswer answer) =>
         FalRequestUrls.Choose(Options.QueueUrl, app, answer.RequestId, answer.StatusUrl, answer.ResponseUrl, answer.CancelUrl);
@@ -116,21 +130,40 @@ internal sealed class QueueEndpoint(FalTransport transport)
 
     /// <summary>
     /// A request's server-sent status stream as statuses. Each event carries the logs new since the last one,
-    /// so they are accumulated into the cumulative lists polling reports. A stream silent past
-    /// <see cref="FalClientOptions.StatusStreamIdleTimeout"/> (keep-alives included) ends with
+    /// so they are accumulated into the cumulative lists polling reports. A stream that brings no status
+    /// (headers included; keep-alives do not count) for <see cref="FalClientOptions.StatusStreamIdleTimeout"/> ends with
     /// <see cref="FalTimeoutException"/>, which its follower takes as the sign to poll instead.
     /// </summary>
     public async IAsyncEnumerable<FalStatus> ReadStatusStreamAsync(
         FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, FalRequestTelemetry? telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await OpenStatusStreamAsync(urls, requestId, withLogs, scheduler, cancellationToken, telemetry).ConfigureAwait(false);
+        // Only a status ends a wait: keep-alives prove the connection alive, not the request followed, and a stream
+        // that sends nothing else would hide completion for good. The first wait starts before the headers: a stream
+        // whose headers never come falls back as one that never sends a status.
+        using var idle = new IdleTimeout(scheduler, Options.StatusStreamIdleTimeout, "The status stream", anyBytesCount: false, "polling takes over.") { RequestId = requestId };
+        using var response = await OpenStatusStreamAsync(urls, requestId, withLogs, scheduler, idle, cancellationToken, telemetry).ConfigureAwait(false);
         var logs = withLogs ? new List<FalLog>() : null;
-        // fal sends keep-alives: a stream silent for longer is dead, and the caller polls instead.
-        using var idle = new IdleTimeout(scheduler, Options.StatusStreamIdleTimeout, "The status stream", anyBytesCount: true, "polling takes over.") { RequestId = requestId };
         var events = FalEventStream.ReadAsync(response, Options.MaxStatusBytes, "status stream", requestId, idle, cancellationToken);
         await foreach (var data in events.ConfigureAwait(false))
         {
             yield return WithAllLogs(FalWire.ParseStatus(data, requestId, withLogs), logs);
+        }
+    }
+
+    /// <summary>Cancels a request whose submit answer was refused; the error to throw, saying whether the cancel went out.</summary>
+    private async Task<FalProtocolException> CancelRefusedAsync(FalAppId app, string requestId, FalProtocolException refused, IScheduler scheduler, FalRequestTelemetry? telemetry)
+    {
+        var prefix = refused.Message.StartsWith("Request ", StringComparison.Ordinal) ? string.Empty : $"Request {requestId}: ";
+        try
+        {
+            // Not the caller's token: the request is billed whether or not the caller still waits.
+            var urls = FalRequestUrls.Choose(Options.QueueUrl, app, requestId, null, null, null);
+            await CancelAsync(async: true, urls, requestId, scheduler, CancellationToken.None, telemetry).ConfigureAwait(false);
+            return new FalProtocolException($"{prefix}{refused.Message} The request was cancelled on the server.", refused) { RequestId = requestId };
+        }
+        catch (Exception e) when (e is FalException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            return new FalProtocolException($"{prefix}{refused.Message} Cancelling it failed ({transport.Redact(e.Message)}): it may still run and be billed.", refused) { RequestId = requestId };
         }
     }
 
@@ -154,19 +187,28 @@ internal sealed class QueueEndpoint(FalTransport transport)
         }
     }
 
-    /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
-    private Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
-        transport.OpenEventStreamAsync(
-            new FalCall<FalStatus>
-            {
-                Operation = "status stream",
-                Method = HttpMethod.Get,
-                Url = urls.StatusStreamQuery(withLogs),
-                RequestId = requestId,
-                Scheduler = scheduler,
-                Telemetry = telemetry,
-            },
-            cancellationToken);
+    /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived, within <paramref name="idle"/>'s first wait.</summary>
+    private async Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, IdleTimeout idle, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
+    {
+        try
+        {
+            return await transport.OpenEventStreamAsync(
+                new FalCall<FalStatus>
+                {
+                    Operation = "status stream",
+                    Method = HttpMethod.Get,
+                    Url = urls.StatusStreamQuery(withLogs),
+                    RequestId = requestId,
+                    Scheduler = scheduler,
+                    Telemetry = telemetry,
+                },
+                idle.Watch(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (idle.Expired && !cancellationToken.IsCancellationRequested)
+        {
+            throw idle.TimedOut(e);
+        }
+    }
 
     private static FalStatus Status(FalAnswer answer, bool withLogs)
     {

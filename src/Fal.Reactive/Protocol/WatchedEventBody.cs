@@ -3,12 +3,15 @@ namespace Fal.Reactive;
 /// <summary>
 /// The body of a server-sent-events answer as the parser reads it, watched: past <c>maxEventBytes</c> read
 /// since the last event a <see cref="FalProtocolException"/> stops it (the parser would buffer an endless
-/// line whole), and a silence longer than the stream's <see cref="IdleTimeout"/> ends it with
+/// line whole; a comment line, fal's keep-alive, is bounded by itself, not counted with the event's: the parser drops it), and a silence longer than the stream's <see cref="IdleTimeout"/> ends it with
 /// <see cref="FalTimeoutException"/>.
 /// </summary>
 internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string operation, string? requestId, IdleTimeout? idle) : Stream
 {
     private long _sinceEvent;
+    private bool _atLineStart = true;
+    private bool _inComment;
+    private long _commentLine;
 
     public override bool CanRead => true;
 
@@ -47,13 +50,13 @@ internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string 
             idle.Arrived();
         }
 
-        return Count(read);
+        return Count(buffer.Span[..read]);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Count(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
 
     public override void Flush()
     {
@@ -75,9 +78,41 @@ internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string 
         base.Dispose(disposing);
     }
 
-    private int Count(int read)
+    /// <summary>Counts the bytes read toward the event bound, those of comment lines (starting with ':') and blank lines left out.</summary>
+    private int Count(ReadOnlySpan<byte> read)
     {
-        _sinceEvent += read;
-        return _sinceEvent > maxEventBytes ? throw FalBody.TooLarge(operation + " event", requestId, maxEventBytes, length: null) : read;
+        foreach (var b in read)
+        {
+            if (_atLineStart)
+            {
+                if (b is (byte)'\n' or (byte)'\r')
+                {
+                    // A blank line (the end of a keep-alive, or of an event) holds nothing the parser keeps.
+                    continue;
+                }
+
+                _inComment = b == (byte)':';
+                _commentLine = 0;
+                _atLineStart = false;
+            }
+
+            // A comment line is bounded by itself (the parser holds a line whole until its end), not with the event's.
+            if (_inComment && ++_commentLine > maxEventBytes)
+            {
+                throw FalBody.TooLarge(operation + " event", requestId, maxEventBytes, length: null);
+            }
+
+            if (!_inComment)
+            {
+                _sinceEvent++;
+            }
+
+            if (b is (byte)'\n' or (byte)'\r')
+            {
+                _atLineStart = true;
+            }
+        }
+
+        return _sinceEvent > maxEventBytes ? throw FalBody.TooLarge(operation + " event", requestId, maxEventBytes, length: null) : read.Length;
     }
 }

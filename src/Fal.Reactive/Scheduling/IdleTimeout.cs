@@ -10,9 +10,8 @@ namespace Fal.Reactive;
 /// </summary>
 /// <remarks>
 /// The message reads "{subject} (request {id}) sent no event for 10 s: {consequence}".
-/// What counts as an arrival is the stream's: for the status stream any bytes (fal's keep-alives prove the
-/// connection alive; its statuses come when the queue moves), for a streaming run an event with data (a run
-/// whose app hangs behind keep-alives is stuck).
+/// What counts as an arrival is the stream's: an event with data (a status stream or a run that sends only
+/// keep-alives is stuck); <c>anyBytesCount</c> makes any bytes count.
 /// </remarks>
 internal sealed class IdleTimeout(System.Reactive.Concurrency.IScheduler scheduler, TimeSpan limit, string subject, bool anyBytesCount, string consequence) : IDisposable
 {

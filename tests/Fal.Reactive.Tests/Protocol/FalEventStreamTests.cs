@@ -45,4 +45,25 @@ public class FalEventStreamTests
 
         events.Should().HaveCount(20_000);
     }
+
+    [Fact]
+    public async Task ReadAsync_KeepAlivesPastTheBound_DoNotCountTowardTheNextEvent()
+    {
+        // A request queued long enough with a chatty keep-alive: 2 MB of comments, then one small status.
+        var body = string.Concat(Enumerable.Repeat(": keep-alive\n\n", 150_000)) + "data: {\"a\":1}\n\n";
+
+        var events = await ReadAll(body, maxEventBytes: 100_000);
+
+        events.Should().Equal("{\"a\":1}");
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnEndlessCommentLine_EndsWithFalProtocolException_NotAnEndlessBuffer()
+    {
+        var body = ": " + new string('x', 200_000) + "\n\ndata: {\"a\":1}\n\n";
+
+        var read = () => ReadAll(body, maxEventBytes: 100_000);
+
+        await read.Should().ThrowAsync<FalProtocolException>();
+    }
 }

@@ -2,8 +2,11 @@ using Microsoft.Reactive.Testing;
 
 namespace Fal.Reactive.Tests.Support;
 
-/// <summary>A body that sends nothing, ever (or one keep-alive after a while, then nothing); a read ends only when cancelled.</summary>
-internal sealed class SilentStream(TestScheduler? scheduler = null, TimeSpan keepAliveAfter = default) : Stream
+/// <summary>
+/// A body that sends nothing, ever (or one keep-alive after a while, then nothing; or, <paramref name="keepAliveForever"/>,
+/// one keep-alive every <paramref name="keepAliveAfter"/>); a read ends only when cancelled.
+/// </summary>
+internal sealed class SilentStream(TestScheduler? scheduler = null, TimeSpan keepAliveAfter = default, bool keepAliveForever = false) : Stream
 {
     private bool _keptAlive;
 
@@ -21,7 +24,7 @@ internal sealed class SilentStream(TestScheduler? scheduler = null, TimeSpan kee
     {
         var read = new TaskCompletionSource<int>();
         cancellationToken.Register(() => read.TrySetCanceled(cancellationToken));
-        if (scheduler is not null && !_keptAlive)
+        if (scheduler is not null && (!_keptAlive || keepAliveForever))
         {
             _keptAlive = true;
             scheduler.ScheduleRelative(0, keepAliveAfter.Ticks, (_, _) =>

@@ -22,23 +22,26 @@ internal static class FalOptionsValidation
         ArgumentNullException.ThrowIfNull(requestId, paramName);
         if (!IsSafeRequestId(requestId))
         {
-            throw new ArgumentException("A request id cannot be empty, '.' or '..', or contain '/', '\\', '?', '#', '%', white space or control characters.", paramName);
+            throw new ArgumentException("A request id cannot be empty, '.' or '..', longer than 256 characters, or contain '/', '\\', '?', '#', '%', white space, control or non-ASCII characters.", paramName);
         }
 
         return requestId;
     }
 
-    /// <summary>Whether a request id is safe in a URL path segment (also for ids fal answers with).</summary>
+    /// <summary>The longest request id taken (fal issues 36-character UUIDs).</summary>
+    public const int MaxRequestIdLength = 256;
+
+    /// <summary>Whether a request id is safe in a URL path segment (also for ids fal answers with): printable ASCII, at most <see cref="MaxRequestIdLength"/> characters.</summary>
     public static bool IsSafeRequestId(string? requestId)
     {
-        if (string.IsNullOrEmpty(requestId) || requestId is "." or "..")
+        if (string.IsNullOrEmpty(requestId) || requestId is "." or ".." || requestId.Length > MaxRequestIdLength)
         {
             return false;
         }
 
         foreach (var c in requestId)
         {
-            if (c is '/' or '\\' or '?' or '#' or '%' || char.IsWhiteSpace(c) || char.IsControl(c))
+            if (c is '/' or '\\' or '?' or '#' or '%' || c > '~' || char.IsWhiteSpace(c) || char.IsControl(c))
             {
                 return false;
             }
