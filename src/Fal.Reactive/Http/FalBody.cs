@@ -3,12 +3,15 @@ using System.Buffers;
 namespace Fal.Reactive;
 
 /// <summary>
-/// Reads an answer's body with a bound, without the copies of a growing buffer: into one array of the
-/// announced length, or, without one, into pooled chunks copied once into an array of the final length.
-/// Peak memory is about twice the body at most; past the bound nothing more is read.
+/// Reads an answer's body with a bound, without the copies of a growing buffer: into pooled chunks (the first
+/// small, as most answers are) copied once into an array of the final length. Nothing is allocated for bytes
+/// that have not arrived: an announced <c>Content-Length</c> only refuses an answer over the bound up front, so
+/// a server that announces 1 MiB and sends nothing costs one 4 KiB pooled chunk. Peak memory is about twice the
+/// body at most (the chunks and the final array); past the bound nothing more is read.
 /// </summary>
 internal static class FalBody
 {
+    private const int FirstChunkSize = 4 * 1024;
     private const int ChunkSize = 64 * 1024;
 
     /// <summary>
@@ -28,13 +31,6 @@ internal static class FalBody
         using var stream = async
             ? await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false)
             : content.ReadAsStream(cancellationToken);
-        if (announced is { } exact && exact <= limit)
-        {
-            var body = new byte[exact];
-            var read = await ReadAtMostAsync(async, stream, body, cancellationToken).ConfigureAwait(false);
-            return read == exact ? body : body[..read];
-        }
-
         return await ReadChunkedAsync(async, stream, limit, truncate, operation, requestId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -58,9 +54,10 @@ internal static class FalBody
         {
             while (true)
             {
-                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var size = chunks.Count == 0 ? FirstChunkSize : ChunkSize;
+                var chunk = ArrayPool<byte>.Shared.Rent(size);
                 chunks.Add(chunk);
-                var read = await ReadAtMostAsync(async, stream, chunk.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
+                var read = await ReadAtMostAsync(async, stream, chunk.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
                 total += read;
                 if (total > limit)
                 {
@@ -73,7 +70,7 @@ internal static class FalBody
                     break;
                 }
 
-                if (read < ChunkSize)
+                if (read < size)
                 {
                     break;
                 }
@@ -81,9 +78,10 @@ internal static class FalBody
 
             var body = new byte[total];
             var offset = 0;
-            foreach (var chunk in chunks)
+            for (var i = 0; i < chunks.Count; i++)
             {
-                var n = (int)Math.Min(ChunkSize, total - offset);
+                var chunk = chunks[i];
+                var n = (int)Math.Min(i == 0 ? FirstChunkSize : ChunkSize, total - offset);
                 chunk.AsSpan(0, n).CopyTo(body.AsSpan(offset));
                 offset += n;
                 if (offset == total)
