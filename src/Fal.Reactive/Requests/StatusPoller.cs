@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 
 namespace Fal.Reactive;
 
@@ -82,9 +83,34 @@ internal sealed class StatusPoller : IDisposable
     public async ValueTask<Completed> WithResultAsync(bool async, Completed completed, CancellationToken cancellationToken)
     {
         ServerDone = true;
-        var result = await _queue.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
+        JsonElement? result;
+        try
+        {
+            result = await _queue.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
+        }
+        catch (FalHttpException e) when (IsNotReadyYet(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // Right after COMPLETED the result may not be stored yet (a 404, or a 400 "still in progress"): the
+            // request is finished and billed, so it is asked once more, after the first retry delay, before failing.
+            var wait = _queue.Options.Retry.Delay;
+            if (async)
+            {
+                await SchedulerDelay.Delay(_scheduler, wait, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                SchedulerDelay.Wait(_scheduler, wait, cancellationToken);
+            }
+
+            result = await _queue.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
+        }
+
         return completed with { Result = result };
     }
+
+    /// <summary>A result answer that says it is not there yet rather than that it failed.</summary>
+    private static bool IsNotReadyYet(FalHttpException e) =>
+        e.StatusCode == 404 || (e.StatusCode == 400 && e.ResponseBody?.Contains("in progress", StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>Releases the attempt deadline's pending check (a scheduled item that would otherwise outlive the loop by up to a timeout).</summary>
     public void Dispose() => _deadline?.Dispose();

@@ -65,8 +65,19 @@ internal sealed class AttemptDeadline : IDisposable
             _expired = false;
             _inAttempt = true;
             _attemptStart = _scheduler.Now;
-            _check ??= _scheduler.Schedule(this, _timeout, static (scheduler, self) => self.Check(scheduler));
-            return _source.Token;
+            // Read first: a scheduler that runs the check at once (a zero timeout, an immediate scheduler) takes the source.
+            var token = _source.Token;
+            if (_check is null)
+            {
+                var check = _scheduler.Schedule(this, _timeout, static (scheduler, self) => self.Check(scheduler));
+                if (!_expired)
+                {
+                    // (A check that already ran and expired the attempt leaves nothing armed: the next attempt arms anew.)
+                    _check ??= check;
+                }
+            }
+
+            return token;
         }
     }
 

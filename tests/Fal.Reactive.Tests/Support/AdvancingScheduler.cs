@@ -7,6 +7,7 @@ namespace Fal.Reactive.Tests.Support;
 /// For tests of the blocking API in virtual time: a relative wait scheduled here advances the underlying
 /// <see cref="TestScheduler"/> by that much at once, running everything due on the way (the simulator's
 /// queue, runs and logs) and then the wait's own action, so a blocked caller wakes without real time passing.
+/// An attempt's deadline (the calls' timeouts, blocking ones included) is scheduled without the jump.
 /// </summary>
 internal sealed class AdvancingScheduler(TestScheduler inner) : IScheduler
 {
@@ -18,7 +19,12 @@ internal sealed class AdvancingScheduler(TestScheduler inner) : IScheduler
     public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)
     {
         var scheduled = inner.Schedule(state, dueTime, (_, s) => action(this, s));
-        inner.AdvanceBy(Math.Max(1, dueTime.Ticks));
+        // A deadline is not a wait: nobody blocks on it, so time is not jumped to it (it fires if waits get there).
+        if (state is not AttemptDeadline)
+        {
+            inner.AdvanceBy(Math.Max(1, dueTime.Ticks));
+        }
+
         return scheduled;
     }
 
