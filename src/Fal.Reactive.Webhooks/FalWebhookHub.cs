@@ -51,7 +51,11 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
     /// <summary>How many webhooks the hub remembers.</summary>
     public int Capacity { get; }
 
-    /// <summary>Publishes a (verified) webhook to the observers and to whoever awaits its request.</summary>
+    /// <summary>
+    /// Publishes a (verified) webhook to whoever awaits its request, then to the observers. If an observer throws,
+    /// the waiters already have it, the webhook is forgotten (so fal's retry of the delivery is published again) and
+    /// the exception is rethrown (the endpoint of <c>MapFalWebhooks</c> answers 500, and fal retries).
+    /// </summary>
     /// <param name="webhook">The webhook.</param>
     /// <returns>False when a webhook of the same request was already published and is still remembered (a retried delivery).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="webhook"/> is null.</exception>
@@ -73,16 +77,35 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
                 _recent.Remove(_order.Dequeue());
             }
 
-            // Under the lock: a subject's observers must not be called concurrently, and Completed subscribes under it.
-            _webhooks.OnNext(webhook);
-            // Removed before they are called: each unsubscribes (StopWaiting) as it completes.
+            // Waiters first, each on its own: a subscriber that throws below must not strand them. Removed before
+            // they are called: each unsubscribes (StopWaiting) as it completes.
             if (_waiters.Remove(webhook.RequestId, out var waiters))
             {
                 foreach (var waiter in waiters)
                 {
-                    waiter.OnNext(webhook);
-                    waiter.OnCompleted();
+                    try
+                    {
+                        waiter.OnNext(webhook);
+                        waiter.OnCompleted();
+                    }
+                    catch (Exception)
+                    {
+                        // A waiter's own failure (its continuation threw) is not the delivery's: the others still get it.
+                    }
                 }
+            }
+
+            try
+            {
+                // Under the lock: a subject's observers must not be called concurrently, and Completed subscribes under it.
+                _webhooks.OnNext(webhook);
+            }
+            catch
+            {
+                // Forgotten, so that fal's retry of the delivery is published again rather than deduplicated away;
+                // rethrown, so that the endpoint answers 500 and fal retries.
+                _recent.Remove(webhook.RequestId);
+                throw;
             }
 
             return true;

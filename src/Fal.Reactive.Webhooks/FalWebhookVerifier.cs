@@ -85,8 +85,18 @@ public sealed class FalWebhookVerifier
             : FalWebhookVerification.Rejected(Reason.InvalidPayload, $"The delivery for request {headers.RequestId} is signed but its body is not a webhook: {error}");
     }
 
-    private FalWebhookVerification? CheckHeaders(FalWebhookHeaders headers)
+    /// <summary>
+    /// The checks of a delivery that need no body and no key: the four headers present, the timestamp within
+    /// <see cref="FalWebhookVerifierOptions.Tolerance"/>, the signature 128 hex digits, the user the expected one.
+    /// An endpoint calls it before reading the body, so an unsigned or stale delivery costs no memory for what it
+    /// announces. <see cref="VerifyAsync"/> makes the same checks first.
+    /// </summary>
+    /// <param name="headers">The delivery's headers.</param>
+    /// <returns>The rejection, or null when the body is worth reading and verifying.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="headers"/> is null.</exception>
+    public FalWebhookVerification? CheckHeaders(FalWebhookHeaders headers)
     {
+        ArgumentNullException.ThrowIfNull(headers);
         foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[
             (FalWebhookHeaders.RequestIdHeader, headers.RequestId),
             (FalWebhookHeaders.UserIdHeader, headers.UserId),

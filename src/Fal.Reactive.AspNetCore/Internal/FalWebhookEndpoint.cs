@@ -11,6 +11,19 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
     public async Task HandleAsync(HttpContext context)
     {
         var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Fal.Reactive.AspNetCore.FalWebhooks");
+        var headers = FalWebhookHeaders.From(name => context.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
+        // Headers first: an unsigned, stale or malformed delivery is refused before a byte of its body is read.
+        if (verifier.CheckHeaders(headers) is { } refused)
+        {
+            if (logger is not null)
+            {
+                LogRejected(logger, refused.Reason, refused.Message);
+            }
+
+            await AnswerAsync(context, StatusCodeOf(refused.Reason), refused.Message).ConfigureAwait(false);
+            return;
+        }
+
         var body = await ReadBodyAsync(context.Request, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
@@ -23,7 +36,6 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
             return;
         }
 
-        var headers = FalWebhookHeaders.From(name => context.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
         var outcome = await verifier.VerifyAsync(headers, body, context.RequestAborted).ConfigureAwait(false);
         if (outcome.Webhook is { } webhook)
         {
@@ -68,7 +80,8 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, max) + 1);
+        // Grown with what arrives, never sized by the announced length: an announced 16 MiB that sends 1 byte holds 4 KiB.
+        var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
             var memory = buffer.GetMemory(4096);

@@ -101,6 +101,28 @@ public sealed class FalWebhookEndpointTests
             .Should().Be(HttpStatusCode.ServiceUnavailable);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ADeliveryAnnouncing16MiB_AndSending1Byte_WithoutValidHeaders_Is401AtOnce_BeforeItsBodyIsRead(bool staleHeaders)
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
+        await using var app = await WebhookApp.StartAsync(emulator);
+        var headers = staleHeaders
+            ? $"x-fal-webhook-request-id: r\r\nx-fal-webhook-user-id: {UserId}\r\nx-fal-webhook-timestamp: {DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds()}\r\nx-fal-webhook-signature: {new string('a', 128)}\r\n"
+            : string.Empty;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(app.Url.Host, app.Url.Port);
+        var stream = tcp.GetStream();
+
+        // The body never comes: only an answer from the headers alone can arrive.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /fal/webhook HTTP/1.1\r\nHost: {app.Url.Authority}\r\nContent-Type: application/json\r\nContent-Length: {16 * 1024 * 1024}\r\n{headers}\r\n{{"));
+        var answer = new byte[64];
+        var read = await stream.ReadAsync(answer).AsTask().WaitAsync(s_bound);
+
+        Encoding.ASCII.GetString(answer, 0, read).Should().StartWith("HTTP/1.1 401");
+    }
+
     [Fact]
     public void MapFalWebhooks_WithoutAddFalWebhooks_FailsAtStartup()
     {

@@ -55,6 +55,29 @@ public sealed class FalWebhookHubTests
     }
 
     [Fact]
+    public async Task ASubscriberThatThrows_DoesNotStrandWaiters_AndFalsRetryIsPublishedAgain()
+    {
+        using var hub = new FalWebhookHub();
+        var waiting = hub.WhenCompleted("r");
+        var calls = 0;
+        using var subscription = hub.Subscribe(_ =>
+        {
+            if (++calls == 1)
+            {
+                throw new InvalidOperationException("subscriber bug");
+            }
+        });
+
+        var first = () => hub.Publish(Webhook("r"));
+
+        first.Should().Throw<InvalidOperationException>("the endpoint answers 500, so fal retries");
+        waiting.IsCompleted.Should().BeTrue("waiters are served before the subscribers");
+        (await waiting).RequestId.Should().Be("r");
+        hub.Publish(Webhook("r")).Should().BeTrue("the failed delivery was forgotten: its retry is not a duplicate");
+        calls.Should().Be(2);
+    }
+
+    [Fact]
     public void Capacity_ForgetsTheOldestWebhooks()
     {
         using var hub = new FalWebhookHub(capacity: 2);
