@@ -20,6 +20,12 @@ internal enum FalRetryRule
     ReplaysTheAppsAnswer,
 
     /// <summary>
+    /// A CDN upload of bytes that can be read again: as fal_client's CDN POST, transport errors, 408/409/429 and
+    /// ingress 502/503/504, with no attempt timeout (a large body may take longer than any fixed bound).
+    /// </summary>
+    Upload,
+
+    /// <summary>
     /// Submits and runs: only failures that prove nothing was enqueued (a second POST after an ambiguous
     /// failure could be a second, billed request): 408, 409, 429 (as fal_client), a 502/503/504 from the
     /// ingress (no <c>x-fal-request-id</c>), a connection refused before any byte was sent.
