@@ -126,7 +126,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     public virtual IObservable<FalStatus> Submit(string appId, FalInput? input, FalSubmitOptions? options = null)
     {
         var (app, settings) = CheckSubmit(appId, options?.Snapshot());
-        return RequestSubscription.Submit(Context, app, FalInput.PreparedOrEmpty(input), Storage, settings);
+        var statuses = RequestSubscription.Submit(Context, app, FalInput.PreparedOrEmpty(input), Storage, settings);
+        return settings.ClientTimeout is { } limit ? ClientTimeout.Bound(statuses, limit, settings.Scheduler ?? Context.Options.Scheduler) : statuses;
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it (files in the input uploaded first).</summary>
