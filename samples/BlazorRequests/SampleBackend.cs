@@ -20,19 +20,18 @@ public sealed class SampleBackend : IAsyncDisposable
     private readonly FalEmulator? _emulator;
 
     /// <summary>Creates a backend over a client (tests: a client on the test kit's simulator and a TestScheduler).</summary>
-    /// <param name="client">The client the page uses.</param>
-    /// <param name="scheduler">The client's scheduler: deadlines, the realtime throttle and the clock shown.</param>
+    /// <param name="client">The client the page uses; its scheduler times the deadlines, the realtime pacing and the clock shown.</param>
     /// <param name="description">Where the requests go, for people (never the key).</param>
     /// <param name="emulatorUrl">The emulator's origin when the requests go to one.</param>
-    public SampleBackend(FalClient client, IScheduler scheduler, string description, Uri? emulatorUrl = null)
-        : this(client, scheduler, description, emulatorUrl, null)
+    public SampleBackend(FalClient client, string description, Uri? emulatorUrl = null)
+        : this(client, description, emulatorUrl, null)
     {
     }
 
-    private SampleBackend(FalClient client, IScheduler scheduler, string description, Uri? emulatorUrl, FalEmulator? emulator)
+    private SampleBackend(FalClient client, string description, Uri? emulatorUrl, FalEmulator? emulator)
     {
+        ArgumentNullException.ThrowIfNull(client);
         Client = client;
-        Scheduler = scheduler;
         Description = description;
         EmulatorUrl = emulatorUrl;
         _emulator = emulator;
@@ -41,8 +40,8 @@ public sealed class SampleBackend : IAsyncDisposable
     /// <summary>Gets the client.</summary>
     public FalClient Client { get; }
 
-    /// <summary>Gets the client's scheduler.</summary>
-    public IScheduler Scheduler { get; }
+    /// <summary>Gets the client's scheduler (a TestScheduler in the tests).</summary>
+    public IScheduler Scheduler => Client.Pipeline.Scheduler;
 
     /// <summary>Gets where the requests go, for people.</summary>
     public string Description { get; }
@@ -60,14 +59,14 @@ public sealed class SampleBackend : IAsyncDisposable
         if (credentials is not null && !forceEmulator)
         {
             var options = new FalClientOptions { Credentials = credentials };
-            return new SampleBackend(new FalClient(options), options.Scheduler, $"fal.ai ({credentials.Description})", null, null);
+            return new SampleBackend(new FalClient(options), $"fal.ai ({credentials.Description})", null, null);
         }
 
         // Two workers: a batch of more prompts than that shows queue positions.
         var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Workers = 2 }).ConfigureAwait(false);
         var local = emulator.CreateClientOptions(); // its hosts, and a key it accepts
         var why = credentials is null ? "no FAL_KEY set" : "--emulator";
-        return new SampleBackend(new FalClient(local), local.Scheduler, $"local emulator at {emulator.BaseUrl} (2 workers; {why})", emulator.BaseUrl, emulator);
+        return new SampleBackend(new FalClient(local), $"local emulator at {emulator.BaseUrl} (2 workers; {why})", emulator.BaseUrl, emulator);
     }
 
     /// <summary>Disposes the client (cancelling what is still running, bounded by its DisposeTimeout), then the emulator.</summary>

@@ -20,7 +20,7 @@ public sealed class RealtimePanelTests : IAsyncDisposable
             input => new { images = new[] { new { url = $"https://v3.fal.media/files/{input.GetProperty("prompt").GetString()}.png" } }, prompt = input.GetProperty("prompt").GetString() },
             processingTime: TimeSpan.FromMilliseconds(60));
         _client = _simulator.CreateClient();
-        _context.Services.AddSingleton(new SampleBackend(_client, _scheduler, "the realtime simulator"));
+        _context.Services.AddSingleton(new SampleBackend(_client, "the realtime simulator"));
     }
 
     [Fact]

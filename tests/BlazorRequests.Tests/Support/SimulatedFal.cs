@@ -34,7 +34,7 @@ internal sealed class SimulatedFal : IDisposable
             return FalAppScript.Succeed(new { images = new[] { new { url, width = 512, height = 512 } }, prompt }, step * steps).WithLogs(logs);
         });
         Client = Simulator.CreateClient();
-        Backend = new SampleBackend(Client, Scheduler, "the test kit's simulator");
+        Backend = new SampleBackend(Client, "the test kit's simulator");
     }
 
     public TestScheduler Scheduler { get; } = new();

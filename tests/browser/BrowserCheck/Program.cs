@@ -25,6 +25,7 @@ await Check("Cancel on a running row: the row says so and the emulator shows it 
 await Check("Cancel all: every active row cancelled, nothing left running on the emulator", checks.CancelAllAsync);
 await Check("leaving the page cancels its running requests on the emulator", checks.LeavePageAsync);
 await Check("realtime mode: the image follows the typing", checks.RealtimeAsync);
+await Check("closing the tab cancels its running requests on the emulator", () => checks.CloseTabAsync(cdp));
 
 Console.WriteLine($"browser: {passed} passed, {failed} failed");
 return failed == 0 ? 0 : 1;
@@ -137,6 +138,19 @@ internal sealed class Checks(PageDriver page, HttpClient http, Uri app, string? 
         await page.WaitUntilAsync(
             "document.querySelector('#realtime-image')?.naturalWidth > 0 && document.querySelector('.realtime-prompt').textContent.startsWith('a blue bicycle')",
             Wait, "the image of the last text typed");
+    }
+
+    public async Task CloseTabAsync(CdpSession cdp)
+    {
+        await page.EvaluateAsync("(() => { const c = document.querySelector('#realtime'); c.checked = false; c.dispatchEvent(new Event('change', { bubbles: true })); return true; })()");
+        await page.WaitUntilAsync("!document.querySelector('#run').disabled", Wait, "Run batch enabled again (realtime off)");
+        await RunBatchAsync(["left running", "left running too"], concurrency: 2, steps: 100);
+        await page.WaitUntilAsync(
+            "document.querySelectorAll('tr.request[data-request-id]:is([data-state=Running],[data-state=Queued])').length === 2",
+            Wait, "both requests submitted and not finished");
+        var ids = await RequestIdsAsync();
+        await cdp.SendAsync("Page.close", null, CancellationToken.None); // the user closes the tab
+        await WaitForEmulatorAsync(ids, "cancelled", "both requests cancelled on the emulator");
     }
 
     private async Task RunBatchAsync(string[] prompts, int concurrency, int steps)
