@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Checks the packages `dotnet pack -c Release -o out/packages` made: each one is there with its README (no
 relative links left: the package page has no repository around it), LICENSE, XML docs and a .snupkg beside
-it; the emulator is a .NET tool with the fal-emulator command. Packages by dependency: the client's nuspec
-names neither BouncyCastle nor MessagePack (each lives in the feature package that needs it), and
-Fal.Reactive.AspNetCore depends on Fal.Reactive.Webhooks, not on BouncyCastle. Prints one line per package
-and exits non-zero if anything is missing.
+it; the emulator is a library (lib/) tests reference and Fal.Reactive.Emulator.Tool the .NET tool with the
+fal-emulator command. Packages by dependency: the client's nuspec names neither BouncyCastle nor MessagePack
+(each lives in the feature package that needs it), and Fal.Reactive.AspNetCore depends on Fal.Reactive.Webhooks,
+not on BouncyCastle. Prints one line per package and exits non-zero if anything is missing.
 
     python3 eng/check-packages.py [out/packages]
 """
@@ -19,6 +19,7 @@ expected = [
     "Fal.Reactive.Realtime",
     "Fal.Reactive.Testing",
     "Fal.Reactive.Emulator",
+    "Fal.Reactive.Emulator.Tool",
 ]
 # Dependencies a package's nuspec must (or must not) name, by package id (any target framework's group).
 must_depend = {
@@ -61,6 +62,14 @@ for name in expected:
             if forbidden in depends:
                 unwanted.append(forbidden)
         if name == "Fal.Reactive.Emulator":
+            # A library a test project references: a lib/ folder, no tool, and the ASP.NET Core framework it needs.
+            if not any(n.startswith("lib/") and n.endswith("/Fal.Reactive.Emulator.dll") for n in names):
+                missing.append("lib/ assembly (a library tests can reference)")
+            if any(n.endswith("DotnetToolSettings.xml") for n in names):
+                missing.append("no tool settings (the tool is Fal.Reactive.Emulator.Tool)")
+            if 'name="Microsoft.AspNetCore.App"' not in nuspec:
+                missing.append("frameworkReference Microsoft.AspNetCore.App")
+        if name == "Fal.Reactive.Emulator.Tool":
             settings = [n for n in names if n.endswith("DotnetToolSettings.xml")]
             if not settings or b'Name="fal-emulator"' not in z.read(settings[0]):
                 missing.append("tool command fal-emulator")

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Registers <see cref="FalClient"/> as a typed client over <c>IHttpClientFactory</c>, with
+/// Registers <see cref="FalClient"/> as a singleton over <c>IHttpClientFactory</c>, with
 /// <see cref="FalServiceOptions"/> bound from configuration and validated when the host starts.
 /// </summary>
 /// <remarks>
@@ -22,14 +22,32 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// request.
 /// </para>
 /// <para>
-/// The client is transient, as typed clients are; it shares the factory's pooled handlers, so resolving
-/// many is cheap, and disposing one does not touch requests already subscribed.
+/// The client is a singleton, as Azure SDK and OpenAI clients are: one per app, so a request started while
+/// serving one HTTP request goes on after that request ends, and watchers of the same request share one poll
+/// across the app. The container disposes it at shutdown, which ends what is still running (each subscriber
+/// gets <see cref="FalClientDisposedException"/> with its request id, each request is cancelled on fal) and waits
+/// for those cancels at most <see cref="FalClientOptions.DisposeTimeout"/>.
+/// </para>
+/// <para>
+/// Its <see cref="HttpClient"/> comes from the factory once and lives as long as the client, so the factory's
+/// handler rotation is off (<c>SetHandlerLifetime(Timeout.InfiniteTimeSpan)</c>) and the primary handler, a
+/// <see cref="SocketsHttpHandler"/> that follows no redirects, recycles its connections every 5 minutes
+/// (<see cref="SocketsHttpHandler.PooledConnectionLifetime"/>) to see DNS changes: the factory's recommended
+/// pattern for a long-lived client. A handler set with <c>ConfigurePrimaryHttpMessageHandler</c> on the
+/// returned builder replaces it.
+/// </para>
+/// <para>
+/// The factory's per-call HTTP logging (four Information lines per call under <c>System.Net.Http.HttpClient.*</c>)
+/// is off for this client: it logs its own events. <c>AddFalClient().AddDefaultLogger()</c> turns it back on.
 /// </para>
 /// </remarks>
 public static class FalServiceCollectionExtensions
 {
     /// <summary>The name of the client's <see cref="HttpClient"/> in <c>IHttpClientFactory</c>: <c>Fal.Reactive.FalClient</c>.</summary>
     public const string HttpClientName = "Fal.Reactive.FalClient";
+
+    /// <summary>How long the primary handler keeps a connection before opening a new one (DNS changes are seen).</summary>
+    private static readonly TimeSpan s_pooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Adds <see cref="FalClient"/> with options from the <c>Fal</c> section of the registered
@@ -89,13 +107,27 @@ public static class FalServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<FalServiceOptions>, FalServiceOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FalServiceOptions>, FalServiceOptionsValidator>());
 
-        // The client copies its options, so each resolution sees the validated, bound values.
         var builder = services.AddHttpClient(HttpClientName);
         // No 100 s HttpClient.Timeout: a direct run may take minutes; each call is bounded by its own
         // FalRunOptions.Timeout / IdleTimeout, or by its caller's token.
         builder.ConfigureHttpClient(static http => http.Timeout = Timeout.InfiniteTimeSpan);
-        builder.AddTypedClient(static (http, provider) =>
-            new FalClient(http, provider.GetRequiredService<IOptions<FalServiceOptions>>().Value, disposeHttpClient: false));
+        // One HttpClient for the app's lifetime: connections recycled by the handler, not by the factory.
+        builder.ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = s_pooledConnectionLifetime,
+            AllowAutoRedirect = false,
+        });
+        builder.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        // The factory's own logger writes 4 Information lines per HTTP call (a request polled for a second makes
+        // a dozen calls); the client logs what matters (submit, status change, retry, cancel, completion).
+        // AddDefaultLogger() on the returned builder brings them back.
+        builder.RemoveAllLoggers();
+        // A singleton, disposed by the container at shutdown (bounded by DisposeTimeout): a scope ending (an
+        // HTTP request served) must not cancel the requests it started.
+        services.TryAddSingleton(static provider => new FalClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            provider.GetRequiredService<IOptions<FalServiceOptions>>().Value,
+            disposeHttpClient: false));
         return builder;
     }
 

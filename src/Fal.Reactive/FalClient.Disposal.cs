@@ -18,19 +18,23 @@ public partial class FalClient
     /// Ends every subscription still following a request with <see cref="FalClientDisposedException"/>
     /// (carrying its request id), cancels on fal each submitted request not yet finished (also those whose
     /// submit is still in flight), stops all polling, waits for those cancels and the pending ones (at most
-    /// <see cref="FalClientOptions.DisposeTimeout"/>), then releases the <see cref="HttpClient"/>.
+    /// <see cref="FalClientOptions.DisposeTimeout"/> in all, however often it is called), then releases the <see cref="HttpClient"/>.
     /// </summary>
     /// <returns>A task that completes when the client is disposed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await WithinDisposeTimeoutAsync(Close(), CancellationToken.None).ConfigureAwait(false);
+        await Close().Done.ConfigureAwait(false);
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
     /// <summary>
     /// As <see cref="DisposeAsync"/>, blocking: ends every subscription, sends the cancels and waits for them
-    /// at most <see cref="FalClientOptions.DisposeTimeout"/> before releasing the <see cref="HttpClient"/>.
+    /// at most <see cref="FalClientOptions.DisposeTimeout"/> before releasing the <see cref="HttpClient"/>. It
+    /// returns at once when nothing is pending. Called from a subscriber's callback, or from code an awaited
+    /// request resumed (<c>using var fal</c> after <c>await fal.SubscribeAsync(...)</c>), it does not wait for
+    /// that request, which can only go on once the caller returns: its exit still runs, and the
+    /// <see cref="HttpClient"/> is released after it (bounded the same way).
     /// On a virtual-time scheduler (a <c>TestScheduler</c>), whose clock moves only when its owner advances
     /// it, it does not block: the <see cref="HttpClient"/> is released once the cancels are sent or the timeout
     /// passes on that clock.
@@ -52,36 +56,33 @@ public partial class FalClient
 
         // Cancels still need the connection: it is released after them (bounded), so that
         // `using var fal = new FalClient()` loses none.
-        var exits = Close();
-        if (exits.IsCompleted)
+        var closing = Close();
+        if (!closing.Done.IsCompleted && !ClientShutdown.IsVirtualTime(_api.Scheduler))
+        {
+            closing.WhenResumableDone().GetAwaiter().GetResult();
+        }
+
+        if (closing.Done.IsCompleted)
         {
             ReleaseHttp();
             return;
         }
 
-        var scheduler = _api.Scheduler;
-        var timeout = _api.Options.DisposeTimeout;
-        if (ClientShutdown.IsVirtualTime(scheduler))
-        {
-            ClientShutdown.WhenDoneOrTimeout(exits, scheduler, timeout).ContinueWith(
-                static (_, self) => ((FalClient)self!).ReleaseHttp(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return;
-        }
-
-        ClientShutdown.Wait(exits, scheduler, timeout);
-        ReleaseHttp();
+        closing.Done.ContinueWith(
+            static (_, self) => ((FalClient)self!).ReleaseHttp(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Closes the client once: refuses new calls, aborts the live runs; their exits and the pending cancels.</summary>
-    private Task Close()
+    /// <summary>Closes the client once: refuses new calls, aborts the live runs; their exits and the pending cancels, under one DisposeTimeout.</summary>
+    private Closing Close()
     {
-        if (Volatile.Read(ref _exits) is { } closing)
+        if (Volatile.Read(ref _closing) is { } closing)
         {
             return closing;
         }
 
-        var exits = Task.WhenAll([.. _api.Runs.Close(), _pendingCancellations.WhenAllSentAsync(CancellationToken.None)]);
-        return Interlocked.CompareExchange(ref _exits, exits, null) ?? exits;
+        Task[] exits = [.. _api.Runs.Close(), .. _pendingCancellations.Snapshot()];
+        closing = new Closing(exits, ClientShutdown.WhenDoneOrTimeout(Task.WhenAll(exits), _api.Scheduler, _api.Options.DisposeTimeout));
+        return Interlocked.CompareExchange(ref _closing, closing, null) ?? closing;
     }
 
     private Task WithinDisposeTimeoutAsync(Task work, CancellationToken cancellationToken) =>
@@ -92,6 +93,21 @@ public partial class FalClient
         if (_ownsHttp && Interlocked.Exchange(ref _httpReleased, 1) == 0)
         {
             _http.Dispose();
+        }
+    }
+
+    /// <summary>What closing left to wait for: the exits of the runs it aborted and the pending cancels; <paramref name="Done"/> when all are done or the DisposeTimeout passed.</summary>
+    private sealed record Closing(Task[] Exits, Task Done)
+    {
+        /// <summary>
+        /// Completes with <see cref="Done"/> or once the exits that can go on without this thread have: those of runs
+        /// whose observer call is on this thread's stack resume only when the caller returns (waiting for them
+        /// would always take the whole DisposeTimeout).
+        /// </summary>
+        public Task WhenResumableDone()
+        {
+            var blocked = RequestRun.ExitsBlockedByThisThread().ToHashSet();
+            return blocked.Count == 0 ? Done : Task.WhenAny(Task.WhenAll(Exits.Where(exit => !blocked.Contains(exit))), Done);
         }
     }
 }

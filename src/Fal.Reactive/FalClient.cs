@@ -23,7 +23,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     private readonly bool _ownsHttp;
     private readonly FalQueueApi _api;
     private readonly PendingCancellations _pendingCancellations = new();
-    private Task? _exits;
+    private Closing? _closing;
     private int _httpReleased;
 
     /// <summary>A client with fal's hosts and the key from <c>FAL_KEY</c> (or <c>FAL_KEY_ID</c> and <c>FAL_KEY_SECRET</c>).</summary>
@@ -264,7 +264,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     {
         if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"FalClientOptions.{name} must be an absolute http or https URL, not '{url}'.", paramName);
+            throw new ArgumentException($"FalClientOptions.{name} must be an absolute http or https URL with its scheme (such as http://127.0.0.1:8765/ for the emulator), not '{url}'.", paramName);
         }
 
         return url;

@@ -66,7 +66,7 @@ setup_failure() {
 started=$(date +%s)
 
 # 1. Build the emulator (incremental when `dotnet test` already built the solution) and find its dll.
-project="$root/src/Fal.Reactive.Emulator/Fal.Reactive.Emulator.csproj"
+project="$root/src/Fal.Reactive.Emulator.Tool/Fal.Reactive.Emulator.Tool.csproj"
 if ! dotnet build "$project" -nologo -v quiet -clp:ErrorsOnly >"$work/build.log" 2>&1; then
   cat "$work/build.log" >&2
   setup_failure "the emulator does not build"

@@ -20,9 +20,9 @@ dotnet publish "$here/TrimmedConsumer/TrimmedConsumer.csproj" -c Release -r linu
   || { grep -E "warning|error" "$log" | sort -u | tail -n 20 >&2; echo "trimmed consumer: publish FAILED" >&2; exit 1; }
 warnings=$(grep -cE "warning IL[23][0-9]{3}" "$log" || true)
 
-dotnet build "$root/src/Fal.Reactive.Emulator/Fal.Reactive.Emulator.csproj" -v q >> "$log" 2>&1
+dotnet build "$root/src/Fal.Reactive.Emulator.Tool/Fal.Reactive.Emulator.Tool.csproj" -v q >> "$log" 2>&1
 emulator_out="$here/out/emulator.txt"
-dotnet "$root/src/Fal.Reactive.Emulator/bin/Debug/net10.0/Fal.Reactive.Emulator.dll" --port 0 > "$emulator_out" 2>&1 &
+dotnet "$root/src/Fal.Reactive.Emulator.Tool/bin/Debug/net10.0/Fal.Reactive.Emulator.Tool.dll" --port 0 > "$emulator_out" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT
 # Up to 60 s: a cold start on a busy machine takes several seconds.

@@ -5,7 +5,9 @@ public sealed class MissingCredentialsException : FalException
 {
     internal const string DefaultMessage =
         "No fal credentials found. Set the FAL_KEY environment variable (or FAL_KEY_ID and FAL_KEY_SECRET), " +
-        "or pass FalClientOptions.Credentials = FalCredentials.FromKey(...).";
+        "or pass FalClientOptions.Credentials = FalCredentials.FromKey(...). " +
+        "For local work with no account, run the emulator (fal-emulator, or FalEmulator.StartAsync in-process), " +
+        "set FAL_EMULATOR_URL=http://127.0.0.1:8765 and any FAL_KEY.";
 
     /// <summary>Creates the exception with a message naming the variables to set.</summary>
     public MissingCredentialsException()

@@ -25,4 +25,7 @@ internal sealed class PendingCancellations
 
     public Task WhenAllSentAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_pending.Keys).WaitAsync(cancellationToken);
+
+    /// <summary>The work still pending now.</summary>
+    public Task[] Snapshot() => [.. _pending.Keys];
 }

@@ -17,6 +17,12 @@ namespace Fal.Reactive;
 internal abstract class RequestRun : IDisposable
 {
     private static int s_lastNumber;
+
+    // The runs whose observer call is on this thread's stack, innermost last. Code that runs inside such a call
+    // (a subscriber's callback, or the continuation of an awaited request run inline by its completion) must not
+    // block on those runs' exits: they resume only once that code returns. FalClient.Dispose reads it.
+    [ThreadStatic]
+    private static List<RequestRun>? t_calling;
     private readonly IObserver<FalStatus> _observer;
     private readonly LiveRuns _live;
     private readonly CancellationTokenSource _disposed = new();
@@ -48,6 +54,13 @@ internal abstract class RequestRun : IDisposable
 
     /// <summary>The request's id once known (the error of a disposed client carries it).</summary>
     protected abstract string? KnownRequestId { get; }
+
+    /// <summary>The run's task, unfinished while its exit path has work left; null before it started.</summary>
+    public Task? Exit => Volatile.Read(ref _run);
+
+    /// <summary>The exits of the runs whose observer call is on this thread's stack: waiting for them here would wait for ourselves.</summary>
+    public static IEnumerable<Task> ExitsBlockedByThisThread() =>
+        t_calling is { Count: > 0 } calling ? [.. calling.Select(run => run.Exit).OfType<Task>()] : [];
 
     public void Dispose()
     {
@@ -195,7 +208,7 @@ internal abstract class RequestRun : IDisposable
             {
                 if (Interlocked.CompareExchange(ref _terminated, 1, 0) == 0)
                 {
-                    _observer.OnError(e);
+                    CallObserver(e, static (o, error) => o.OnError(error));
                 }
             }
             catch (Exception fromObserver)
@@ -229,11 +242,11 @@ internal abstract class RequestRun : IDisposable
         {
             try
             {
-                _observer.OnError(ClientDisposedError(KnownRequestId));
+                CallObserver(ClientDisposedError(KnownRequestId), static (o, error) => o.OnError(error));
             }
             catch (Exception fromObserver)
             {
-                _observerFault = ExceptionDispatchInfo.Capture(fromObserver);
+                _observerFault ??= ExceptionDispatchInfo.Capture(fromObserver);
             }
         }
     }
@@ -250,6 +263,8 @@ internal abstract class RequestRun : IDisposable
     /// <summary>Calls the observer, remembering an exception it throws so that it is not taken for a failure of the request.</summary>
     private void CallObserver<T>(T value, Action<IObserver<FalStatus>, T> call)
     {
+        var calling = t_calling ??= [];
+        calling.Add(this);
         try
         {
             call(_observer, value);
@@ -258,6 +273,10 @@ internal abstract class RequestRun : IDisposable
         {
             _observerFault ??= ExceptionDispatchInfo.Capture(e);
             throw;
+        }
+        finally
+        {
+            calling.RemoveAt(calling.Count - 1);
         }
     }
 }

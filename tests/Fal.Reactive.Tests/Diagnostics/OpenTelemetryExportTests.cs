@@ -43,6 +43,38 @@ public class OpenTelemetryExportTests : ReactiveTest
             .Which.GetSumLong().Should().Be(1);
     }
 
+    // docs/telemetry.md, "When the span does not show up": ASP.NET Core without its instrumentation runs each HTTP
+    // request in an Activity nobody records, and the default ParentBased sampler drops its children.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UnderTheDefaultSampler_TheSpanFollowsItsParentsRecordedFlag(bool parentRecorded)
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(FalTelemetry.ActivitySourceName).AddInMemoryExporter(spans).Build();
+        using var fal = new SimulatedFal();
+        var app = OwnApp + (parentRecorded ? "-recorded" : "-unrecorded");
+        fal.Simulator.MapApp(app, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(1)));
+        using var parent = new Activity("Microsoft.AspNetCore.Hosting.HttpRequestIn");
+        parent.SetIdFormat(ActivityIdFormat.W3C);
+        parent.ActivityTraceFlags = parentRecorded ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
+        parent.Start();
+
+        fal.Scheduler.Start(() => fal.Client.Submit(app, new { prompt = "otel" }), created: 50, subscribed: 200, disposed: Ticks(60));
+        parent.Stop();
+        tracing!.ForceFlush();
+
+        var ours = spans.Where(a => Equals(a.GetTagItem("fal.app_id"), app)).ToList();
+        if (parentRecorded)
+        {
+            ours.Should().ContainSingle().Which.ParentSpanId.Should().Be(parent.SpanId);
+        }
+        else
+        {
+            ours.Should().BeEmpty("ParentBased(AlwaysOn) drops the child of an unrecorded parent");
+        }
+    }
+
     private static bool HasTag(MetricPoint point, string key, string value)
     {
         foreach (var tag in point.Tags)

@@ -41,7 +41,7 @@ public class EmulatorCommandLineTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fal.Reactive.Emulator.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fal.Reactive.Emulator.Tool.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
         using var process = Process.Start(start)!;
@@ -68,8 +68,8 @@ public class EmulatorCommandLineTests
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunEmulator(params string[] args)
     {
-        // The emulator's build output is copied beside the tests (a project reference to an executable).
-        var dll = Path.Combine(AppContext.BaseDirectory, "Fal.Reactive.Emulator.dll");
+        // The tool's build output is copied beside the tests (a project reference to an executable).
+        var dll = Path.Combine(AppContext.BaseDirectory, "Fal.Reactive.Emulator.Tool.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,

@@ -17,13 +17,17 @@ namespace Fal.Reactive.Tests.Emulator
     public class EmulatorProgramTests
     {
         [Fact]
-        public void EmulatorEntryPoint_IsNotPublic()
+        public void TheEmulatorLibrary_HasNoEntryPoint_AndTheToolsProgramIsNotPublic()
         {
-            var entryType = typeof(FalEmulator).Assembly.EntryPoint!.DeclaringType!;
+            // A test project references the library: it brings no Program of its own.
+            typeof(FalEmulator).Assembly.EntryPoint.Should().BeNull();
+            typeof(FalEmulator).Assembly.GetExportedTypes().Should().NotContain(t => t.Name == "Program");
 
+            var tool = Assembly.Load("Fal.Reactive.Emulator.Tool");
+            var entryType = tool.EntryPoint!.DeclaringType!;
             entryType.Name.Should().Be("Program");
             entryType.IsPublic.Should().BeFalse();
-            typeof(FalEmulator).Assembly.GetExportedTypes().Should().NotContain(t => t.Name == "Program");
+            tool.GetExportedTypes().Should().BeEmpty();
         }
 
         [Fact]

@@ -38,6 +38,42 @@ public class FalEnvironmentTests
         options.RestUrl.Should().Be(new Uri("http://127.0.0.1:8765/_rest/"));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:8765")]
+    [InlineData("localhost:8765")]
+    public void EmulatorUrl_WithoutItsScheme_IsAnErrorNamingTheVariableAndTheUrlToUse_NotATlsErrorLater(string value)
+    {
+        using var _ = With((FalEnvironment.EmulatorUrlVariable, value));
+
+        var create = () => new FalClient(new FalClientOptions { Credentials = FalCredentials.FromKey("k") });
+
+        create.Should().Throw<InvalidOperationException>().Which.Message
+            .Should().Contain("FAL_EMULATOR_URL").And.Contain($"http://{value}").And.Contain("scheme");
+    }
+
+    [Fact]
+    public void AnOptionUrlWithoutItsScheme_IsAnArgumentExceptionNamingTheOption()
+    {
+        using var _ = With();
+
+        var create = () => new FalClient(new FalClientOptions { Credentials = FalCredentials.FromKey("k"), QueueUrl = new Uri("localhost:8765") });
+
+        create.Should().Throw<ArgumentException>().Which.Message.Should().Contain("QueueUrl").And.Contain("scheme").And.Contain("http://");
+    }
+
+    [Fact]
+    public async Task NoKey_TheErrorPointsAtTheEmulatorForLocalWork()
+    {
+        using var _ = EnvironmentScope.With(
+            (FalCredentials.KeyVariable, null), (FalCredentials.KeyIdVariable, null), (FalCredentials.KeySecretVariable, null),
+            (FalEnvironment.EmulatorUrlVariable, null), (FalEnvironment.RunHostVariable, null), (FalEnvironment.QueueRunHostVariable, null));
+        using var fal = new FalClient();
+
+        var error = await fal.Invoking(f => f.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "x" })).Should().ThrowAsync<MissingCredentialsException>();
+
+        error.Which.Message.Should().Contain("FAL_KEY").And.Contain("FAL_EMULATOR_URL").And.Contain("emulator");
+    }
+
     [Fact]
     public void RunHost_AsFalClientReadsIt_HttpsAndQueueIsQueueDotRunHost()
     {
@@ -105,7 +141,7 @@ public class FalEnvironmentTests
         {
             // The example reads the environment when it creates its client, before its first await; the
             // scope holds a lock that must be released on this thread, so nothing is awaited inside it.
-            example = ReadmeSnippets.FirstRequest();
+            example = ReadmeSnippets.QuickStart();
         }
 
         await example.WaitAsync(TimeSpan.FromSeconds(30));

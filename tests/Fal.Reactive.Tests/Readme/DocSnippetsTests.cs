@@ -7,9 +7,9 @@ namespace Fal.Reactive.Tests.Readme;
 /// <summary>
 /// Every C# block of README.md, docs/*.md and the packages' READMEs compiles on its own, as a program
 /// with top-level statements, with only the <c>using</c>s it shows (plus the implicit ones of a new
-/// console project): a reader who copies a block gets code that builds. A block may use <c>fal</c>
-/// (a <see cref="FalClient"/>) and <c>builder</c> (a host builder) without declaring them, as the
-/// prose around it introduces them.
+/// console project): a reader who copies a block gets code that builds. Only a block that begins with
+/// <c>// continues:</c> (it goes on from an earlier one) may use <c>fal</c> (a <see cref="FalClient"/>) and
+/// <c>builder</c> (a host builder) without declaring them; any other block declares what it uses.
 /// </summary>
 public partial class DocSnippetsTests
 {
@@ -22,11 +22,13 @@ public partial class DocSnippetsTests
         global using System.Net.Http;
         global using System.Threading;
         global using System.Threading.Tasks;
-        global using static SnippetContext;
         """;
+
+    private const string ContinuesMarker = "// continues:";
 
     // The names the prose introduces; fully qualified, so they bring no using with them.
     private const string Context = """
+        global using static SnippetContext;
         internal static class SnippetContext
         {
             public static Fal.Reactive.FalClient fal => throw new System.NotSupportedException();
@@ -81,6 +83,13 @@ public partial class DocSnippetsTests
     }
 
     [Fact]
+    public void ABlockUsingAnUndeclaredFal_WithoutSayingItContinues_DoesNotCompile()
+    {
+        Compile("fal.Dispose();").Should().Contain(e => e.Contains("CS0103", StringComparison.Ordinal));
+        Compile(ContinuesMarker + " the quick start's client\nfal.Dispose();").Should().BeEmpty();
+    }
+
+    [Fact]
     public void ABlockMissingAUsing_DoesNotCompile() =>
         Compile("JsonElement e = default;\nConsole.WriteLine(e);").Should().Contain(e => e.Contains("CS0246", StringComparison.Ordinal));
 
@@ -114,13 +123,15 @@ public partial class DocSnippetsTests
     private static CSharpCompilation CreateCompilation(string block, OutputKind kind)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        List<SyntaxTree> trees = [CSharpSyntaxTree.ParseText(block, parse, path: "Snippet.cs"), CSharpSyntaxTree.ParseText(ImplicitUsings, parse)];
+        if (block.TrimStart().StartsWith(ContinuesMarker, StringComparison.Ordinal))
+        {
+            trees.Add(CSharpSyntaxTree.ParseText(Context, parse));
+        }
+
         return CSharpCompilation.Create(
             "Snippet",
-            [
-                CSharpSyntaxTree.ParseText(block, parse, path: "Snippet.cs"),
-                CSharpSyntaxTree.ParseText(ImplicitUsings, parse),
-                CSharpSyntaxTree.ParseText(Context, parse),
-            ],
+            trees,
             s_references.Value,
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
     }

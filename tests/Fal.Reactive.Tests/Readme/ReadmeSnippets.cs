@@ -20,25 +20,48 @@ namespace Fal.Reactive.Tests.Readme;
 
 internal static class ReadmeSnippets
 {
-    public static async Task FirstRequest()
+    // Quick start: the README block as Program.cs, top to bottom (run by ReadmeBlocksRunTests).
+    public static async Task QuickStart()
     {
-        using var fal = new FalClient();   // the key from FAL_KEY, or FAL_KEY_ID + FAL_KEY_SECRET
+        // The key from FAL_KEY (or FAL_KEY_ID + FAL_KEY_SECRET); with FAL_EMULATOR_URL set, the local emulator.
+        await using var fal = new FalClient();
 
-        var statuses = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a lighthouse at dawn" },
-                                  new FalSubmitOptions { WithLogs = true });
+        // Ctrl+C cancels the request on fal (not only the wait) before the program exits.
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-        await statuses.ForEachAsync(status => Console.WriteLine(status switch
+        try
         {
-            Queued q => $"queued at position {q.Position}",
-            InProgress p => $"running: {p.Logs?.LastOrDefault()?.Message}",
-            Completed c => $"done in {c.Metrics.InferenceTime:0.0} s: {c.Result}",
-            _ => status.ToString(),
-        }));
-        await Task.CompletedTask;
+            var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a lighthouse at dawn" },
+                new FalSubmitOptions { WithLogs = true },
+                onUpdate: status => Console.WriteLine(status switch
+                {
+                    Queued q => $"queued at position {q.Position}",
+                    InProgress p => $"running: {p.Logs?.LastOrDefault()?.Message}",
+                    Completed c => $"done in {c.Metrics.InferenceTime:0.0} s",
+                    _ => status.ToString(),
+                }),
+                cancellationToken: cancel.Token);
+            Console.WriteLine(output.GetProperty("images")[0].GetProperty("url"));
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("cancelled: the request was cancelled on fal");
+        }
     }
 
-    public static async Task TimeoutVersusDeadline(FalClient fal)
+    public static async Task QuickStartObservable()
     {
+        await using var fal = new FalClient();
+
+        await fal.Submit("fal-ai/fast-sdxl", new { prompt = "a lighthouse at dawn" }, new FalSubmitOptions { WithLogs = true })
+            .ForEachAsync(status => Console.WriteLine(status));
+    }
+
+    public static async Task TimeoutVersusDeadline()
+    {
+        await using var fal = new FalClient();
+
         // Fails if 30 s pass without a new status (queue position, start, a log line if logs are on, completion).
         var stalled = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a fox" })
                          .Timeout(TimeSpan.FromSeconds(30));
@@ -49,8 +72,9 @@ internal static class ReadmeSnippets
         await Task.CompletedTask;
     }
 
-    public static async Task BatchesWithMerge(FalClient fal)
+    public static async Task BatchesWithMerge()
     {
+        await using var fal = new FalClient();
         string[] prompts = ["a cat", "a dog", "a bird", "a fish"];
 
         IList<JsonElement> outputs = await prompts.ToObservable()
@@ -64,14 +88,16 @@ internal static class ReadmeSnippets
 
     public static async Task CancellationIsDisposal(FalClient fal)
     {
+        // continues: `fal` is the quick start's client
         var subscription = fal.Submit("fal-ai/fast-sdxl", new { prompt = "a storm" })
                               .Subscribe(status => Console.WriteLine(status));
         subscription.Dispose();   // the request is cancelled on fal
         await Task.CompletedTask;
     }
 
-    public static async Task HandleApi(FalClient fal)
+    public static async Task HandleApi()
     {
+        await using var fal = new FalClient();
         FalRequestHandle handle = await fal.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "a landscape" });
         Console.WriteLine(handle.RequestId);
 
@@ -111,6 +137,7 @@ internal static class ReadmeSnippets
 
     public static async Task RunStreamStorage(FalClient fal)
     {
+        // continues: `fal` is the quick start's client
         JsonElement direct = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });  // fal.run, no queue
         FalRunResult withId = await fal.RunWithRequestIdAsync("fal-ai/fast-sdxl", new { prompt = "a tree" },
             new FalRunOptions { Timeout = TimeSpan.FromMinutes(5) });
@@ -133,6 +160,7 @@ internal static class ReadmeSnippets
 
     public static async Task Storage(FalClient fal)
     {
+        // continues: `fal` is the quick start's client
         Uri photo = await fal.Storage.UploadAsync(new FileInfo("cat.png"), new FalUploadOptions { Lifecycle = FalObjectLifecycle.OneDay });
         fal.Storage.Upload(new FileInfo("video.mp4"))
            .Subscribe(p => Console.WriteLine(p.Url?.ToString() ?? $"{p.Fraction:P0}"));
@@ -141,6 +169,7 @@ internal static class ReadmeSnippets
 
     public static async Task SubscribeCallbacks(FalClient fal)
     {
+        // continues: `fal` is the quick start's client
         var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" }, new FalSubmitOptions
         {
             OnEnqueue = requestId => Console.WriteLine($"queued as {requestId}"),
@@ -156,6 +185,7 @@ internal static class ReadmeSnippets
 
     public static async Task TemporaryTokens(FalClient fal)
     {
+        // continues: `fal` is the quick start's client
         // On the backend, with the key:
         string token = await fal.CreateTemporaryTokenAsync(["fal-ai/fast-sdxl"], TimeSpan.FromMinutes(5));
 
@@ -198,6 +228,7 @@ internal static class ReadmeSnippets
 
     public static async Task Realtime(FalClient fal)
     {
+        // continues: `fal` is the quick start's client
         var prompts = new Subject<string>();                  // e.g. a text box's changes
 
         using var connection = fal.Realtime("fal-ai/fast-lcm-diffusion", new FalRealtimeOptions { MaxBuffering = 2 });

@@ -56,8 +56,17 @@ internal static class FalEnvironment
 
     private static Uri ParseOrigin(string name, string value, bool allowPath)
     {
+        var hasScheme = value.Contains("://", StringComparison.Ordinal);
+        if (!hasScheme && name == EmulatorUrlVariable)
+        {
+            // The emulator serves plain HTTP: guessing https (as for fal's hosts) would end in a TLS error far
+            // from its cause.
+            throw new InvalidOperationException(
+                $"The environment variable {name} must be a URL with its scheme, such as http://{value.TrimEnd('/')} (the emulator serves plain http); it holds '{value}'.");
+        }
+
         // A bare host ("fal.run", "localhost:8765") is https, as in fal_client.
-        var text = value.Contains("://", StringComparison.Ordinal) ? value : "https://" + value;
+        var text = hasScheme ? value : "https://" + value;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo)

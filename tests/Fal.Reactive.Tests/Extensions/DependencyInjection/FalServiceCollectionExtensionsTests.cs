@@ -137,14 +137,26 @@ public sealed class FalServiceCollectionExtensionsTests(EmulatorFixture fixture)
     }
 
     [Fact]
-    public void FalKeyVariable_IsEnough_WhenConfigurationHasNoKey()
+    public async Task WithNoConfiguration_FalKeyAndFalEmulatorUrl_AreEnough_TheEmulatorServesTheRequestUnderThatKey()
     {
-        using var _ = EnvironmentScope.With(s_variables.Select(n => (n, n == FalCredentials.KeyVariable ? Secret : null)).ToArray());
+        // An emulator that accepts only this key: a request it completes was sent with it.
+        await using var keyed = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Workers = 1, Keys = [Secret] });
+        using var _ = EnvironmentScope.With(s_variables.Select(n => (n, n switch
+        {
+            FalCredentials.KeyVariable => Secret,
+            "FAL_EMULATOR_URL" => keyed.BaseUrl.ToString(),
+            _ => null,
+        })).ToArray());
         using var host = BuildHost(new Dictionary<string, string?>(), s => s.AddFalClient());
+        await host.StartAsync();
 
-        host.Start();
+        var output = await host.Services.GetRequiredService<FalClient>().SubscribeAsync("emulator/echo", new { tag = "from-env" }).WaitAsync(s_bound);
 
-        host.Services.GetRequiredService<FalClient>().Should().NotBeNull();
+        output.GetProperty("tag").GetString().Should().Be("from-env");
+        var request = keyed.Simulator.Requests.Should().ContainSingle().Which;
+        request.State.Should().Be(FalSimulatedRequestState.Completed);
+        request.Input.GetProperty("tag").GetString().Should().Be("from-env");
+        await host.StopAsync();
     }
 
     [Fact]

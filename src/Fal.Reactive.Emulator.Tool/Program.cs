@@ -1,7 +1,7 @@
 using Fal.Reactive.Emulator;
 using Fal.Reactive.Emulator.Hosting;
 
-// dotnet run --project src/Fal.Reactive.Emulator -- [--urls http://127.0.0.1:8765] [--workers 4] [--keys k1,k2] ... (--help)
+// dotnet run --project src/Fal.Reactive.Emulator.Tool -- [--urls http://127.0.0.1:8765] [--workers 4] [--keys k1,k2] ... (--help)
 if (CommandLine.Parse(args, out var error, out var help) is not { } options)
 {
     if (help)
@@ -32,7 +32,7 @@ await emulator.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;
 
 /// <summary>
-/// The entry point of <c>dotnet run --project src/Fal.Reactive.Emulator</c>. Internal: the Web SDK would make it
+/// The entry point of <c>fal-emulator</c> (<c>dotnet run --project src/Fal.Reactive.Emulator.Tool</c>). Internal: the SDK could make it
 /// public, and a public <c>Program</c> in this package collides (CS0433) with the consumer's own web app in the usual
 /// <c>WebApplicationFactory&lt;Program&gt;</c> test setup.
 /// </summary>
