@@ -5,7 +5,7 @@ namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// An <see cref="IFalRequestJournal"/> in memory, for tests in virtual time: every call completes synchronously, so a
-/// <see cref="Microsoft.Reactive.Testing.TestScheduler"/> drives a durable batch deterministically. It follows the same
+/// <c>TestScheduler</c> drives a durable batch deterministically. It follows the same
 /// rules as the SQLite and PostgreSQL journals (the contract tests run against all three). Not durable.
 /// </summary>
 public sealed class FalMemoryRequestJournal : IFalRequestJournal

@@ -25,7 +25,8 @@ internal static class RequestListing
         }
 
         var requestId = query["request_id"];
-        if (!TryTime(query["start"], requestId is null ? now.AddHours(-24) : now.AddDays(-90), out var start)
+        var lookBack = requestId is null ? TimeSpan.FromHours(24) : TimeSpan.FromDays(90);
+        if (!TryTime(query["start"], now.UtcTicks > lookBack.Ticks ? now - lookBack : DateTimeOffset.MinValue, out var start)
             || !TryTime(query["end"], now, out var end))
         {
             return SimulatorHttpResponse.Detail(422, "start and end must be ISO 8601 times.");

@@ -131,7 +131,9 @@ public class FalDurableClient
     /// </summary>
     internal async Task<string?> SettleAsync(FalJournalEntry entry, FalAppId app, CancellationToken cancellationToken)
     {
-        var from = (entry.SubmittingAt ?? Scheduler.Now) - Options.ListingMargin;
+        // Clamped: a virtual clock starts at year 1.
+        var at = entry.SubmittingAt ?? Scheduler.Now;
+        var from = at.UtcTicks > Options.ListingMargin.Ticks ? at - Options.ListingMargin : DateTimeOffset.MinValue;
         var to = Scheduler.Now + Options.ListingMargin;
         List<RequestListing.Listed> listed;
         try
