@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using System.Text.Json.Nodes;
 
 namespace Fal.Reactive;
@@ -117,7 +115,7 @@ public class FalDurableClient
             throw new ArgumentOutOfRangeException(nameof(options), "MaxConcurrency must be positive.");
         }
 
-        return Observable.Create<FalBatchResult>((observer, cancellationToken) => new DurableBatch(this, batch, settings, observer).RunAsync(cancellationToken));
+        return InlineTasks.Create<FalBatchResult>((observer, cancellationToken) => new DurableBatch(this, batch, settings, observer).RunAsync(cancellationToken));
     }
 
     internal FalJournalLease Lease() => new(WorkerId, Scheduler.Now, Options.LeaseDuration);

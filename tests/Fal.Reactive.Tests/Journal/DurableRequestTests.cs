@@ -116,7 +116,7 @@ public class DurableRequestTests
         fal.CallsOf(FalCallKind.Submit).Should().HaveCount(1, "nothing was enqueued, so it is submitted now");
     }
 
-    [Fact(Skip = "Unfinished: the typed error does not arrive in virtual time while the listing's 503 is retried (same symptom as the batch test).")]
+    [Fact]
     public void IntentWithoutId_ListingUnavailable_FailsTyped_AndDoesNotSubmit()
     {
         using var fal = new SimulatedFal();
@@ -124,14 +124,14 @@ public class DurableRequestTests
         fal.Simulator.RequestListingAvailable = false;
         var journal = IntentOnly(fal, Prompt("unknown"));
 
-        var (_, error) = Run(fal, fal.Client.Durable(journal).Submit("k1", App, Prompt("unknown")), seconds: 600);
+        var (_, error) = Run(fal, fal.Client.Durable(journal).Submit("k1", App, Prompt("unknown")), seconds: 60);
 
         error.Should().BeOfType<FalJournalException>().Which.Failure.Should().Be(FalJournalFailure.ListingUnavailable);
         fal.CallsOf(FalCallKind.Submit).Should().BeEmpty();
         Entry(journal, "k1").State.Should().Be(FalJournalState.Submitting, "left for a later resume");
     }
 
-    [Fact(Skip = "Unfinished: two of six keys are never reported (under investigation, see the journal branch's report).")]
+    [Fact]
     public void Batch_CapsRequestsInFlight_AndReportsEveryKeyOnce()
     {
         using var fal = new SimulatedFal(workers: 8);
@@ -154,6 +154,61 @@ public class DurableRequestTests
         fal.CallsOf(FalCallKind.Submit).Should().HaveCount(6);
     }
 
+    [Fact]
+    public void KnownRequestId_AfterTheDeadWorkersLeaseLapses_IsTakenOverByIdWithoutASubmit()
+    {
+        using var fal = new SimulatedFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { n = 6 }, TimeSpan.FromSeconds(3)));
+        var journal = Submitted(fal, "k1", Prompt("taken over"), leaseSeconds: 5);
+        var worker = fal.Client.Durable(journal, new FalDurableOptions { WorkerId = "w2" });
+
+        Run(fal, worker.Submit("k1", App, Prompt("taken over")), seconds: 0.1).Error
+            .Should().BeOfType<FalJournalException>().Which.Failure.Should().Be(FalJournalFailure.LeaseHeld, "the dead worker's lease has not lapsed yet");
+        fal.Scheduler.AdvanceBy(Ticks(5));
+        var (statuses, error) = Run(fal, worker.Submit("k1", App, Prompt("taken over")));
+
+        error.Should().BeNull();
+        statuses.Last().Should().BeOfType<Completed>().Which.RequestId.Should().Be(Entry(journal, "k1").RequestId);
+        fal.CallsOf(FalCallKind.Submit).Should().HaveCount(1, "re-attached by its id, never submitted again");
+        Entry(journal, "k1").State.Should().Be(FalJournalState.Succeeded);
+    }
+
+    [Fact]
+    public void Batch_TakesOverADeadWorkersKeysById_AndCancelsKeysNoLongerWanted()
+    {
+        using var fal = new SimulatedFal(workers: 4);
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(3)));
+        var journal = Submitted(fal, "k0", Prompt("p0"), leaseSeconds: 2);
+        Sync(journal.AddAsync("gone", App).AsTask());
+        var items = Enumerable.Range(0, 3).Select(i => new FalBatchItem($"k{i}", App, Prompt($"p{i}"))).ToList();
+        var results = new List<FalBatchResult>();
+        using var run = fal.Client.Durable(journal, new FalDurableOptions { WorkerId = "w2", RetryInterval = TimeSpan.FromMilliseconds(500) })
+            .RunBatch(items).Subscribe(results.Add);
+        fal.Scheduler.AdvanceBy(Ticks(20));
+
+        results.Select(r => r.Key).Should().BeEquivalentTo(["k0", "k1", "k2"]);
+        results.Should().OnlyContain(r => r.Succeeded);
+        fal.CallsOf(FalCallKind.Submit).Should().HaveCount(3, "k0 was submitted once, by the dead worker");
+        Entry(journal, "gone").State.Should().Be(FalJournalState.Cancelled);
+    }
+
+    // A worker that died after fal answered: the request runs on fal, the journal has its id under the dead worker's lease.
+    private static FalMemoryRequestJournal Submitted(SimulatedFal fal, string key, JsonObject input, double leaseSeconds)
+    {
+        var journal = new FalMemoryRequestJournal();
+        var lease = new FalJournalLease("dead", fal.Scheduler.Now, TimeSpan.FromSeconds(leaseSeconds));
+        Sync(journal.AddAsync(key, App).AsTask());
+        Sync(journal.TryLeaseAsync(key, lease).AsTask());
+        Sync(journal.TryRecordIntentAsync(key, lease, InputHashOf(input), null).AsTask());
+        string? requestId = null;
+        // Never disposed (a dead process cancels nothing): the request goes on on fal.
+        fal.Client.Submit(App, input, new FalSubmitOptions { OnEnqueue = id => requestId = id }).Subscribe(_ => { }, _ => { });
+        fal.Scheduler.AdvanceBy(1);
+        requestId.Should().NotBeNull();
+        Sync(journal.RecordRequestIdAsync(key, lease, requestId!).AsTask());
+        return journal;
+    }
+
     private static FalMemoryRequestJournal IntentOnly(SimulatedFal fal, JsonObject input)
     {
         var journal = new FalMemoryRequestJournal();
@@ -167,6 +222,11 @@ public class DurableRequestTests
 
     // The in-memory journal completes every call synchronously.
     private static FalJournalEntry Entry(FalMemoryRequestJournal journal, string key) => Sync(journal.GetAsync(key).AsTask())!;
+
+    private static void Sync(Task task)
+    {
+        task.IsCompletedSuccessfully.Should().BeTrue();
+    }
 
     private static T Sync<T>(Task<T> task)
     {

@@ -1,5 +1,3 @@
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 
 namespace Fal.Reactive;
 
@@ -85,9 +83,7 @@ internal sealed class DurableBatch(FalDurableClient owner, List<FalBatchItem> it
         var requestOptions = item.Options ?? options.SubmitOptions ?? FalSubmitOptions.Default;
         try
         {
-            await DurableRequest.Create(owner, item.Key, app, PreparedInput.Create(item.Input), requestOptions, entry, write)
-                .LastAsync()
-                .ToTask(cancellationToken)
+            await InlineTasks.LastAsync(DurableRequest.Create(owner, item.Key, app, PreparedInput.Create(item.Input), requestOptions, entry, write), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -34,7 +34,7 @@ internal sealed class DurableRequest
         Observable.Defer(() =>
         {
             var request = new DurableRequest(owner, key, app, input, options, leased, writeOutput);
-            return Observable.FromAsync(request.PlanAsync).SelectMany(source => source);
+            return InlineTasks.FromAsync(request.PlanAsync).SelectMany(source => source);
         });
 
     private async Task<IObservable<FalStatus>> PlanAsync(CancellationToken cancellationToken)
@@ -149,9 +149,9 @@ internal sealed class DurableRequest
 
     private IObservable<FalStatus> Journaled(IObservable<FalStatus> source) =>
         source
-            .Select(status => Observable.FromAsync(() => BeforeEmitAsync(status)))
+            .Select(status => InlineTasks.FromAsync(_ => BeforeEmitAsync(status)))
             .Concat()
-            .Catch<FalStatus, Exception>(error => Observable.FromAsync(() => OnErrorAsync(error)).SelectMany(Observable.Throw<FalStatus>(error)));
+            .Catch<FalStatus, Exception>(error => InlineTasks.FromAsync(_ => OnErrorAsync(error)).SelectMany(Observable.Throw<FalStatus>(error)));
 
     private async Task<FalStatus> BeforeEmitAsync(FalStatus status)
     {
