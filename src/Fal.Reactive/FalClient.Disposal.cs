@@ -1,6 +1,6 @@
 namespace Fal.Reactive;
 
-/// <summary>Disposal: every live subscription ended with a typed error, its request cancelled, then the connection released.</summary>
+// Disposal: every live subscription ended with a typed error, its request cancelled, then the connection released.
 public partial class FalClient
 {
     /// <summary>
@@ -12,7 +12,7 @@ public partial class FalClient
     /// <returns>A task that completes when the cancels are sent.</returns>
     /// <remarks>Bounded: it waits at most <see cref="FalClientOptions.DisposeTimeout"/> on the client's scheduler, however the server stalls.</remarks>
     public virtual Task WhenCancellationsSentAsync(CancellationToken cancellationToken = default) =>
-        WithinDisposeTimeoutAsync(_pendingCancellations.WhenAllSentAsync(CancellationToken.None), cancellationToken);
+        _context is null ? Task.CompletedTask : WithinDisposeTimeoutAsync(_context.PendingCancellations.WhenAllSentAsync(CancellationToken.None), cancellationToken);
 
     /// <summary>
     /// Ends every subscription still following a request with <see cref="FalClientDisposedException"/>
@@ -57,7 +57,7 @@ public partial class FalClient
         // Cancels still need the connection: it is released after them (bounded), so that
         // `using var fal = new FalClient()` loses none.
         var closing = Close();
-        if (!closing.Done.IsCompleted && !ClientShutdown.IsVirtualTime(_api.Scheduler))
+        if (!closing.Done.IsCompleted && !ClientShutdown.IsVirtualTime(_context.Scheduler))
         {
             closing.WhenResumableDone().GetAwaiter().GetResult();
         }
@@ -72,7 +72,7 @@ public partial class FalClient
             static (_, self) => ((FalClient)self!).ReleaseHttp(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Closes the client once: refuses new calls, aborts the live runs; their exits and the pending cancels, under one DisposeTimeout.</summary>
+    /// <summary>Closes the client once: refuses new calls, ends the live subscriptions; their exits and the pending cancels, under one DisposeTimeout.</summary>
     private Closing Close()
     {
         if (Volatile.Read(ref _closing) is { } closing)
@@ -80,21 +80,29 @@ public partial class FalClient
             return closing;
         }
 
-        Task[] exits = [.. _api.Runs.Close(), .. _pendingCancellations.Snapshot()];
-        closing = new Closing(exits, ClientShutdown.WhenDoneOrTimeout(Task.WhenAll(exits), _api.Scheduler, _api.Options.DisposeTimeout));
+        if (_context is null)
+        {
+            // A client made for mocking has nothing to end or release.
+            return Interlocked.CompareExchange(ref _closing, s_nothingToClose, null) ?? s_nothingToClose;
+        }
+
+        Task[] exits = [.. _context.LiveRequests.Close(), .. _context.PendingCancellations.Snapshot()];
+        closing = new Closing(exits, ClientShutdown.WhenDoneOrTimeout(Task.WhenAll(exits), _context.Scheduler, _context.Options.DisposeTimeout));
         return Interlocked.CompareExchange(ref _closing, closing, null) ?? closing;
     }
 
     private Task WithinDisposeTimeoutAsync(Task work, CancellationToken cancellationToken) =>
-        ClientShutdown.WhenDoneOrTimeout(work, _api.Scheduler, _api.Options.DisposeTimeout).WaitAsync(cancellationToken);
+        ClientShutdown.WhenDoneOrTimeout(work, _context.Scheduler, _context.Options.DisposeTimeout).WaitAsync(cancellationToken);
 
     private void ReleaseHttp()
     {
-        if (_ownsHttp && Interlocked.Exchange(ref _httpReleased, 1) == 0)
+        if (_http is not null && _ownsHttp && Interlocked.Exchange(ref _httpReleased, 1) == 0)
         {
             _http.Dispose();
         }
     }
+
+    private static readonly Closing s_nothingToClose = new([], Task.CompletedTask);
 
     /// <summary>What closing left to wait for: the exits of the runs it aborted and the pending cancels; <paramref name="Done"/> when all are done or the DisposeTimeout passed.</summary>
     private sealed record Closing(Task[] Exits, Task Done)
@@ -106,7 +114,7 @@ public partial class FalClient
         /// </summary>
         public Task WhenResumableDone()
         {
-            var blocked = RequestRun.ExitsBlockedByThisThread().ToHashSet();
+            var blocked = RequestSubscription.ExitsBlockedByThisThread().ToHashSet();
             return blocked.Count == 0 ? Done : Task.WhenAny(Task.WhenAll(Exits.Where(exit => !blocked.Contains(exit))), Done);
         }
     }

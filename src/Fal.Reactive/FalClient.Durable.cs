@@ -14,16 +14,27 @@ public partial class FalClient
     public virtual FalDurableClient Durable(IFalRequestJournal journal, FalDurableOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        _api.Runs.ThrowIfClosed();
+        Context.LiveRequests.ThrowIfClosed();
         return new FalDurableClient(this, journal, options ?? new FalDurableOptions());
     }
 
-    internal FalQueueApi Api => _api;
+    internal FalClientContext DurableContext => Context;
 
-    /// <summary>A submit of a body already serialized (and hashed by the journal): sent as it is.</summary>
-    internal IObservable<FalStatus> SubmitJournaled(FalAppId app, byte[] body, FalSubmitOptions options) =>
-        SubmitPrepared(app, Checked(options), PreparedInput.FromBody(body));
+    /// <summary>
+    /// A submit of a body already serialized (and hashed by the journal), sent as it is; the caller's <c>OnEnqueue</c> is left
+    /// to the journal, which calls it once the id is recorded.
+    /// </summary>
+    internal IObservable<FalStatus> SubmitJournaled(FalAppId app, byte[] body, SubmitSettings settings) =>
+        RequestSubscription.Submit(Context, app, PreparedInput.FromBody(body), Storage, settings with { OnEnqueue = null });
+
+    /// <summary>Checks a durable request's options at the call, as <see cref="Submit(string, FalInput?, FalSubmitOptions?)"/> does.</summary>
+    internal SubmitSettings CheckDurable(FalSubmitOptions? options)
+    {
+        Context.LiveRequests.ThrowIfClosed();
+        var settings = options?.Snapshot();
+        return settings is null ? SubmitSettings.Default : FalOptionsValidation.Validate(settings, nameof(options));
+    }
 
     /// <summary>A cancel sent for a subscription already disposed: disposal of the client waits for it.</summary>
-    internal void TrackPending(Task work) => _pendingCancellations.Track(work);
+    internal void TrackPending(Task work) => Context.PendingCancellations.Track(work);
 }

@@ -11,5 +11,5 @@ public partial class FalClient
     /// </summary>
     public virtual FalPipeline Pipeline =>
         // Immutable: two threads racing here build equal pipelines.
-        _pipeline ??= new FalPipeline(_http, _api.Options.QueueUrl, _api.Options.RunUrl, _api.Options.RestUrl, _api.Options.Scheduler);
+        _pipeline ??= new FalPipeline(_http, _context.Options.QueueUrl, _context.Options.RunUrl, _context.Options.RestUrl, _context.Scheduler);
 }

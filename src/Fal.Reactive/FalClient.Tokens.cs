@@ -1,6 +1,6 @@
 namespace Fal.Reactive;
 
-/// <summary>Temporary tokens (<c>POST {rest}/tokens/</c>), for apps that must not hold the key.</summary>
+// Temporary tokens (<c>POST {rest}/tokens/</c>), for apps that must not hold the key.
 public partial class FalClient
 {
     /// <summary>How long a temporary token is valid unless the caller says otherwise: 120 s, as the official clients ask.</summary>
@@ -36,6 +36,6 @@ public partial class FalClient
             throw new ArgumentOutOfRangeException(nameof(expiration), lifetime, "A token's expiration must be from 1 second to 24 hours.");
         }
 
-        return await TemporaryTokens.FetchAsync(_api.Transport, aliases, string.Join(", ", apps.Select(a => a.Id)), lifetime, cancellationToken).ConfigureAwait(false);
+        return await _context.Rest.TokenAsync(aliases, string.Join(", ", apps.Select(a => a.Id)), lifetime, cancellationToken).ConfigureAwait(false);
     }
 }

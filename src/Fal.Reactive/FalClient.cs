@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
@@ -21,8 +20,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly FalQueueApi _api;
-    private readonly PendingCancellations _pendingCancellations = new();
+    private readonly FalClientContext _context;
     private Closing? _closing;
     private int _httpReleased;
 
@@ -76,8 +74,30 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         _ownsHttp = disposeHttpClient;
         // In proxy mode the key lives on the proxy: an environment key is not picked up (and so never sent there).
         var credentials = copy.Credentials ?? (copy.ProxyUrl is null ? FalCredentials.FromEnvironment() : null);
-        _api = new FalQueueApi(new FalTransport(httpClient, copy, credentials));
-        Storage = new FalStorage(_api);
+        _context = new FalClientContext(httpClient, copy, credentials);
+        Storage = new FalStorage(_context.Transport);
+    }
+
+    /// <summary>
+    /// For mocking: a client that reads no environment variable, creates no <see cref="HttpClient"/> and sends
+    /// nothing. Derive from <see cref="FalClient"/>, call this constructor and override the members the code under
+    /// test calls (each operation is one virtual method taking a <see cref="FalInput"/>; the <c>object</c>
+    /// conveniences in <see cref="FalReflectionExtensions"/> call it too). A member not overridden throws
+    /// <see cref="InvalidOperationException"/>. (The public parameterless constructor is the one that reads
+    /// <c>FAL_KEY</c>, hence this one's own signature.)
+    /// </summary>
+    /// <param name="mocking">Must be true: says at the call site that this client is a test double.</param>
+    /// <exception cref="ArgumentException"><paramref name="mocking"/> is false.</exception>
+    protected FalClient(bool mocking)
+    {
+        if (!mocking)
+        {
+            throw new ArgumentException("This constructor is for mocking: pass true, or use a public constructor for a working client.", nameof(mocking));
+        }
+
+        _http = null!;
+        _context = null!;
+        Storage = null!;
     }
 
     /// <summary>fal storage: uploads and data URIs.</summary>
@@ -93,44 +113,35 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// when disposed while the submit is in flight): <c>Timeout</c>, <c>TakeUntil</c>, <c>Take(1)</c> and
     /// <c>Switch</c> all leave nothing running. An error result ends the sequence with
     /// <see cref="FalHttpException"/>; no key ends it with <see cref="MissingCredentialsException"/>.
+    /// An input of any other type (an anonymous object, a record, files) goes through
+    /// <see cref="FalReflectionExtensions.Submit(FalClient, string, object?, FalSubmitOptions?)"/>.
     /// </remarks>
     /// <param name="appId">The app id, e.g. <c>fal-ai/fast-sdxl</c> or <c>fal-ai/flux/dev</c>.</param>
-    /// <param name="input">
-    /// The app's input: any object serializable to JSON (snake_case), a <see cref="System.Text.Json.Nodes.JsonNode"/> or a <see cref="JsonElement"/>.
-    /// <see cref="FileInfo"/>, <see cref="System.IO.Stream"/> and <c>byte[]</c> values in it are uploaded to fal storage when subscribed
-    /// and sent as their URLs.
-    /// </param>
-    /// <param name="options">Logs, poll interval, scheduler, webhook, priority, hint, start timeout, headers.</param>
+    /// <param name="input">The app's input: a <see cref="JsonElement"/> or <see cref="System.Text.Json.Nodes.JsonNode"/> (converted implicitly), or <see cref="FalInput.From"/>; null sends <c>{}</c>.</param>
+    /// <param name="options">Logs, poll interval, status mode, scheduler, webhook, priority, hint, start timeout, lifecycle, headers, <see cref="FalSubmitOptions.OnEnqueue"/>; copied and checked here.</param>
     /// <returns>A cold observable of the request's statuses.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="appId"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
-    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
-    [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public virtual IObservable<FalStatus> Submit(string appId, object? input, FalSubmitOptions? options = null)
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
+    public virtual IObservable<FalStatus> Submit(string appId, FalInput? input, FalSubmitOptions? options = null)
     {
-        _api.Runs.ThrowIfClosed();
-        var app = FalAppId.Parse(appId);
-        var checkedOptions = Checked(options);
-        return SubmitPrepared(app, checkedOptions, PreparedInput.Create(input));
+        var (app, settings) = CheckSubmit(appId, options?.Snapshot());
+        return RequestSubscription.Submit(Context, app, FalInput.PreparedOrEmpty(input), Storage, settings);
     }
 
-    /// <summary>Submits a request and returns its handle once fal has queued it.</summary>
+    /// <summary>Submits a request and returns its handle once fal has queued it (files in the input uploaded first).</summary>
     /// <param name="appId">The app id, e.g. <c>fal-ai/fast-sdxl</c>.</param>
-    /// <param name="input">The app's input.</param>
-    /// <param name="options">Webhook, priority, hint, start timeout, headers.</param>
-    /// <param name="cancellationToken">Cancels the submit call.</param>
+    /// <param name="input">The app's input (see <see cref="Submit(string, FalInput?, FalSubmitOptions?)"/>).</param>
+    /// <param name="options">Webhook, priority, hint, start timeout, lifecycle, headers, scheduler; copied and checked here.</param>
+    /// <param name="cancellationToken">Cancels the upload and the submit call.</param>
     /// <returns>The handle of the queued request.</returns>
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     /// <exception cref="MissingCredentialsException">No key was given or found.</exception>
     /// <exception cref="FalHttpException">fal refused the request.</exception>
-    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
-    [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public virtual Task<FalRequestHandle> SubmitAsync(string appId, object? input, FalSubmitOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<FalRequestHandle> SubmitAsync(string appId, FalInput? input, FalEnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
-        _api.Runs.ThrowIfClosed();
-        var app = FalAppId.Parse(appId);
-        var checkedOptions = Checked(options);
-        return SubmitPreparedAsync(app, checkedOptions, PreparedInput.Create(input), cancellationToken);
+        var (app, settings) = CheckSubmit(appId, options?.Snapshot());
+        return EnqueueAsync(app, settings, FalInput.PreparedOrEmpty(input), cancellationToken);
     }
 
     /// <summary>A handle for a request submitted elsewhere, by its id.</summary>
@@ -145,10 +156,11 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
     {
-        _api.Runs.ThrowIfClosed();
+        var context = Context;
+        context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         FalOptionsValidation.RequestId(requestId, nameof(requestId));
-        return new FalRequestHandle(_api, app, requestId, FalRequestUrls.Compute(_api.Options.QueueUrl, app, requestId));
+        return new FalRequestHandle(context, app, requestId, FalRequestUrls.Compute(context.Options.QueueUrl, app, requestId));
     }
 
     /// <summary>
@@ -157,60 +169,39 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// server too.
     /// </summary>
     /// <param name="appId">The app id.</param>
-    /// <param name="input">The app's input.</param>
-    /// <param name="options">Submit options, with <see cref="FalSubmitOptions.OnEnqueue"/> and <see cref="FalSubmitOptions.OnQueueUpdate"/> as fal_client's callbacks.</param>
-    /// <param name="onUpdate">Called with each status (on change), after <see cref="FalSubmitOptions.OnQueueUpdate"/>.</param>
+    /// <param name="input">The app's input (see <see cref="Submit(string, FalInput?, FalSubmitOptions?)"/>).</param>
+    /// <param name="options">As for <see cref="Submit(string, FalInput?, FalSubmitOptions?)"/>, with <see cref="FalSubmitOptions.OnEnqueue"/> as fal_client's <c>on_enqueue</c>.</param>
+    /// <param name="onUpdate">
+    /// Called with each status as it changes, the final <see cref="Completed"/> included (fal_client's
+    /// <c>on_queue_update</c>). An exception it throws ends the request with that error (and cancels it on the server).
+    /// </param>
     /// <param name="cancellationToken">Stops waiting and cancels the request.</param>
     /// <returns>The output JSON.</returns>
+    /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid.</exception>
     /// <exception cref="FalHttpException">The request finished with an error.</exception>
-    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
-    [RequiresDynamicCode(FalJson.ReflectionMessage)]
     public virtual Task<JsonElement> SubscribeAsync(
-        string appId, object? input, FalSubmitOptions? options = null, Action<FalStatus>? onUpdate = null, CancellationToken cancellationToken = default) =>
+        string appId, FalInput? input, FalSubmitOptions? options = null, Action<FalStatus>? onUpdate = null, CancellationToken cancellationToken = default) =>
         WaitForOutputAsync(Submit(appId, input, options), onUpdate, cancellationToken);
 
-    // Every overload (object, JsonElement, JsonNode, typed) checks here: a disposed client refuses at the call.
-    private FalSubmitOptions Checked(FalSubmitOptions? options)
+    /// <summary>The client's state; refused on a client made for mocking (whose overridden members never get here).</summary>
+    private FalClientContext Context =>
+        _context ?? throw new InvalidOperationException("This FalClient was made with the mocking constructor: override the members the test calls.");
+
+    // Every operation checks here, before anything is sent: a disposed client, a bad app id or option throws at the call.
+    private (FalAppId App, SubmitSettings Settings) CheckSubmit(string appId, SubmitSettings? settings)
     {
-        _api.Runs.ThrowIfClosed();
-        options ??= FalSubmitOptions.Default;
-        FalOptionsValidation.Validate(options, nameof(options));
-        return options;
+        Context.LiveRequests.ThrowIfClosed();
+        var app = FalAppId.Parse(appId);
+        return (app, settings is null ? SubmitSettings.Default : FalOptionsValidation.Validate(settings, "options"));
     }
 
-    // The JSON and typed overloads serialize without reflection and carry no files to upload.
-    private IObservable<FalStatus> SubmitBody(FalAppId app, FalSubmitOptions options, byte[] body) =>
-        SubmitPrepared(app, options, PreparedInput.FromBody(body));
-
-    private Task<FalRequestHandle> SubmitBodyAsync(FalAppId app, FalSubmitOptions options, byte[] body, CancellationToken cancellationToken) =>
-        SubmitPreparedAsync(app, options, PreparedInput.FromBody(body), cancellationToken);
-
-    private IObservable<FalStatus> SubmitPrepared(FalAppId app, FalSubmitOptions options, PreparedInput input)
+    private async Task<FalRequestHandle> EnqueueAsync(FalAppId app, SubmitSettings settings, PreparedInput input, CancellationToken cancellationToken)
     {
-        var statuses = SubmitRun.Create(_api, _pendingCancellations, app, input, Storage, options);
-        return options.OnQueueUpdate is { } onUpdate ? statuses.Do(onUpdate) : statuses;
-    }
-
-    private async Task<FalRequestHandle> SubmitPreparedAsync(FalAppId app, FalSubmitOptions options, PreparedInput input, CancellationToken cancellationToken)
-    {
+        var context = Context;
+        context.Transport.EnsureCredentials();
         var body = await input.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
-        var answer = await _api.SubmitAsync(app, body, options, cancellationToken).ConfigureAwait(false);
-        var handle = new FalRequestHandle(_api, app, answer.RequestId, _api.UrlsOf(app, answer));
-        if (options.OnEnqueue is { } onEnqueue)
-        {
-            try
-            {
-                onEnqueue(answer.RequestId);
-            }
-            catch
-            {
-                // The caller never gets this handle: leave no request running that nobody can reach.
-                await CancelQuietlyAsync(handle).ConfigureAwait(false);
-                throw;
-            }
-        }
-
-        return handle;
+        var answer = await context.Queue.SubmitAsync(app, body, settings.WebhookUrl, settings.CallHeaders, settings.Scheduler, cancellationToken).ConfigureAwait(false);
+        return new FalRequestHandle(context, app, answer.RequestId, context.Queue.UrlsOf(app, answer));
     }
 
     private static async Task<JsonElement> WaitForOutputAsync(IObservable<FalStatus> statuses, Action<FalStatus>? onUpdate, CancellationToken cancellationToken)
@@ -224,25 +215,11 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         return completed.Result ?? throw new FalProtocolException($"Request {completed.RequestId} completed with an empty result.") { RequestId = completed.RequestId };
     }
 
-
     // No redirects: a 3xx off fal's hosts would re-send the input (and could take the key) elsewhere.
     // No HttpClient.Timeout (its 100 s default killed long direct runs): each call is bounded by its own
     // options (FalRunOptions.Timeout, IdleTimeout) on the scheduler, or by the caller's token.
     private static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-
-    private static async Task CancelQuietlyAsync(FalRequestHandle handle)
-    {
-        try
-        {
-            await handle.CancelAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Best effort: the callback's own exception is what the caller must see.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
 
     private static FalClientOptions Validate(FalClientOptions options)
     {

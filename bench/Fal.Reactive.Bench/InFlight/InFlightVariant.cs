@@ -6,8 +6,8 @@ namespace Fal.Reactive.Bench.InFlight;
 /// <summary>
 /// One way of having requests in flight against a fresh <see cref="FalSimulator"/> on its own virtual clock: the
 /// simulator alone (submitted, never polled), the bare loop (a pending <see cref="TaskCompletionSource"/> and a
-/// scheduled item per wait), <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> observables, or
-/// handles watched by <see cref="FalRequestHandle.Events(bool, TimeSpan?, IScheduler?)"/>.
+/// scheduled item per wait), <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/> observables, or
+/// handles watched by <see cref="FalRequestHandle.Events"/>.
 /// </summary>
 internal abstract class InFlightVariant : IDisposable
 {

@@ -113,7 +113,7 @@ internal abstract class ClientVariant : InFlightVariant
     }
 }
 
-/// <summary>N <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> observables, one subscription each.</summary>
+/// <summary>N <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/> observables, one subscription each.</summary>
 internal sealed class SubmitVariant(int n, TimeSpan interval, TimeSpan runTime) : ClientVariant(n, interval, runTime)
 {
     public override string Name => "FalClient.Submit";
@@ -121,7 +121,7 @@ internal sealed class SubmitVariant(int n, TimeSpan interval, TimeSpan runTime) 
     public override void Start(int i) => Follow(Client.Submit(App, Input));
 }
 
-/// <summary>N requests submitted with <see cref="FalClient.SubmitAsync(string, object?, FalSubmitOptions?, CancellationToken)"/>, each handle watched by one <see cref="FalRequestHandle.Events(bool, TimeSpan?, IScheduler?)"/>.</summary>
+/// <summary>N requests submitted with <see cref="FalClient.SubmitAsync(string, FalInput?, FalEnqueueOptions?, CancellationToken)"/>, each handle watched by one <see cref="FalRequestHandle.Events"/>.</summary>
 internal sealed class HandleEventsVariant(int n, TimeSpan interval, TimeSpan runTime) : ClientVariant(n, interval, runTime)
 {
     public override string Name => "handle.Events()";

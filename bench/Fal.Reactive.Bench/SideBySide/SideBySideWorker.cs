@@ -50,7 +50,7 @@ internal static class SideBySideWorker
             {
                 // Submit (one call), then the webhook fal POSTs, verified: its payload is the result, no GET.
                 var handle = await client.SubmitAsync(SideBySideRun.App, input,
-                    new FalSubmitOptions { WebhookUrl = receiver!.Url });
+                    new FalEnqueueOptions { WebhookUrl = receiver!.Url });
                 var webhook = await receiver.Hub.WhenCompleted(handle.RequestId);
                 webhook.GetPayloadOrThrow();
                 clock.Notice(webhook.RequestId);

@@ -5,7 +5,7 @@ namespace Fal.Reactive;
 /// <c>AddSource</c> and <c>AddMeter</c>.
 /// </summary>
 /// <remarks>
-/// Each <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> subscription is one <c>fal.request</c>
+/// Each <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/> subscription is one <c>fal.request</c>
 /// span (kind client) from the submit to the end, tagged <c>fal.app_id</c>, <c>fal.request_id</c> and
 /// <c>fal.outcome</c> (<c>completed</c>, <c>failed</c> or <c>cancelled</c>), with events <c>fal.submitted</c>,
 /// <c>fal.queued</c> (each queue position), <c>fal.started</c>, <c>fal.completed</c> and <c>fal.cancel_sent</c>;

@@ -6,6 +6,10 @@ namespace Fal.Reactive;
 /// <summary>How a call is built (the key only to the configured hosts) and where its answer must come from.</summary>
 internal sealed partial class FalTransport
 {
+    /// <summary>The request of one attempt of <paramref name="call"/>: its own build step's, or one to fal with the key.</summary>
+    private HttpRequestMessage CreateRequest<T>(FalCall<T> call) =>
+        call.Build is { } build ? build(call.State) : CreateRequest(call.Method!, call.Url!, call.Body, call.Headers);
+
     /// <summary>A request with the key, JSON accept and body, and the caller's headers.</summary>
     public HttpRequestMessage CreateRequest(HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers)
     {

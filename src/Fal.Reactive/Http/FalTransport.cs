@@ -20,16 +20,16 @@ internal sealed partial class FalTransport
     private readonly FalCredentials? _credentials;
     private readonly FalRetryPolicy _retry;
 
-    public FalTransport(HttpClient http, FalClientOptions options, FalCredentials? credentials)
+    public FalTransport(HttpClient http, FalClientOptions options, FalCredentials? credentials, FalDiagnostics diagnostics)
     {
         _http = http;
         Options = options;
         _credentials = credentials;
         _retry = new FalRetryPolicy(options.Retry);
-        Diagnostics = new FalDiagnostics(options.LoggerFactory, options.MeterFactory);
+        Diagnostics = diagnostics;
     }
 
-    /// <summary>The client's logger and instruments.</summary>
+    /// <summary>The client's logger and instruments (the retries are logged here).</summary>
     public FalDiagnostics Diagnostics { get; }
 
     /// <summary>The client's validated options (a private copy).</summary>
@@ -47,61 +47,20 @@ internal sealed partial class FalTransport
         _credentials?.PrepareAsync(async, scheduler, cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>
-    /// Sends a call (retried by <paramref name="retry"/>, each attempt bounded by the policy's attempt
-    /// timeout on <paramref name="scheduler"/>) and maps its success answer, read up to
-    /// <paramref name="maxBytes"/> (default <see cref="FalClientOptions.MaxStatusBytes"/>), with <paramref name="onSuccess"/>.
+    /// Sends <paramref name="call"/>, retried by its rule, each attempt bounded by the policy's attempt timeout
+    /// (on the call's reusable deadline when it has one, else on one of its own), and reads its success answer,
+    /// up to its bound, with its parse step. Calls and retries are counted on the call's telemetry, handed
+    /// down by its request (no ambient state: an async-local would make every resumed await restore a
+    /// non-default execution context).
     /// </summary>
-    public ValueTask<T> SendAsync<T>(
-        bool async,
-        string operation,
-        string? requestId,
-        Func<HttpRequestMessage> createRequest,
-        Func<HttpResponseMessage, byte[], T> onSuccess,
-        FalRetryRule retry,
-        IScheduler scheduler,
-        CancellationToken cancellationToken,
-        long? maxBytes = null,
-        FalRequestTelemetry? telemetry = null) =>
-        SendAsync(
-            async,
-            operation,
-            requestId,
-            (createRequest, onSuccess),
-            static s => s.createRequest(),
-            static (s, response, body) => s.onSuccess(response, body),
-            retry,
-            scheduler,
-            cancellationToken,
-            maxBytes,
-            telemetry: telemetry);
-
-    /// <summary>
-    /// As <see cref="SendAsync{T}(bool, string, string?, Func{HttpRequestMessage}, Func{HttpResponseMessage, byte[], T}, FalRetryRule, IScheduler, CancellationToken, long?, FalRequestTelemetry?)"/>,
-    /// with the call's data passed as <paramref name="state"/> to static delegates (no closure per call: the
-    /// poll loop's calls go this way), and attempts bounded by the caller's reusable <paramref name="deadline"/>
-    /// when it has one (else a deadline of this call's own). Calls and retries are counted on the request's
-    /// <paramref name="telemetry"/>, handed down by its run (no ambient state: an async-local would make every
-    /// resumed await restore a non-default execution context).
-    /// </summary>
-    public async ValueTask<T> SendAsync<TState, T>(
-        bool async,
-        string operation,
-        string? requestId,
-        TState state,
-        Func<TState, HttpRequestMessage> createRequest,
-        Func<TState, HttpResponseMessage, byte[], T> onSuccess,
-        FalRetryRule retry,
-        IScheduler scheduler,
-        CancellationToken cancellationToken,
-        long? maxBytes = null,
-        AttemptDeadline? deadline = null,
-        FalRequestTelemetry? telemetry = null)
+    public async ValueTask<T> SendAsync<T>(bool async, FalCall<T> call, CancellationToken cancellationToken)
     {
-        var maxRetries = _retry.MaxRetries(retry);
+        var maxRetries = _retry.MaxRetries(call.Retry);
         // A blocking call cannot be bounded on a scheduler it blocks: HttpClient.Timeout bounds it.
-        var attemptTimeout = async ? _retry.AttemptTimeout(retry) : null;
-        var ownDeadline = attemptTimeout is { } bound && deadline is null ? new AttemptDeadline(scheduler, bound) : null;
-        var attemptDeadline = attemptTimeout is null ? null : deadline ?? ownDeadline;
+        var attemptTimeout = async ? _retry.AttemptTimeout(call.Retry) : null;
+        var ownDeadline = attemptTimeout is { } bound && call.Deadline is null ? new AttemptDeadline(call.Scheduler, bound) : null;
+        var attemptDeadline = attemptTimeout is null ? null : call.Deadline ?? ownDeadline;
+        var (operation, requestId, scheduler) = (call.Operation, call.RequestId, call.Scheduler);
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -111,21 +70,21 @@ internal sealed partial class FalTransport
                 try
                 {
                     await PrepareCredentialsAsync(async, scheduler, cancellationToken).ConfigureAwait(false);
-                    using var request = createRequest(state);
+                    using var request = CreateRequest(call);
                     var sentTo = request.RequestUri;
-                    telemetry?.OnHttpCall();
+                    call.Telemetry?.OnHttpCall();
                     using var response = async
                         ? await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false)
                         : _http.Send(request, HttpCompletionOption.ResponseHeadersRead, token);
                     EnsureNotRedirected(response, sentTo, operation, requestId);
                     if (response.IsSuccessStatusCode)
                     {
-                        var body = await FalBody.ReadAsync(async, response.Content, maxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
-                        return Redacted(onSuccess, state, response, body);
+                        var body = await FalBody.ReadAsync(async, response.Content, call.MaxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
+                        return Parsed(call, new FalAnswer(response, body, requestId, call.State));
                     }
 
                     var error = await ErrorAsync(async, response, operation, requestId, token).ConfigureAwait(false);
-                    if (attempt >= maxRetries || !FalRetryPolicy.IsTransient(error, response, retry))
+                    if (attempt >= maxRetries || !FalRetryPolicy.IsTransient(error, response, call.Retry))
                     {
                         throw error;
                     }
@@ -134,7 +93,7 @@ internal sealed partial class FalTransport
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException)
                 {
-                    if (attempt >= maxRetries || !FalRetryPolicy.IsRetryableTransportFailure(e, retry))
+                    if (attempt >= maxRetries || !FalRetryPolicy.IsRetryableTransportFailure(e, call.Retry))
                     {
                         throw Unreachable(operation, requestId, e);
                     }
@@ -146,7 +105,7 @@ internal sealed partial class FalTransport
                     var timedOut = attemptDeadline?.Expired == true
                         ? new TimeoutException($"The attempt took longer than {attemptTimeout!.Value.TotalSeconds:0.###} s (FalRetryOptions.AttemptTimeout).", e)
                         : (Exception)e;
-                    if (attempt >= maxRetries || !FalRetryPolicy.IsRetryableTransportFailure(timedOut, retry))
+                    if (attempt >= maxRetries || !FalRetryPolicy.IsRetryableTransportFailure(timedOut, call.Retry))
                     {
                         throw Unreachable(operation, requestId, timedOut);
                     }
@@ -157,7 +116,7 @@ internal sealed partial class FalTransport
                 }
 
                 var delay = _retry.Delay(attempt, retryAfter, scheduler, requestId);
-                Diagnostics.Retrying(operation, requestId, attempt + 1, delay, telemetry);
+                Diagnostics.Retrying(operation, requestId, attempt + 1, delay, call.Telemetry);
                 if (async)
                 {
                     await SchedulerDelay.Delay(scheduler, delay, cancellationToken).ConfigureAwait(false);
@@ -174,20 +133,19 @@ internal sealed partial class FalTransport
         }
     }
 
-    /// <summary>Sends a call whose answer is read as it arrives (server-sent events); returns once its headers arrived.</summary>
-    public async Task<HttpResponseMessage> OpenEventStreamAsync(
-        HttpMethod method, Uri url, byte[]? body, FalCallHeaders? headers, string operation, string? requestId, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
+    /// <summary>Sends a call whose answer is read as it arrives (server-sent events); returns once its headers arrived. Not retried: its reader falls back or reports the end.</summary>
+    public async Task<HttpResponseMessage> OpenEventStreamAsync<T>(FalCall<T> call, CancellationToken cancellationToken)
     {
-        await PrepareCredentialsAsync(async: true, Options.Scheduler, cancellationToken).ConfigureAwait(false);
-        using var request = CreateRequest(method, url, body, headers);
+        await PrepareCredentialsAsync(async: true, call.Scheduler, cancellationToken).ConfigureAwait(false);
+        using var request = CreateRequest(call);
         var sentTo = request.RequestUri;   // the proxy's URL in proxy mode
         request.Headers.Remove("Accept");
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
-        telemetry?.OnHttpCall();
+        call.Telemetry?.OnHttpCall();
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureNotRedirected(response, sentTo, operation, requestId);
+            EnsureNotRedirected(response, sentTo, call.Operation, call.RequestId);
         }
         catch
         {
@@ -202,7 +160,7 @@ internal sealed partial class FalTransport
 
         using (response)
         {
-            throw await ErrorAsync(async: true, response, operation, requestId, cancellationToken).ConfigureAwait(false);
+            throw await ErrorAsync(async: true, response, call.Operation, call.RequestId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -216,12 +174,12 @@ internal sealed partial class FalTransport
         return FalErrors.FromResponse(response, body, operation, requestId, Redact);
     }
 
-    /// <summary>Maps an answer; a protocol error that quotes the answer is re-thrown with the key redacted.</summary>
-    private T Redacted<TState, T>(Func<TState, HttpResponseMessage, byte[], T> onSuccess, TState state, HttpResponseMessage response, byte[] body)
+    /// <summary>Runs the call's parse step; a protocol error that quotes the answer is re-thrown with the key redacted.</summary>
+    private T Parsed<T>(FalCall<T> call, FalAnswer answer)
     {
         try
         {
-            return onSuccess(state, response, body);
+            return call.Parse!(answer);
         }
         catch (FalProtocolException e) when (Redact(e.Message) != e.Message)
         {

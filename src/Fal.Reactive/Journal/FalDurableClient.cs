@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
-using System.Text.Json.Nodes;
 
 namespace Fal.Reactive;
 
@@ -12,12 +11,11 @@ namespace Fal.Reactive;
 /// </summary>
 /// <remarks>
 /// <see cref="Submit"/> is the fresh request's shape, an <c>IObservable&lt;FalStatus&gt;</c> per key, so it composes with
-/// <c>Merge(n)</c> and <c>Timeout</c> as <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> does; <see cref="RunBatch"/>
+/// <c>Merge(n)</c> and <c>Timeout</c> as <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/> does; <see cref="RunBatch"/>
 /// works a whole batch with leases, shared by any number of workers. See docs/durable-batches.md for what the guarantees rest on.
 /// </remarks>
 public class FalDurableClient
 {
-    private readonly RequestListing? _listing;
 
     /// <summary>For a test double.</summary>
     protected FalDurableClient()
@@ -49,8 +47,7 @@ public class FalDurableClient
             Scheduler = options.Scheduler,
         };
         WorkerId = Options.WorkerId!;
-        Scheduler = options.Scheduler ?? client.Api.Scheduler;
-        _listing = new RequestListing(client.Api);
+        Scheduler = options.Scheduler ?? client.DurableContext.Scheduler;
         Keeper = new LeaseKeeper(journal, Lease, Scheduler, Options.LeaseDuration);
     }
 
@@ -86,11 +83,11 @@ public class FalDurableClient
     /// <param name="options">The request's options (as for a fresh request).</param>
     /// <returns>The key's statuses.</returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty, or <paramref name="appId"/> is invalid.</exception>
-    public virtual IObservable<FalStatus> Submit(string key, string appId, JsonNode? input, FalSubmitOptions? options = null)
+    public virtual IObservable<FalStatus> Submit(string key, string appId, FalInput? input, FalSubmitOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var app = FalAppId.Parse(appId);
-        return DurableRequest.Create(this, key, app, PreparedInput.Create(input), options ?? FalSubmitOptions.Default);
+        return DurableRequest.Create(this, key, app, FalInput.PreparedOrEmpty(input), Client.CheckDurable(options));
     }
 
     /// <summary>
@@ -133,10 +130,10 @@ public class FalDurableClient
         var at = entry.SubmittingAt ?? Scheduler.Now;
         var from = at.UtcTicks > Options.ListingMargin.Ticks ? at - Options.ListingMargin : DateTimeOffset.MinValue;
         var to = Scheduler.Now + Options.ListingMargin;
-        List<RequestListing.Listed> listed;
+        List<ApiEndpoint.Listed> listed;
         try
         {
-            listed = await _listing!.ListAsync(app, from, to, cancellationToken).ConfigureAwait(false);
+            listed = await Client.DurableContext.Api.ListRequestsAsync(app, from, to, Scheduler, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Fal.Reactive;
 
 /// <summary>
-/// The request has finished. From <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> and <see cref="FalRequestHandle.Events(bool, TimeSpan?, System.Reactive.Concurrency.IScheduler?)"/>
+/// The request has finished. From <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/> and <see cref="FalRequestHandle.Events"/>
 /// it carries the output in <see cref="Result"/>; a request that finished with an error ends those
 /// sequences with a <see cref="FalHttpException"/> instead.
 /// </summary>
@@ -25,14 +25,13 @@ public sealed record Completed(
 {
     /// <summary>Deserializes <see cref="Result"/> into <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The output type of the app.</typeparam>
-    /// <param name="options">Serializer options; fal's snake_case names are matched by default.</param>
     /// <returns>The deserialized output.</returns>
     /// <exception cref="InvalidOperationException">The status carries no result.</exception>
     /// <exception cref="FalProtocolException">The output does not fit <typeparamref name="T"/>.</exception>
     [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public T GetResult<T>(JsonSerializerOptions? options = null) =>
-        FalJson.Deserialize<T>(ResultOrThrow(), options, RequestId);
+    public T GetResult<T>() =>
+        FalJson.Deserialize<T>(ResultOrThrow(), options: null, RequestId);
 
     /// <summary>Deserializes <see cref="Result"/> with source-generated metadata (trimming and Native AOT safe).</summary>
     /// <typeparam name="T">The output type of the app.</typeparam>

@@ -14,12 +14,11 @@ public sealed record FalRunResult(string? RequestId, JsonElement Result)
 {
     /// <summary>Deserializes <see cref="Result"/> into <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The app's output type.</typeparam>
-    /// <param name="options">Serializer options; fal's snake_case names are matched by default.</param>
     /// <returns>The output.</returns>
     /// <exception cref="FalProtocolException">The output does not fit <typeparamref name="T"/>.</exception>
     [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public T GetResult<T>(JsonSerializerOptions? options = null) => FalJson.Deserialize<T>(Result, options, RequestId);
+    public T GetResult<T>() => FalJson.Deserialize<T>(Result, options: null, RequestId);
 
     /// <summary>Deserializes <see cref="Result"/> with source-generated metadata (trimming and Native AOT safe).</summary>
     /// <typeparam name="T">The app's output type.</typeparam>

@@ -18,12 +18,11 @@ public sealed record FalStreamEvent(string? RequestId, JsonElement Data)
 
     /// <summary>Deserializes <see cref="Data"/> into <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The event type.</typeparam>
-    /// <param name="options">Serializer options; fal's snake_case names are matched by default.</param>
     /// <returns>The event.</returns>
     /// <exception cref="FalProtocolException">The data does not fit <typeparamref name="T"/>.</exception>
     [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
     [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public T GetData<T>(JsonSerializerOptions? options = null) => FalJson.Deserialize<T>(Data, options, RequestId);
+    public T GetData<T>() => FalJson.Deserialize<T>(Data, options: null, RequestId);
 
     /// <summary>Deserializes <see cref="Data"/> with source-generated metadata (trimming and Native AOT safe).</summary>
     /// <typeparam name="T">The event type.</typeparam>

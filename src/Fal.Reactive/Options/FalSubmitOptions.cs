@@ -2,7 +2,12 @@ using System.Reactive.Concurrency;
 
 namespace Fal.Reactive;
 
-/// <summary>Options for one submitted request.</summary>
+/// <summary>
+/// Options for a followed request: <see cref="FalClient.Submit(string, FalInput?, FalSubmitOptions?)"/> and
+/// <see cref="FalClient.SubscribeAsync(string, FalInput?, FalSubmitOptions?, Action{FalStatus}?, CancellationToken)"/>.
+/// Copied and checked at the call: changing them afterwards does not change a request already asked for (also
+/// one a cold observable only starts when subscribed).
+/// </summary>
 public sealed class FalSubmitOptions
 {
     /// <summary>Ask fal for the runner's logs (cumulative, on every status). Default false.</summary>
@@ -24,7 +29,7 @@ public sealed class FalSubmitOptions
     /// </summary>
     public FalStatusMode StatusMode { get; set; }
 
-    /// <summary>Overrides <see cref="FalClientOptions.Scheduler"/> for this request.</summary>
+    /// <summary>Overrides <see cref="FalClientOptions.Scheduler"/> for this request: its polls, its retry back-off (the submit's too).</summary>
     public IScheduler? Scheduler { get; set; }
 
     /// <summary>A URL fal POSTs the result to when the request finishes (query parameter <c>fal_webhook</c>).</summary>
@@ -54,20 +59,13 @@ public sealed class FalSubmitOptions
 
     /// <summary>
     /// Called with the request id as soon as fal has queued the request, before any status (fal_client's
-    /// <c>on_enqueue</c>): store it to find the request again after a crash. Called by <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/>,
-    /// <see cref="FalClient.SubmitAsync(string, object?, FalSubmitOptions?, CancellationToken)"/> and <see cref="FalClient.SubscribeAsync(string, object?, FalSubmitOptions?, Action{FalStatus}?, CancellationToken)"/>. An exception it throws
-    /// fails the call, and a request that was followed is then cancelled on the server.
+    /// <c>on_enqueue</c>): store it to find the request again after a crash. An exception it throws fails the
+    /// request, which is then cancelled on the server. (<see cref="FalClient.SubmitAsync(string, FalInput?, FalEnqueueOptions?, CancellationToken)"/>
+    /// returns the handle, with its id, instead.)
     /// </summary>
     public Action<string>? OnEnqueue { get; set; }
 
-    /// <summary>
-    /// Called with each status as it changes, the final <see cref="Completed"/> included (fal_client's
-    /// <c>on_queue_update</c>), by <see cref="FalClient.Submit(string, object?, FalSubmitOptions?)"/> and <see cref="FalClient.SubscribeAsync(string, object?, FalSubmitOptions?, Action{FalStatus}?, CancellationToken)"/>,
-    /// before the subscriber sees it. An exception it throws ends the request with that error (and cancels it on the server).
-    /// </summary>
-    public Action<FalStatus>? OnQueueUpdate { get; set; }
-
-    internal static readonly FalSubmitOptions Default = new();
-
-    internal FalCallHeaders CallHeaders => new(Headers, Priority, Hint, StartTimeout) { StorageLifecycle = StorageLifecycle };
+    /// <summary>A copy of what these options say, for the request to use whatever the caller changes afterwards.</summary>
+    internal SubmitSettings Snapshot() =>
+        new(WithLogs, PollInterval, AdaptivePolling, StatusMode, Scheduler, WebhookUrl, SubmitSettings.Headers(Headers, Priority, Hint, StartTimeout, StorageLifecycle), OnEnqueue);
 }

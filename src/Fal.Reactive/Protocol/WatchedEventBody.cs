@@ -1,17 +1,13 @@
-using System.Reactive.Concurrency;
-
 namespace Fal.Reactive;
 
 /// <summary>
 /// The body of a server-sent-events answer as the parser reads it, watched: past <c>maxEventBytes</c> read
 /// since the last event a <see cref="FalProtocolException"/> stops it (the parser would buffer an endless
-/// line whole), and a read that waits longer than the idle timeout (on the scheduler; keep-alives count as
-/// reads) ends with <see cref="TimeoutException"/>.
+/// line whole), and a silence longer than the stream's <see cref="IdleTimeout"/> ends it with
+/// <see cref="FalTimeoutException"/>.
 /// </summary>
-internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string operation, string? requestId, IScheduler? scheduler, TimeSpan? idleTimeout) : Stream
+internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string operation, string? requestId, IdleTimeout? idle) : Stream
 {
-    // One deadline for all of the stream's reads (they come one at a time): no timer or source per read.
-    private readonly AttemptDeadline? _idle = scheduler is not null && idleTimeout is { } timeout ? new AttemptDeadline(scheduler, timeout) : null;
     private long _sinceEvent;
 
     public override bool CanRead => true;
@@ -24,23 +20,31 @@ internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string 
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    /// <summary>Called for each event handed on: the bound counts from here.</summary>
-    public void EventDelivered() => _sinceEvent = 0;
+    /// <summary>Called for each event handed on: the bound counts from here, and an event with data ends the idle wait.</summary>
+    public void EventDelivered(bool withData)
+    {
+        _sinceEvent = 0;
+        if (withData)
+        {
+            idle?.Arrived();
+        }
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, _idle?.Begin(cancellationToken) ?? cancellationToken).ConfigureAwait(false);
+            read = await inner.ReadAsync(buffer, idle?.Watch(cancellationToken) ?? cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (_idle?.Expired == true && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (idle?.Expired == true && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The {operation} sent nothing, not even a keep-alive, for {idleTimeout!.Value.TotalSeconds:0.###} s.", e);
+            throw idle.TimedOut(e);
         }
-        finally
+
+        if (read > 0 && idle is { AnyBytesCount: true })
         {
-            _idle?.End();
+            idle.Arrived();
         }
 
         return Count(read);
@@ -65,7 +69,6 @@ internal sealed class WatchedEventBody(Stream inner, long maxEventBytes, string 
     {
         if (disposing)
         {
-            _idle?.Dispose();
             inner.Dispose();
         }
 

@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Fal.Reactive;
 
@@ -14,13 +13,13 @@ namespace Fal.Reactive;
 [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Get mirrors fal_client's handle.get(); the name is part of the promised API.")]
 public class FalRequestHandle
 {
-    private readonly FalQueueApi _api;
+    private readonly FalClientContext _context;
     private readonly FalAppId _app;
     private readonly FalRequestUrls _urls;
 
-    internal FalRequestHandle(FalQueueApi api, FalAppId app, string requestId, FalRequestUrls urls)
+    internal FalRequestHandle(FalClientContext context, FalAppId app, string requestId, FalRequestUrls urls)
     {
-        _api = api;
+        _context = context;
         _app = app;
         RequestId = requestId;
         _urls = urls;
@@ -29,7 +28,7 @@ public class FalRequestHandle
     /// <summary>For mocking.</summary>
     protected FalRequestHandle()
     {
-        _api = null!;
+        _context = null!;
         _app = null!;
         _urls = null!;
         RequestId = string.Empty;
@@ -64,46 +63,32 @@ public class FalRequestHandle
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     /// <exception cref="FalProtocolException">fal's answer is malformed.</exception>
     public virtual FalStatus Status(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        Live.StatusAsync(async: false, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).EnsureCompleted();
+        Live.StatusAsync(async: false, _urls, RequestId, withLogs, _context.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Status"/>
     public virtual async Task<FalStatus> StatusAsync(bool withLogs = false, CancellationToken cancellationToken = default) =>
-        await Live.StatusAsync(async: true, _urls, RequestId, withLogs, _api.Scheduler, cancellationToken).ConfigureAwait(false);
+        await Live.StatusAsync(async: true, _urls, RequestId, withLogs, _context.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Watches the request: asks its status at once, then every <paramref name="interval"/> after each
     /// answer, emitting on change, and ends after <see cref="Completed"/> (which carries the result). An
     /// error result ends it with <see cref="FalHttpException"/>. Disposing the subscription stops watching;
     /// it does <em>not</em> cancel the request. Subscribers watching the same request the same way through the
-    /// same client (same logs flag, interval and scheduler) share one poll loop, and one arriving late gets the
-    /// latest status at once; the loop stops when the last one leaves.
+    /// same client (same logs flag, interval, scheduler and status mode) share one poll loop, and one arriving late
+    /// gets the latest status at once; the loop stops when the last one leaves.
     /// </summary>
+    /// <remarks>
+    /// With <see cref="FalStatusMode.Streaming"/> the statuses come from fal's server-sent status stream (one
+    /// long-lived call; the logs accumulated as polling reports them), falling back to polling when the stream
+    /// closes before COMPLETED.
+    /// </remarks>
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
     /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
-    /// <returns>An observable of the request's statuses, its poll loop shared by its concurrent subscribers.</returns>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overload with a status mode requires it, so calls without one still bind here.")]
-    public virtual IObservable<FalStatus> Events(bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
-    {
-        var wait = Interval(interval);
-        var on = scheduler ?? _api.Scheduler;
-        return _api.Watches.Watch(RequestId, withLogs, wait, on, FalStatusMode.Polling, () => WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs));
-    }
-
-    /// <summary>
-    /// Watches the request as <see cref="Events(bool, TimeSpan?, IScheduler?)"/> does, learning its statuses
-    /// by <paramref name="statusMode"/>: with <see cref="FalStatusMode.Streaming"/>, from fal's server-sent
-    /// status stream (one long-lived call; the logs accumulated as polling reports them), falling back to
-    /// polling when the stream closes before COMPLETED.
-    /// </summary>
-    /// <param name="statusMode">Polling or streaming.</param>
-    /// <param name="withLogs">Include the runner's logs.</param>
-    /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
-    /// <param name="scheduler">The scheduler the waits go through; default the client's.</param>
+    /// <param name="statusMode">Polling (the default) or fal's status stream.</param>
     /// <returns>An observable of the request's statuses, its poll loop shared by its concurrent subscribers.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusMode"/> or <paramref name="interval"/> is invalid.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The status mode is required here, so calls without it bind to the original overload.")]
-    public virtual IObservable<FalStatus> Events(FalStatusMode statusMode, bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null)
+    public virtual IObservable<FalStatus> Events(bool withLogs = false, TimeSpan? interval = null, IScheduler? scheduler = null, FalStatusMode statusMode = FalStatusMode.Polling)
     {
         if (!Enum.IsDefined(statusMode))
         {
@@ -111,16 +96,16 @@ public class FalRequestHandle
         }
 
         var wait = Interval(interval);
-        var on = scheduler ?? _api.Scheduler;
-        return _api.Watches.Watch(
-            RequestId, withLogs, wait, on, statusMode, () => WatchRun.Create(() => NewPoller(withLogs, wait, on), on, _api.Runs, statusMode == FalStatusMode.Streaming ? _api : null, withLogs));
+        var on = scheduler ?? _context.Scheduler;
+        return _context.SharedWatches.Watch(
+            RequestId, withLogs, wait, on, statusMode, () => RequestSubscription.Watch(_context, _urls, RequestId, withLogs, wait, on, statusMode));
     }
 
     /// <summary>
     /// The request's status at every poll, as a blocking enumerable (fal_client's <c>iter_events</c>): asks
     /// at once, then every <paramref name="interval"/> after each answer, and yields each poll's status, also
     /// when nothing changed, so a loop can check a deadline at each one. Each poll is a synchronous HTTP
-    /// call and each wait blocks on the client's scheduler. (<see cref="Events(bool, TimeSpan?, IScheduler?)"/> emits on change instead.)
+    /// call and each wait blocks on the client's scheduler. (<see cref="Events"/> emits on change instead.)
     /// </summary>
     /// <param name="withLogs">Include the runner's logs.</param>
     /// <param name="interval">The poll interval; default the client's (100 ms unless configured).</param>
@@ -133,7 +118,7 @@ public class FalRequestHandle
 
         IEnumerable<FalStatus> Iterate()
         {
-            using var poller = NewPoller(withLogs, wait, _api.Scheduler);
+            using var poller = NewPoller(withLogs, wait, _context.Scheduler);
             FalStatus status;
             do
             {
@@ -162,11 +147,11 @@ public class FalRequestHandle
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="FalHttpException">fal answered with an error (404 for an unknown request).</exception>
     public virtual void Cancel(CancellationToken cancellationToken = default) =>
-        Live.CancelAsync(async: false, _urls, RequestId, _api.Scheduler, cancellationToken).EnsureCompleted();
+        Live.CancelAsync(async: false, _urls, RequestId, _context.Scheduler, cancellationToken).EnsureCompleted();
 
     /// <inheritdoc cref="Cancel"/>
     public virtual async Task CancelAsync(CancellationToken cancellationToken = default) =>
-        await Live.CancelAsync(async: true, _urls, RequestId, _api.Scheduler, cancellationToken).ConfigureAwait(false);
+        await Live.CancelAsync(async: true, _urls, RequestId, _context.Scheduler, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Waits for the request to complete (polling at the client's interval) and returns its output.</summary>
     /// <param name="cancellationToken">Stops waiting (not the request).</param>
@@ -174,16 +159,6 @@ public class FalRequestHandle
     /// <exception cref="FalHttpException">The request finished with an error (its status code, detail and field errors).</exception>
     public virtual JsonElement Get(CancellationToken cancellationToken = default) =>
         ResultOf((Completed)IterEvents(cancellationToken: cancellationToken).Last());
-
-    /// <summary>Waits for the request to complete and returns its output as <typeparamref name="T"/>.</summary>
-    /// <typeparam name="T">The app's output type.</typeparam>
-    /// <param name="cancellationToken">Stops waiting (not the request).</param>
-    /// <returns>The output.</returns>
-    /// <exception cref="FalHttpException">The request finished with an error.</exception>
-    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
-    [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public virtual T Get<T>(CancellationToken cancellationToken = default) =>
-        FalJson.Deserialize<T>(Get(cancellationToken), options: null, RequestId);
 
     /// <inheritdoc cref="Get"/>
     public virtual async Task<JsonElement> GetAsync(CancellationToken cancellationToken = default)
@@ -197,39 +172,13 @@ public class FalRequestHandle
         return ResultOf(last!);
     }
 
-    /// <inheritdoc cref="Get{T}(CancellationToken)"/>
-    [RequiresUnreferencedCode(FalJson.ReflectionMessage)]
-    [RequiresDynamicCode(FalJson.ReflectionMessage)]
-    public virtual async Task<T> GetAsync<T>(CancellationToken cancellationToken = default) =>
-        FalJson.Deserialize<T>(await GetAsync(cancellationToken).ConfigureAwait(false), options: null, RequestId);
-
-    /// <summary>Waits for the request to complete and returns its output, read with source-generated metadata (trimming and Native AOT safe).</summary>
-    /// <typeparam name="T">The app's output type.</typeparam>
-    /// <param name="outputType">The type's metadata, e.g. <c>MyJsonContext.Default.MyOutput</c>.</param>
-    /// <param name="cancellationToken">Stops waiting (not the request).</param>
-    /// <returns>The output.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="outputType"/> is null.</exception>
-    /// <exception cref="FalHttpException">The request finished with an error.</exception>
-    public virtual T Get<T>(JsonTypeInfo<T> outputType, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(outputType);
-        return FalJson.Deserialize(Get(cancellationToken), outputType, RequestId);
-    }
-
-    /// <inheritdoc cref="Get{T}(JsonTypeInfo{T}, CancellationToken)"/>
-    public virtual async Task<T> GetAsync<T>(JsonTypeInfo<T> outputType, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(outputType);
-        return FalJson.Deserialize(await GetAsync(cancellationToken).ConfigureAwait(false), outputType, RequestId);
-    }
-
     /// <summary>Describes the handle.</summary>
     /// <returns>The app and request id.</returns>
     public override string ToString() => $"FalRequestHandle({AppId}, {RequestId})";
 
     private async IAsyncEnumerable<FalStatus> IterateAsync(bool withLogs, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var poller = NewPoller(withLogs, interval, _api.Scheduler);
+        using var poller = NewPoller(withLogs, interval, _context.Scheduler);
         FalStatus status;
         do
         {
@@ -239,18 +188,18 @@ public class FalRequestHandle
         while (status is not Completed);
     }
 
-    /// <summary>The API, for a call on the handle: refused with <see cref="ObjectDisposedException"/> once its client is disposed.</summary>
-    private FalQueueApi Live
+    /// <summary>The queue, for a call on the handle: refused with <see cref="ObjectDisposedException"/> once its client is disposed.</summary>
+    private QueueEndpoint Live
     {
         get
         {
-            _api.Runs.ThrowIfClosed();
-            return _api;
+            _context.LiveRequests.ThrowIfClosed();
+            return _context.Queue;
         }
     }
 
     private StatusPoller NewPoller(bool withLogs, TimeSpan interval, IScheduler scheduler) =>
-        new(_api, _urls, RequestId, withLogs, interval, scheduler, askAtOnce: true);
+        new(_context.Queue, _urls, RequestId, withLogs, interval, scheduler, askAtOnce: true);
 
     private JsonElement ResultOf(Completed completed) =>
         completed.Result ?? throw new FalProtocolException($"Request {RequestId} completed with an empty result.") { RequestId = RequestId };

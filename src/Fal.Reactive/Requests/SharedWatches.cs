@@ -6,7 +6,7 @@ using System.Reactive.Subjects;
 namespace Fal.Reactive;
 
 /// <summary>
-/// A client's watches of submitted requests (<see cref="FalRequestHandle.Events(bool, TimeSpan?, IScheduler?)"/>),
+/// A client's watches of submitted requests (<see cref="FalRequestHandle.Events"/>),
 /// shared: every subscriber watching the same request the same way rides one poll loop, and a late subscriber
 /// gets the latest status at once. The loop starts with the first watcher and stops when the last one leaves.
 /// </summary>

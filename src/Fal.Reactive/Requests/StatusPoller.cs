@@ -16,7 +16,7 @@ namespace Fal.Reactive;
 /// </remarks>
 internal sealed class StatusPoller : IDisposable
 {
-    private readonly FalQueueApi _api;
+    private readonly QueueEndpoint _queue;
     private readonly FalRequestUrls _urls;
     private readonly string _requestId;
     private readonly bool _withLogs;
@@ -29,12 +29,12 @@ internal sealed class StatusPoller : IDisposable
     private TimeSpan _next;
     private bool _waitFirst;
 
-    public StatusPoller(FalQueueApi api, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce, FalAdaptivePolling? adaptive = null, FalRequestTelemetry? telemetry = null)
+    public StatusPoller(QueueEndpoint queue, FalRequestUrls urls, string requestId, bool withLogs, TimeSpan interval, IScheduler scheduler, bool askAtOnce, FalAdaptivePolling? adaptive = null, FalRequestTelemetry? telemetry = null)
     {
         _telemetry = telemetry;
         _adaptive = adaptive is null ? null : new AdaptivePollInterval(interval, adaptive);
         _next = _adaptive?.First ?? interval;
-        _api = api;
+        _queue = queue;
         _urls = urls;
         _requestId = requestId;
         _withLogs = withLogs;
@@ -70,7 +70,7 @@ internal sealed class StatusPoller : IDisposable
         }
 
         _waitFirst = true;
-        var status = await _api.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
+        var status = await _queue.StatusAsync(async, _urls, _requestId, _withLogs, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
         // The interval policy sees every answer; without one, every wait is the fixed interval.
         _next = _adaptive?.After(status) ?? _interval;
         return status is Completed completed
@@ -82,7 +82,7 @@ internal sealed class StatusPoller : IDisposable
     public async ValueTask<Completed> WithResultAsync(bool async, Completed completed, CancellationToken cancellationToken)
     {
         ServerDone = true;
-        var result = await _api.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
+        var result = await _queue.ResultAsync(async, _urls, _requestId, _scheduler, cancellationToken, Deadline(async), _telemetry).ConfigureAwait(false);
         return completed with { Result = result };
     }
 
@@ -91,5 +91,5 @@ internal sealed class StatusPoller : IDisposable
 
     /// <summary>The reused deadline of the asynchronous calls (a blocking call is bounded by HttpClient.Timeout instead).</summary>
     private AttemptDeadline? Deadline(bool async) =>
-        async ? _deadline ??= new AttemptDeadline(_scheduler, _api.Options.Retry.AttemptTimeout) : null;
+        async ? _deadline ??= new AttemptDeadline(_scheduler, _queue.Options.Retry.AttemptTimeout) : null;
 }

@@ -4,57 +4,36 @@ using System.Reactive.Disposables;
 namespace Fal.Reactive;
 
 /// <summary>
-/// The client-side limits of one call, on the scheduler (so virtual time drives them): a whole-call
-/// timeout and an idle timeout that <see cref="Touch"/> re-arms. Either one cancels <see cref="Token"/>
-/// (linked to the caller's token); <see cref="HasExpired"/> and <see cref="IdleExpired"/> then say which, so the caller can tell a time
-/// limit from its own cancellation.
+/// The whole-call time limit of a direct run or a streaming run (<see cref="FalRunOptions.Timeout"/>), on the
+/// scheduler (so virtual time drives it): it cancels <see cref="Token"/> (linked to the caller's token), and
+/// <see cref="HasExpired"/> then tells the limit from the caller's own cancellation. (Silence within a stream is
+/// <see cref="IdleTimeout"/>'s.)
 /// </summary>
 internal sealed class CallDeadline : IDisposable
 {
     private readonly CancellationTokenSource _cts;
-    private readonly IScheduler _scheduler;
-    private readonly TimeSpan? _idle;
-    private readonly SerialDisposable _idleTimer = new();
     private readonly IDisposable _timer;
-    private int _expired; // 0 none, 1 whole call, 2 idle
+    private int _expired;
 
-    public CallDeadline(IScheduler scheduler, TimeSpan? timeout, TimeSpan? idle, CancellationToken cancellationToken)
+    public CallDeadline(IScheduler scheduler, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        _scheduler = scheduler;
-        _idle = idle;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _timer = timeout is { } limit ? scheduler.Schedule(this, limit, static (_, self) => self.Expire(1)) : Disposable.Empty;
-        Touch();
+        _timer = timeout is { } limit ? scheduler.Schedule(this, limit, static (_, self) => self.Expire()) : Disposable.Empty;
     }
 
     public CancellationToken Token => _cts.Token;
 
-    public bool IdleExpired => Volatile.Read(ref _expired) == 2;
-
     public bool HasExpired => Volatile.Read(ref _expired) != 0;
-
-    /// <summary>Something arrived: the idle limit starts again.</summary>
-    public void Touch()
-    {
-        if (_idle is { } idle)
-        {
-            _idleTimer.Disposable = _scheduler.Schedule(this, idle, static (_, self) => self.Expire(2));
-        }
-    }
-
-    /// <summary>Stops the idle limit until the next <see cref="Touch"/>.</summary>
-    public void Pause() => _idleTimer.Disposable = Disposable.Empty;
 
     public void Dispose()
     {
         _timer.Dispose();
-        _idleTimer.Dispose();
         _cts.Dispose();
     }
 
-    private IDisposable Expire(int which)
+    private IDisposable Expire()
     {
-        if (Interlocked.CompareExchange(ref _expired, which, 0) == 0)
+        if (Interlocked.Exchange(ref _expired, 1) == 0)
         {
             try
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Linq;
 
 namespace Fal.Reactive;
@@ -10,27 +9,10 @@ public class FalStorage
 {
     private readonly StorageUploader _uploader;
 
-    internal FalStorage(FalQueueApi api) => _uploader = new StorageUploader(api.Transport);
+    internal FalStorage(FalTransport transport) => _uploader = new StorageUploader(transport);
 
     /// <summary>For mocking.</summary>
     protected FalStorage() => _uploader = null!;
-
-    /// <summary>Uploads bytes to fal storage and returns the URL that serves them.</summary>
-    /// <param name="data">The file's bytes.</param>
-    /// <param name="contentType">Its MIME type, e.g. <c>image/png</c>.</param>
-    /// <param name="fileName">A file name; default <c>upload.bin</c>.</param>
-    /// <param name="cancellationToken">Cancels the upload.</param>
-    /// <returns>The file URL.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="data"/> or <paramref name="contentType"/> is null.</exception>
-    /// <exception cref="FalHttpException">fal refused the upload.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
-    public virtual Task<Uri> UploadAsync(byte[] data, string contentType, string? fileName = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
-        var source = UploadSource.FromBytes(data, fileName ?? FileStoreDefaults.FileName, contentType);
-        return RunAsync(source, FalUploadOptions.Default, cancellationToken);
-    }
 
     /// <summary>Uploads a file from disk; the MIME type comes from its extension.</summary>
     /// <param name="path">The file's path.</param>
@@ -44,70 +26,42 @@ public class FalStorage
     }
 
     /// <summary>
-    /// Uploads a file from disk, read as it is sent (a large file is never held in memory; above
-    /// <see cref="FalStorageOptions.MultipartThreshold"/> it goes in parts, in parallel).
+    /// Uploads a file, a stream or bytes to fal storage and returns the URL that serves them. A file or stream is
+    /// read as it is sent (a large one is never held in memory; above <see cref="FalStorageOptions.MultipartThreshold"/>
+    /// it goes in parts, in parallel). A stream's length is the seekable stream's, else
+    /// <see cref="FalUploadOptions.ContentLength"/>; a stream of unknown length whose first part fills
+    /// <see cref="FalStorageOptions.PartSize"/> goes in parts. A stream is not disposed.
     /// </summary>
-    /// <param name="file">The file. It is opened at the call: a missing or unreadable file throws before anything is sent.</param>
-    /// <param name="options">Content type (default: from the extension), file name (default: the file's), lifecycle, progress.</param>
+    /// <param name="content">A <see cref="FileInfo"/> or <see cref="Stream"/> (converted implicitly), or <see cref="FalUploadContent.FromBytes"/>. A file is opened at the call: a missing or unreadable one throws before anything is sent.</param>
+    /// <param name="options">Content type (default: from the file name), file name, declared length, lifecycle, progress.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The file URL.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="content"/> is null.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
-    /// <exception cref="FalUploadException">A part failed after its retries, or fal did not complete a multipart upload.</exception>
-    /// <exception cref="FalHttpException">fal refused the upload.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
-    public virtual Task<Uri> UploadAsync(FileInfo file, FalUploadOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(file);
-        options ??= FalUploadOptions.Default;
-        return RunAsync(UploadSource.FromFile(file, options), options, cancellationToken);
-    }
-
-    /// <summary>
-    /// Uploads a stream from its current position, read as it is sent. Its length is the seekable stream's, else
-    /// <see cref="FalUploadOptions.ContentLength"/>; a stream of unknown length whose first part fills
-    /// <see cref="FalStorageOptions.PartSize"/> goes in parts. The stream is not disposed.
-    /// </summary>
-    /// <param name="stream">The stream.</param>
-    /// <param name="options">Content type (default: from the file name), file name (default <c>upload.bin</c>), declared length, lifecycle, progress.</param>
-    /// <param name="cancellationToken">Cancels the upload.</param>
-    /// <returns>The file URL.</returns>
     /// <exception cref="ArgumentException">The stream cannot be read.</exception>
-    /// <exception cref="FalUploadException">The stream ended before its declared length, a part failed, or fal did not complete a multipart upload.</exception>
+    /// <exception cref="FalUploadException">A stream ended before its declared length, a part failed after its retries, or fal did not complete a multipart upload.</exception>
     /// <exception cref="FalHttpException">fal refused the upload.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
-    public virtual Task<Uri> UploadAsync(Stream stream, FalUploadOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<Uri> UploadAsync(FalUploadContent content, FalUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(content);
         options ??= FalUploadOptions.Default;
-        return RunAsync(UploadSource.FromStream(stream, options), options, cancellationToken);
+        return RunAsync(content.Open(options), options, cancellationToken);
     }
 
     /// <summary>
-    /// Uploads a file when subscribed and reports its progress; the last report carries the file's
-    /// <see cref="FalUploadProgress.Url"/>, then the sequence completes. Disposing the subscription stops the upload.
+    /// Uploads a file, a stream or bytes when subscribed and reports its progress; the last report carries the
+    /// file's <see cref="FalUploadProgress.Url"/>, then the sequence completes. Disposing the subscription stops the upload.
     /// </summary>
-    /// <param name="file">The file; opened when subscribed (a missing file ends the sequence with <see cref="FileNotFoundException"/> before anything is sent).</param>
-    /// <param name="options">As for <see cref="UploadAsync(FileInfo, FalUploadOptions?, CancellationToken)"/>.</param>
+    /// <param name="content">As for <see cref="UploadAsync(FalUploadContent, FalUploadOptions?, CancellationToken)"/>; opened when subscribed (a missing file ends the sequence with <see cref="FileNotFoundException"/> before anything is sent; a stream is read from its position then, so once).</param>
+    /// <param name="options">As for <see cref="UploadAsync(FalUploadContent, FalUploadOptions?, CancellationToken)"/>.</param>
     /// <returns>A cold observable of progress reports.</returns>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
-    public virtual IObservable<FalUploadProgress> Upload(FileInfo file, FalUploadOptions? options = null)
+    /// <exception cref="ArgumentNullException"><paramref name="content"/> is null.</exception>
+    public virtual IObservable<FalUploadProgress> Upload(FalUploadContent content, FalUploadOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(content);
         options ??= FalUploadOptions.Default;
-        return Observe(() => UploadSource.FromFile(file, options), options);
-    }
-
-    /// <summary>Uploads a stream when subscribed and reports its progress; the last report carries the file's URL.</summary>
-    /// <param name="stream">The stream, read from its position when subscribed (so once).</param>
-    /// <param name="options">As for <see cref="UploadAsync(Stream, FalUploadOptions?, CancellationToken)"/>.</param>
-    /// <returns>A cold observable of progress reports.</returns>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameter's type tells the overloads apart.")]
-    public virtual IObservable<FalUploadProgress> Upload(Stream stream, FalUploadOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        options ??= FalUploadOptions.Default;
-        return Observe(() => UploadSource.FromStream(stream, options), options);
+        return Observe(() => content.Open(options), options);
     }
 
     internal Task<Uri> UploadAsync(UploadSource source, CancellationToken cancellationToken) =>

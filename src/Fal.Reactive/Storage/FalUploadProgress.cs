@@ -1,6 +1,6 @@
 namespace Fal.Reactive;
 
-/// <summary>How far an upload is. The last report of <see cref="FalStorage.Upload(FileInfo, FalUploadOptions?)"/> carries the file's <see cref="Url"/>.</summary>
+/// <summary>How far an upload is. The last report of <see cref="FalStorage.Upload(FalUploadContent, FalUploadOptions?)"/> carries the file's <see cref="Url"/>.</summary>
 /// <param name="BytesUploaded">Bytes sent so far (for a multipart upload: in parts fal has acknowledged).</param>
 /// <param name="TotalBytes">The upload's size, when known (a file, a seekable stream, a declared length).</param>
 /// <param name="Url">The file URL, once the upload has succeeded; otherwise null.</param>

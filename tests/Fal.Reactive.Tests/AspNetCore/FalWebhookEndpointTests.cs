@@ -25,7 +25,7 @@ public sealed class FalWebhookEndpointTests
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, WebhookUserId = UserId });
         await using var app = await WebhookApp.StartAsync(emulator, o => o.UserId = UserId);
 
-        var handle = await app.Fal.SubmitAsync("emulator/echo", new { hello = "webhook" }, new FalSubmitOptions { WebhookUrl = app.Url });
+        var handle = await app.Fal.SubmitAsync("emulator/echo", new { hello = "webhook" }, new FalEnqueueOptions { WebhookUrl = app.Url });
         var webhook = await app.Hub.WhenCompleted(handle.RequestId).WaitAsync(s_bound);
 
         webhook.Status.Should().Be(FalWebhookStatus.Ok);
@@ -39,7 +39,7 @@ public sealed class FalWebhookEndpointTests
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
         await using var app = await WebhookApp.StartAsync(emulator);
 
-        var handle = await app.Fal.SubmitAsync("emulator/fail", new { status = 422, detail = "bad input" }, new FalSubmitOptions { WebhookUrl = app.Url });
+        var handle = await app.Fal.SubmitAsync("emulator/fail", new { status = 422, detail = "bad input" }, new FalEnqueueOptions { WebhookUrl = app.Url });
         var webhook = await app.Hub.WhenCompleted(handle.RequestId).WaitAsync(s_bound);
 
         webhook.Status.Should().Be(FalWebhookStatus.Error);
@@ -54,7 +54,7 @@ public sealed class FalWebhookEndpointTests
         await using var app = await WebhookApp.StartAsync(emulator);
         var published = new List<FalWebhook>();
         using var subscription = app.Hub.Subscribe(published.Add);
-        var handle = await app.Fal.SubmitAsync("emulator/echo", new { amount = 1 }, new FalSubmitOptions { WebhookUrl = app.Url });
+        var handle = await app.Fal.SubmitAsync("emulator/echo", new { amount = 1 }, new FalEnqueueOptions { WebhookUrl = app.Url });
         var delivery = await RecordedDeliveryAsync(emulator, handle.RequestId);
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(delivery.RawBody.Span).Replace("\"amount\":1", "\"amount\":9", StringComparison.Ordinal));
 

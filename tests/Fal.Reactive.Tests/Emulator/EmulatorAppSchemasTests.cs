@@ -99,7 +99,7 @@ public sealed class EmulatorAppSchemasTests(EmulatorFixture fixture) : IClassFix
         (await act.Should().ThrowAsync<FalHttpException>()).Which.ValidationErrors.Should().ContainSingle().Which.Field.Should().Be("model");
     }
 
-    private Task<JsonElement> Run(string app, object input) => _fal.RunAsync(app, input, new FalRunOptions { Timeout = s_bound });
+    private async Task<JsonElement> Run(string app, object input) => (await _fal.RunAsync(app, input, new FalRunOptions { Timeout = s_bound })).Result;
 
     private async Task<byte[]> SmallPngAsync(int width, int height)
     {

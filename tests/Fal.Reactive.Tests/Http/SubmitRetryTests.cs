@@ -135,7 +135,7 @@ public class SubmitRetryTests : ReactiveTest
         var run = fal.Client.RunAsync(App, new { prompt = "x" });
         fal.Scheduler.AdvanceBy(Ticks(10));
 
-        (await run).GetProperty("ok").GetBoolean().Should().BeTrue();
+        (await run).Result.GetProperty("ok").GetBoolean().Should().BeTrue();
         fal.CallsOf(FalCallKind.Run).Should().HaveCount(2);
     }
 }

@@ -150,7 +150,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     {
         var output = await _fal.RunAsync("emulator/echo", new { direct = true }).WaitAsync(s_bound);
 
-        output.GetProperty("direct").GetBoolean().Should().BeTrue();
+        output.Result.GetProperty("direct").GetBoolean().Should().BeTrue();
     }
 
     [Fact]
@@ -159,9 +159,9 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
         var events = await _fal.Stream("fal-ai/any-llm", new { prompt = "tell me a short story please" }).Timeout(s_bound).ToList();
 
         events.Should().HaveCountGreaterThan(2);
-        events.Take(events.Count - 1).Should().OnlyContain(e => e.GetProperty("partial").GetBoolean());
-        events[^1].GetProperty("partial").GetBoolean().Should().BeFalse();
-        events[^1].GetProperty("output").GetString().Should().StartWith(events[0].GetProperty("output").GetString());
+        events.Take(events.Count - 1).Should().OnlyContain(e => e.Data.GetProperty("partial").GetBoolean());
+        events[^1].Data.GetProperty("partial").GetBoolean().Should().BeFalse();
+        events[^1].Data.GetProperty("output").GetString().Should().StartWith(events[0].Data.GetProperty("output").GetString());
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
     {
         var bytes = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
 
-        var url = await _fal.Storage.UploadAsync(bytes, "application/octet-stream", "data.bin").WaitAsync(s_bound);
+        var url = await _fal.Storage.UploadAsync(FalUploadContent.FromBytes(bytes, "application/octet-stream", "data.bin")).WaitAsync(s_bound);
 
         using var plain = new HttpClient();
         (await plain.GetByteArrayAsync(url)).Should().Equal(bytes);

@@ -21,9 +21,9 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     public void Dispose() => _fal.Dispose();
 
     [Fact]
-    public async Task RunWithRequestIdAsync_ReturnsTheIdTheEmulatorGaveTheRun()
+    public async Task RunAsync_ReturnsTheIdTheEmulatorGaveTheRun()
     {
-        var result = await _fal.RunWithRequestIdAsync("emulator/echo", new { tag = "with-id" }).WaitAsync(s_bound);
+        var result = await _fal.RunAsync("emulator/echo", new { tag = "with-id" }).WaitAsync(s_bound);
 
         result.Result.GetProperty("tag").GetString().Should().Be("with-id");
         fixture.Emulator.Simulator.Requests.Should().Contain(r => r.RequestId == result.RequestId && r.Kind == Fal.Reactive.Testing.FalSimulatedRequestKind.Run);
@@ -48,7 +48,7 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
     {
         var output = _fal.Run("emulator/echo", new { sync = true });
 
-        output.GetProperty("sync").GetBoolean().Should().BeTrue();
+        output.Result.GetProperty("sync").GetBoolean().Should().BeTrue();
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
         var streamed = await fal.Stream("fal-ai/any-llm", new { prompt = "through the proxy" }).Timeout(s_bound).ToList().ToTask();
 
         statuses[^1].Should().BeOfType<Completed>().Which.Result!.Value.GetProperty("via").GetString().Should().Be("proxy");
-        run.GetProperty("via").GetString().Should().Be("proxy-run");
-        streamed[^1].GetProperty("output").GetString().Should().Contain("through the proxy");
+        run.Result.GetProperty("via").GetString().Should().Be("proxy-run");
+        streamed[^1].Data.GetProperty("output").GetString().Should().Contain("through the proxy");
         proxy.Targets.Should().Contain("https://queue.fal.run/emulator/echo").And.Contain("https://fal.run/emulator/echo").And.Contain("https://fal.run/fal-ai/any-llm/stream");
         proxy.Targets.Should().Contain(t => t.StartsWith("https://queue.fal.run/emulator/echo/requests/", StringComparison.Ordinal));
         proxy.KeysReceived.Should().Be(0, "the client holds no key");
@@ -92,7 +92,7 @@ public sealed class RunStreamAndProxyOverHttpTests(EmulatorFixture fixture) : IC
         await using var proxy = await KeyAddingProxy.StartAsync(fixture.Emulator.BaseUrl);
         using var fal = new FalClient(new FalClientOptions { ProxyUrl = proxy.Url });
 
-        var url = await fal.Storage.UploadAsync("through the proxy"u8.ToArray(), "text/plain", "p.txt").WaitAsync(s_bound);
+        var url = await fal.Storage.UploadAsync(FalUploadContent.FromBytes("through the proxy"u8.ToArray(), "text/plain", "p.txt")).WaitAsync(s_bound);
 
         // The CDN the token names is the emulator, not fal.media nor the REST host: the token is not sent there, and the
         // upload falls back to a signed URL the proxy fetched with its key.

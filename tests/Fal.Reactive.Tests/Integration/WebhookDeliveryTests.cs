@@ -18,7 +18,7 @@ public sealed class WebhookDeliveryTests
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
         using var fal = new FalClient(emulator.CreateClientOptions());
 
-        var handle = await fal.SubmitAsync("emulator/echo", new { hello = "webhook" }, new FalSubmitOptions { WebhookUrl = receiver.Url });
+        var handle = await fal.SubmitAsync("emulator/echo", new { hello = "webhook" }, new FalEnqueueOptions { WebhookUrl = receiver.Url });
         var payload = await receiver.NextAsync();
 
         payload.GetProperty("request_id").GetString().Should().Be(handle.RequestId);
@@ -35,7 +35,7 @@ public sealed class WebhookDeliveryTests
         await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
         using var fal = new FalClient(emulator.CreateClientOptions());
 
-        await fal.SubmitAsync("emulator/fail", new { status = 422, detail = "bad input" }, new FalSubmitOptions { WebhookUrl = receiver.Url });
+        await fal.SubmitAsync("emulator/fail", new { status = 422, detail = "bad input" }, new FalEnqueueOptions { WebhookUrl = receiver.Url });
         var payload = await receiver.NextAsync();
 
         payload.GetProperty("status").GetString().Should().Be("ERROR");
@@ -50,7 +50,7 @@ public sealed class WebhookDeliveryTests
         using var fal = new FalClient(emulator.CreateClientOptions());
 
         var handles = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
-            fal.SubmitAsync("emulator/slow", new { run_seconds = 0.2 }, new FalSubmitOptions { WebhookUrl = receiver.Url })));
+            fal.SubmitAsync("emulator/slow", new { run_seconds = 0.2 }, new FalEnqueueOptions { WebhookUrl = receiver.Url })));
         var received = new List<string>();
         for (var i = 0; i < handles.Length; i++)
         {

@@ -17,24 +17,9 @@ public class FalRunOptionsTests
 
         var output = await fal.RunAsync(App, new { prompt = "x" }, options);
 
-        output.GetProperty("ok").GetBoolean().Should().BeTrue();
+        output.Result.GetProperty("ok").GetBoolean().Should().BeTrue();
         handler.Headers.Should().Contain(new[] { ("X-Fal-Runner-Hint", "lora:a"), ("X-Fal-Request-Timeout", "30"), ("X-Trace", "t1") });
         handler.Headers.Select(h => h.Name).Should().NotContain("X-Fal-Queue-Priority");
-    }
-
-    [Fact]
-    public async Task ObsoleteSubmitOptionsOverload_SendsWhatItAlwaysSent_PriorityIncluded()
-    {
-        using var handler = new CapturingHandler();
-        using var fal = Client(handler);
-        var options = new FalSubmitOptions { Hint = "lora:a", StartTimeout = TimeSpan.FromSeconds(30), Priority = FalQueuePriority.Low };
-        options.Headers["X-Trace"] = "t1";
-
-#pragma warning disable CS0618 // the obsolete overload is the subject
-        await fal.RunAsync(App, new { prompt = "x" }, options);
-#pragma warning restore CS0618
-
-        handler.Headers.Should().Contain(new[] { ("X-Fal-Runner-Hint", "lora:a"), ("X-Fal-Request-Timeout", "30"), ("X-Trace", "t1"), ("X-Fal-Queue-Priority", "low") });
     }
 
     [Fact]
@@ -44,14 +29,15 @@ public class FalRunOptionsTests
         using var fal = Client(handler);
         var authorization = new FalRunOptions();
         authorization.Headers["Authorization"] = "Key stolen";
-        var early = new FalRunOptions { StartTimeout = TimeSpan.FromSeconds(1) };
+        var authorizationStream = new FalStreamOptions();
+        authorizationStream.Headers["Authorization"] = "Key stolen";
+        var early = new FalStreamOptions { StartTimeout = TimeSpan.FromSeconds(1) };
+        var earlyRun = new FalRunOptions { StartTimeout = TimeSpan.FromSeconds(1) };
 
-        await FluentActions.Awaiting(() => fal.RunAsync(App, null, early)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithMessage("*greater than 1 second*");
+        await FluentActions.Awaiting(() => fal.RunAsync(App, null, earlyRun)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithMessage("*greater than 1 second*");
         FluentActions.Invoking(() => fal.Stream(App, null, early)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*greater than 1 second*");
-        FluentActions.Invoking(() => fal.Stream(App, null, authorization)).Should().Throw<ArgumentException>().WithMessage("*Authorization*");
-#pragma warning disable CS0618 // the obsolete overload still checks what it always checked
-        FluentActions.Invoking(() => fal.Stream(App, null, new FalSubmitOptions { PollInterval = TimeSpan.Zero })).Should().Throw<ArgumentOutOfRangeException>();
-#pragma warning restore CS0618
+        FluentActions.Invoking(() => fal.Stream(App, null, authorizationStream)).Should().Throw<ArgumentException>().WithMessage("*Authorization*");
+        await FluentActions.Awaiting(() => fal.RunAsync(App, null, authorization)).Should().ThrowAsync<ArgumentException>().WithMessage("*Authorization*");
         handler.Headers.Should().BeEmpty();
     }
 

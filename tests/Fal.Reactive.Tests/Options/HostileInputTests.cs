@@ -17,12 +17,13 @@ public class HostileInputTests
         var withHeader = new FalSubmitOptions();
         withHeader.Headers["X-Custom"] = value;
         var runWithHint = new FalRunOptions { Hint = value };
-        var runWithHeader = new FalRunOptions();
+        var runWithHeader = new FalStreamOptions();
         runWithHeader.Headers["X-Custom"] = value;
+        var enqueueWithHint = new FalEnqueueOptions { Hint = value };
 
         fal.Client.Invoking(c => c.Submit(App, null, withHint)).Should().Throw<ArgumentException>().WithMessage("*control character*");
         fal.Client.Invoking(c => c.Submit(App, null, withHeader)).Should().Throw<ArgumentException>().WithMessage("*control character*");
-        await fal.Client.Invoking(c => c.SubmitAsync(App, null, withHint)).Should().ThrowAsync<ArgumentException>();
+        await fal.Client.Invoking(c => c.SubmitAsync(App, null, enqueueWithHint)).Should().ThrowAsync<ArgumentException>();
         await fal.Client.Invoking(c => c.RunAsync(App, null, runWithHint)).Should().ThrowAsync<ArgumentException>();
         fal.Client.Invoking(c => c.Stream(App, null, runWithHeader)).Should().Throw<ArgumentException>();
         fal.Simulator.Calls.Should().BeEmpty();

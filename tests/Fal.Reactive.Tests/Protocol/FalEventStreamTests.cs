@@ -8,7 +8,7 @@ public class FalEventStreamTests
     {
         using var response = new HttpResponseMessage { Content = new StringContent(body, Encoding.UTF8, "text/event-stream") };
         var events = new List<string>();
-        await foreach (var data in FalEventStream.ReadAsync(response, maxEventBytes, "status stream", "req-1", scheduler: null, idleTimeout: null, CancellationToken.None))
+        await foreach (var data in FalEventStream.ReadAsync(response, maxEventBytes, "status stream", "req-1", idle: null, CancellationToken.None))
         {
             events.Add(Encoding.UTF8.GetString(data));
         }

@@ -138,22 +138,22 @@ internal static class ReadmeSnippets
     public static async Task RunStreamStorage(FalClient fal)
     {
         // continues: `fal` is the quick start's client
-        JsonElement direct = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" });  // fal.run, no queue
-        FalRunResult withId = await fal.RunWithRequestIdAsync("fal-ai/fast-sdxl", new { prompt = "a tree" },
+        JsonElement direct = (await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" })).Result;  // fal.run, no queue
+        FalRunResult withId = await fal.RunAsync("fal-ai/fast-sdxl", new { prompt = "a tree" },
             new FalRunOptions { Timeout = TimeSpan.FromMinutes(5) });
         Console.WriteLine($"{withId.RequestId}: {withId.Result}");
-        JsonElement blocking = fal.Run("fal-ai/fast-sdxl", new { prompt = "a tree" });            // synchronous I/O
+        JsonElement blocking = fal.Run("fal-ai/fast-sdxl", new { prompt = "a tree" }).Result;            // synchronous I/O
 
         fal.Stream("fal-ai/any-llm", new { prompt = "Tell me a story" })   // POST /stream, server-sent events
-           .Subscribe(partial => Console.WriteLine(partial.GetProperty("output").GetString()));
+           .Subscribe(e => Console.WriteLine(e.Data.GetProperty("output").GetString()));
 
-        var streamOptions = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
+        var streamOptions = new FalStreamOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
         await foreach (FalStreamEvent e in fal.StreamAsync("fal-ai/any-llm", new { prompt = "Tell me a story" }, streamOptions))
         {
             Console.WriteLine($"{e.RequestId} {(e.IsPartial ? "…" : "final")}: {e.Data.GetProperty("output")}");
         }
 
-        Uri url = await fal.Storage.UploadAsync(File.ReadAllBytes("cat.png"), "image/png", "cat.png");
+        Uri url = await fal.Storage.UploadAsync(FalUploadContent.FromBytes(File.ReadAllBytes("cat.png"), "image/png", "cat.png"));
         string inline = FalStorage.EncodeDataUri(File.ReadAllBytes("cat.png"), "image/png");
         await Task.CompletedTask;
     }
@@ -173,8 +173,7 @@ internal static class ReadmeSnippets
         var output = await fal.SubscribeAsync("fal-ai/fast-sdxl", new { prompt = "a tree" }, new FalSubmitOptions
         {
             OnEnqueue = requestId => Console.WriteLine($"queued as {requestId}"),
-            OnQueueUpdate = status => Console.WriteLine(status),
-        });
+        }, onUpdate: status => Console.WriteLine(status));
     }
 
     public static async Task ProxyMode()
@@ -207,7 +206,7 @@ internal static class ReadmeSnippets
         app.MapPost("/generate", async (FalClient fal, FalWebhookHub hub, string prompt) =>
         {
             var handle = await fal.SubmitAsync("fal-ai/flux/dev", new { prompt },
-                new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+                new FalEnqueueOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
             try
             {
                 FalWebhook done = await hub.WhenCompleted(handle.RequestId).WaitAsync(TimeSpan.FromMinutes(10));

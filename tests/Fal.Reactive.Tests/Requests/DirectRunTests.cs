@@ -20,7 +20,7 @@ public class DirectRunTests
         run.IsCompleted.Should().BeFalse();
         fal.Scheduler.AdvanceBy(Ticks(1));
 
-        (await run).GetProperty("seed").GetInt32().Should().Be(7);
+        (await run).Result.GetProperty("seed").GetInt32().Should().Be(7);
     }
 
     [Fact]
@@ -55,12 +55,12 @@ public class DirectRunTests
     }
 
     [Fact]
-    public async Task RunWithRequestIdAsync_ReturnsTheIdFalGaveTheRun()
+    public async Task RunAsync_ReturnsTheIdFalGaveTheRun()
     {
         using var fal = new SimulatedFal();
         fal.Simulator.MapApp(App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)));
 
-        var run = fal.Client.RunWithRequestIdAsync(App, new { prompt = "x" });
+        var run = fal.Client.RunAsync(App, new { prompt = "x" });
         fal.Scheduler.AdvanceBy(Ticks(1));
         var result = await run;
 
@@ -77,7 +77,7 @@ public class DirectRunTests
 
         var output = fal.Run(App, new { prompt = "x" }, options);
 
-        output.GetProperty("ok").GetBoolean().Should().BeTrue();
+        output.Result.GetProperty("ok").GetBoolean().Should().BeTrue();
         handler.SyncSends.Should().Be(1);
         handler.Last!.Headers.GetValues("X-Fal-Runner-Hint").Should().Equal("lora:a");
     }
@@ -90,8 +90,8 @@ public class DirectRunTests
 
         await fal.Awaiting(f => f.RunAsync(App, null, new FalRunOptions { Timeout = TimeSpan.Zero })).Should().ThrowAsync<ArgumentOutOfRangeException>().WithMessage("*Timeout must be positive*");
         fal.Invoking(f => f.Run(App, null, new FalRunOptions { Timeout = TimeSpan.FromSeconds(-1) })).Should().Throw<ArgumentOutOfRangeException>();
-        fal.Invoking(f => f.StreamAsync(App, null, new FalRunOptions { IdleTimeout = TimeSpan.Zero })).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*IdleTimeout*");
-        fal.Invoking(f => f.StreamEvents("not-an-app", null)).Should().Throw<ArgumentException>();
+        fal.Invoking(f => f.StreamAsync(App, null, new FalStreamOptions { IdleTimeout = TimeSpan.Zero })).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*IdleTimeout*");
+        fal.Invoking(f => f.Stream("not-an-app", null)).Should().Throw<ArgumentException>();
         handler.Sends.Should().Be(0);
     }
 

@@ -9,11 +9,11 @@ public class StatusPollerTests
 {
     private static (StatusPoller Poller, string RequestId) Submitted(SimulatedFal fal, bool askAtOnce, System.Reactive.Concurrency.IScheduler? scheduler = null)
     {
-        var api = new FalQueueApi(new FalTransport(fal.Http, new FalClientOptions { Credentials = FalCredentials.FromKey(Key) }, FalCredentials.FromKey(Key)));
-        var submit = api.SubmitAsync(FalAppId.Parse(App), "{}"u8.ToArray(), new FalSubmitOptions(), CancellationToken.None).AsTask();
+        var queue = new FalClientContext(fal.Http, new FalClientOptions { Credentials = FalCredentials.FromKey(Key) }, FalCredentials.FromKey(Key)).Queue;
+        var submit = queue.SubmitAsync(FalAppId.Parse(App), "{}"u8.ToArray(), webhookUrl: null, SubmitSettings.Default.CallHeaders, scheduler: null, CancellationToken.None).AsTask();
         fal.Scheduler.AdvanceBy(1);
         var answer = submit.GetAwaiter().GetResult();
-        var poller = new StatusPoller(api, api.UrlsOf(FalAppId.Parse(App), answer), answer.RequestId, withLogs: false, Interval, scheduler ?? fal.Scheduler, askAtOnce);
+        var poller = new StatusPoller(queue, queue.UrlsOf(FalAppId.Parse(App), answer), answer.RequestId, withLogs: false, Interval, scheduler ?? fal.Scheduler, askAtOnce);
         return (poller, answer.RequestId);
     }
 

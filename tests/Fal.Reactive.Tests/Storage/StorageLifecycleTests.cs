@@ -38,7 +38,7 @@ public class StorageLifecycleTests
         using var h = new StorageHarness();
         h.Simulator.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1)));
 
-        await h.Client.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "x" }, new FalSubmitOptions { StorageLifecycle = FalObjectLifecycle.OneDay });
+        await h.Client.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "x" }, new FalEnqueueOptions { StorageLifecycle = FalObjectLifecycle.OneDay });
 
         h.Simulator.Requests.Single().ObjectLifecycle.Should().Be("""{"expiration_duration_seconds":86400}""");
     }
@@ -49,7 +49,7 @@ public class StorageLifecycleTests
         using var h = new StorageHarness();
         h.Simulator.MapApp("fal-ai/any-llm", FalAppScript.Succeed(new { output = "x" }, TimeSpan.Zero));
 
-        var run = h.Client.Stream("fal-ai/any-llm", new { prompt = "x" }, new FalRunOptions { StorageLifecycle = FalObjectLifecycle.SevenDays }).ToList().ToTask();
+        var run = h.Client.Stream("fal-ai/any-llm", new { prompt = "x" }, new FalStreamOptions { StorageLifecycle = FalObjectLifecycle.SevenDays }).ToList().ToTask();
         h.Scheduler.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
         await run;
 

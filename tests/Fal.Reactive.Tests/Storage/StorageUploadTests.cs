@@ -77,15 +77,15 @@ public class StorageUploadTests : IDisposable
     {
         using var h = new StorageHarness(tokenLifetime: TimeSpan.FromHours(1));
 
-        await h.Storage.UploadAsync([1], "application/octet-stream");
-        await h.Storage.UploadAsync([2], "application/octet-stream");
+        await h.Storage.UploadAsync(FalUploadContent.FromBytes([1], "application/octet-stream"));
+        await h.Storage.UploadAsync(FalUploadContent.FromBytes([2], "application/octet-stream"));
         h.Scheduler.AdvanceBy(TimeSpan.FromMinutes(54).Ticks);
-        await h.Storage.UploadAsync([3], "application/octet-stream");
+        await h.Storage.UploadAsync(FalUploadContent.FromBytes([3], "application/octet-stream"));
         h.Simulator.Calls.Count(c => c.Kind == FalCallKind.StorageToken).Should().Be(1);
 
         // Five minutes before expiry (a tenth of the hour, at most five minutes), the next upload fetches a new token.
         h.Scheduler.AdvanceBy(TimeSpan.FromMinutes(2).Ticks);
-        await h.Storage.UploadAsync([4], "application/octet-stream");
+        await h.Storage.UploadAsync(FalUploadContent.FromBytes([4], "application/octet-stream"));
 
         h.Simulator.Calls.Count(c => c.Kind == FalCallKind.StorageToken).Should().Be(2);
         h.Tap.Sent[^1].Authorization.Should().Be("Bearer " + h.Tap.IssuedTokens[1]);

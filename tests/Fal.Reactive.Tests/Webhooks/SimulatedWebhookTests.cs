@@ -12,7 +12,7 @@ public sealed class SimulatedWebhookTests
         using var fal = new SimulatedFal();
         fal.Scheduler.AdvanceTo(WebhookVectors.Now.UtcTicks);
         fal.Simulator.MapApp(SimulatedFal.App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(2)));
-        var handle = await fal.Client.SubmitAsync(SimulatedFal.App, new { prompt = "x" }, new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+        var handle = await fal.Client.SubmitAsync(SimulatedFal.App, new { prompt = "x" }, new FalEnqueueOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
         fal.Scheduler.AdvanceBy(SimulatedFal.Ticks(2));
 
         var delivery = fal.Simulator.Webhooks.Should().ContainSingle().Subject;
@@ -34,7 +34,7 @@ public sealed class SimulatedWebhookTests
         fal.Scheduler.AdvanceTo(WebhookVectors.Now.UtcTicks);
         other.Scheduler.AdvanceTo(WebhookVectors.Now.UtcTicks);
         fal.Simulator.MapApp(SimulatedFal.App, FalAppScript.Succeed(new { seed = 7 }, TimeSpan.FromSeconds(1)));
-        await fal.Client.SubmitAsync(SimulatedFal.App, new { }, new FalSubmitOptions { WebhookUrl = new Uri("https://my.app/hook") });
+        await fal.Client.SubmitAsync(SimulatedFal.App, new { }, new FalEnqueueOptions { WebhookUrl = new Uri("https://my.app/hook") });
         fal.Scheduler.AdvanceBy(SimulatedFal.Ticks(1));
 
         var delivery = fal.Simulator.Webhooks.Single();

@@ -3,31 +3,11 @@ using System.Text.Json;
 namespace Fal.Reactive;
 
 /// <summary>
-/// The one token fetch: <c>POST {rest}/tokens/</c> with the key, for apps' aliases, as the official clients ask
-/// (<see cref="FalClient.CreateTemporaryTokenAsync"/>, which realtime connections call too); retried like fal's other
-/// idempotent calls (the JS client retries it too).
+/// What a temporary token is asked for and answered with: the aliases it is scoped to and the answer's forms. The
+/// call itself (<c>POST {rest}/tokens/</c>) is <see cref="RestEndpoint.TokenAsync"/>.
 /// </summary>
 internal static class TemporaryTokens
 {
-    /// <summary>A token for several apps' aliases; <paramref name="forApps"/> names them in errors.</summary>
-    public static async Task<string> FetchAsync(FalTransport transport, IReadOnlyList<string> aliases, string forApps, TimeSpan expiration, CancellationToken cancellationToken)
-    {
-        transport.EnsureCredentials();
-        var url = new Uri(transport.Options.RestUrl, "tokens/");
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new TemporaryTokenRequest([.. aliases], (int)Math.Ceiling(expiration.TotalSeconds)),
-            FalJsonContext.Default.TemporaryTokenRequest);
-        return await transport.SendAsync(
-            async: true,
-            "token",
-            requestId: null,
-            () => transport.CreateRequest(HttpMethod.Post, url, body, headers: null),
-            (_, answer) => Parse(answer, forApps),
-            FalRetryRule.Transient,
-            transport.Options.Scheduler,
-            cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>The alias a token is scoped to (<c>allowed_apps</c>), as the JS client sends it: <c>fal-ai/fast-sdxl</c> → <c>fast-sdxl</c>.</summary>
     public static string Alias(FalAppId app) => app.BasePath[(app.BasePath.LastIndexOf('/') + 1)..];
 

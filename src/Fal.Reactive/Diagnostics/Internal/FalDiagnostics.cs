@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Fal.Reactive;
 
 /// <summary>
-/// One client's logger and instruments, and the call sites the transport and the runs use (one line each
+/// One client's logger and instruments, and the call sites the transport and the request subscriptions use (one line each
 /// there). Without a logger factory the logger is the null logger: the client is silent by default.
 /// </summary>
 internal sealed class FalDiagnostics
@@ -25,7 +25,7 @@ internal sealed class FalDiagnostics
 
     public FalInstruments Instruments { get; }
 
-    /// <summary>The telemetry of one request (a Submit subscription), started when its run starts.</summary>
+    /// <summary>The telemetry of one request (a Submit subscription), started when its subscription starts.</summary>
     public FalRequestTelemetry ForRequest(FalAppId app, IScheduler scheduler) => new(this, app.Id, scheduler);
 
     /// <summary>A call failed transiently and is tried again after <paramref name="delay"/>.</summary>

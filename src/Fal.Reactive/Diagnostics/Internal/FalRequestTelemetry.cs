@@ -5,10 +5,10 @@ using System.Reactive.Concurrency;
 namespace Fal.Reactive;
 
 /// <summary>
-/// One request's span, log events and measurements, from the run's start to its end. The run hands it to
+/// One request's span, log events and measurements, from its subscription's start to its end. The subscription hands it to
 /// each call it makes (submit, polls, result, status stream, cancel), which count themselves and their
-/// retries on it; its span is <see cref="Activity.Current"/> in the run's async flow, so HttpClient's own
-/// spans nest under it. Durations are read from the run's scheduler.
+/// retries on it; its span is <see cref="Activity.Current"/> in the subscription's async flow, so HttpClient's own
+/// spans nest under it. Durations are read from the subscription's scheduler.
 /// </summary>
 internal sealed class FalRequestTelemetry
 {
@@ -32,7 +32,7 @@ internal sealed class FalRequestTelemetry
         _scheduler = scheduler;
     }
 
-    /// <summary>Starts the span (a child of the subscriber's <see cref="Activity.Current"/>); call from the run's own async method.</summary>
+    /// <summary>Starts the span (a child of the subscriber's <see cref="Activity.Current"/>); call from the subscription's own async method.</summary>
     public void Start()
     {
         _start = _scheduler.Now;
@@ -102,7 +102,7 @@ internal sealed class FalRequestTelemetry
     /// <summary>
     /// Records the outcome and ends the span, once: completion and failure end it before the subscriber hears
     /// of them (so a caller that awaited the result sees the metrics and the span), anything else (disposal)
-    /// ends it as cancelled after the run's exit path, whose cancel it then shows.
+    /// ends it as cancelled after the subscription's exit path, whose cancel it then shows.
     /// </summary>
     public void End()
     {

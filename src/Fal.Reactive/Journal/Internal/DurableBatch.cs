@@ -80,10 +80,10 @@ internal sealed class DurableBatch(FalDurableClient owner, List<FalBatchItem> it
     {
         var app = FalAppId.Parse(item.AppId);
         var write = options.WriteOutput is { } writer && entry.Location is null ? (c, ct) => writer(item, c, ct) : (Func<Completed, CancellationToken, Task<string?>>?)null;
-        var requestOptions = item.Options ?? options.SubmitOptions ?? FalSubmitOptions.Default;
+        var requestOptions = owner.Client.CheckDurable(item.Options ?? options.SubmitOptions);
         try
         {
-            await InlineTasks.LastAsync(DurableRequest.Create(owner, item.Key, app, PreparedInput.Create(item.Input), requestOptions, entry, write), cancellationToken)
+            await InlineTasks.LastAsync(DurableRequest.Create(owner, item.Key, app, FalInput.PreparedOrEmpty(item.Input), requestOptions, entry, write), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

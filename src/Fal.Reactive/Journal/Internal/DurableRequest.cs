@@ -12,12 +12,12 @@ internal sealed class DurableRequest
     private readonly string _key;
     private readonly FalAppId _app;
     private readonly PreparedInput _input;
-    private readonly FalSubmitOptions _options;
+    private readonly SubmitSettings _options;
     private readonly FalJournalEntry? _leased;
     private readonly Func<Completed, CancellationToken, Task<string?>>? _writeOutput;
     private bool _idRecorded;
 
-    public DurableRequest(FalDurableClient owner, string key, FalAppId app, PreparedInput input, FalSubmitOptions options, FalJournalEntry? leased, Func<Completed, CancellationToken, Task<string?>>? writeOutput)
+    public DurableRequest(FalDurableClient owner, string key, FalAppId app, PreparedInput input, SubmitSettings options, FalJournalEntry? leased, Func<Completed, CancellationToken, Task<string?>>? writeOutput)
     {
         _owner = owner;
         _key = key;
@@ -30,7 +30,7 @@ internal sealed class DurableRequest
 
     private IFalRequestJournal Journal => _owner.Journal;
 
-    public static IObservable<FalStatus> Create(FalDurableClient owner, string key, FalAppId app, PreparedInput input, FalSubmitOptions options, FalJournalEntry? leased = null, Func<Completed, CancellationToken, Task<string?>>? writeOutput = null) =>
+    public static IObservable<FalStatus> Create(FalDurableClient owner, string key, FalAppId app, PreparedInput input, SubmitSettings options, FalJournalEntry? leased = null, Func<Completed, CancellationToken, Task<string?>>? writeOutput = null) =>
         Observable.Defer(() =>
         {
             var request = new DurableRequest(owner, key, app, input, options, leased, writeOutput);
@@ -115,7 +115,7 @@ internal sealed class DurableRequest
     {
         _idRecorded = true;
         var handle = _owner.Client.GetHandle(_app.Id, requestId);
-        var watch = handle.Events(_options.StatusMode, _options.WithLogs, _options.PollInterval, _options.Scheduler);
+        var watch = handle.Events(_options.WithLogs, _options.PollInterval, _options.Scheduler, _options.StatusMode);
         // Re-attached, the request is ours as a fresh one is: disposal before it ends cancels it on fal.
         return Observable.Create<FalStatus>(observer =>
         {

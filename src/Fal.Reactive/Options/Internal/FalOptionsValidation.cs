@@ -83,14 +83,15 @@ internal static class FalOptionsValidation
         }
     }
 
-    public static void Validate(FalSubmitOptions options, string paramName)
+    /// <summary>Checks a submit's settings (copied from its options first, so what is checked is what is sent) and returns them.</summary>
+    public static SubmitSettings Validate(SubmitSettings options, string paramName)
     {
         if (options.PollInterval is { } interval)
         {
             PollInterval(interval, paramName);
         }
 
-        if (options.Priority is { } priority && !Enum.IsDefined(priority))
+        if (options.CallHeaders.Priority is { } priority && !Enum.IsDefined(priority))
         {
             throw new ArgumentOutOfRangeException(paramName, priority, "Priority must be FalQueuePriority.Normal or FalQueuePriority.Low.");
         }
@@ -105,12 +106,14 @@ internal static class FalOptionsValidation
             throw new ArgumentException($"WebhookUrl must be an absolute http or https URL, not '{webhook}'.", paramName);
         }
 
-        ValidateCall(options.StartTimeout, options.Headers, options.Hint, paramName);
+        ValidateCall(options.CallHeaders, paramName);
+        return options;
     }
 
-    public static void Validate(FalRunOptions options, string paramName)
+    /// <summary>Checks a direct run's or a stream's settings (copied from its options first) and returns them.</summary>
+    public static RunSettings Validate(RunSettings options, string paramName)
     {
-        ValidateCall(options.StartTimeout, options.Headers, options.Hint, paramName);
+        ValidateCall(options.CallHeaders, paramName);
         if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(paramName, timeout, "Timeout must be positive.");
@@ -120,11 +123,14 @@ internal static class FalOptionsValidation
         {
             throw new ArgumentOutOfRangeException(paramName, idle, "IdleTimeout must be positive.");
         }
+
+        return options;
     }
 
     /// <summary>What submits and runs share: the start timeout and the headers.</summary>
-    private static void ValidateCall(TimeSpan? startTimeout, IDictionary<string, string> headers, string? hint, string paramName)
+    private static void ValidateCall(FalCallHeaders call, string paramName)
     {
+        var (headers, _, hint, startTimeout) = call;
         if (startTimeout is { } timeout && (timeout <= TimeSpan.FromSeconds(1) || timeout > MaxWait))
         {
             throw new ArgumentOutOfRangeException(paramName, timeout, "StartTimeout must be greater than 1 second.");

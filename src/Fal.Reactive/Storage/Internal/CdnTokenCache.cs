@@ -45,12 +45,16 @@ internal sealed class CdnTokenCache(FalTransport transport)
         // Not cancelled by one caller: others may be waiting on the same fetch.
         var token = await transport.SendAsync(
             async: true,
-            "storage token",
-            requestId: null,
-            () => transport.CreateRequest(HttpMethod.Post, url, "{}"u8.ToArray(), headers: null),
-            static (_, body) => CdnToken.Parse(body),
-            FalRetryRule.Transient,
-            transport.Options.Scheduler,
+            new FalCall<CdnToken>
+            {
+                Operation = "storage token",
+                Method = HttpMethod.Post,
+                Url = url,
+                Body = "{}"u8.ToArray(),
+                Retry = FalRetryRule.Transient,
+                Scheduler = transport.Options.Scheduler,
+                Parse = static a => CdnToken.Parse(a.Body),
+            },
             CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
         {

@@ -66,7 +66,7 @@ internal sealed class InputFiles
     {
         FileInfo file => storage.UploadAsync(file, options: null, cancellationToken),
         Stream stream => storage.UploadAsync(stream, options: null, cancellationToken),
-        byte[] bytes => storage.UploadAsync(bytes, "application/octet-stream", FileStoreDefaults.FileName, cancellationToken),
+        byte[] bytes => storage.UploadAsync(FalUploadContent.FromBytes(bytes, "application/octet-stream", FileStoreDefaults.FileName), options: null, cancellationToken),
         _ => throw new InvalidOperationException($"Not an upload: {value.GetType()}"),
     };
 

@@ -82,12 +82,7 @@ internal sealed class MultipartUploader(FalTransport transport, MultipartTarget 
         {
             var etag = await transport.SendAsync(
                 async: true,
-                "upload part",
-                requestId: null,
-                () => target.Part(partNumber, buffer, length),
-                target.ETagOf,
-                FalRetryRule.Transient,
-                transport.Options.Scheduler,
+                FalCall.Built("upload part", () => target.Part(partNumber, buffer, length), target.ETagOf, FalRetryRule.Transient, transport.Options.Scheduler),
                 failed.Token).ConfigureAwait(false);
             progress.Add(length);
             return (partNumber, etag);
@@ -129,12 +124,7 @@ internal sealed class MultipartUploader(FalTransport transport, MultipartTarget 
         {
             await transport.SendAsync(
                 async: true,
-                "upload complete",
-                requestId: null,
-                () => target.Complete(body),
-                static (_, _) => true,
-                FalRetryRule.Transient,
-                transport.Options.Scheduler,
+                FalCall.Built("upload complete", () => target.Complete(body), static (_, _) => true, FalRetryRule.Transient, transport.Options.Scheduler),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (FalException e)

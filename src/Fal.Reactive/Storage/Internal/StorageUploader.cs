@@ -118,12 +118,7 @@ internal sealed class StorageUploader(FalTransport transport)
         {
             var (accessUrl, uploadId) = await transport.SendAsync(
                 async: true,
-                "upload initiate",
-                requestId: null,
-                () => CdnRequest(token, "files/upload/multipart", source, lifecycle),
-                static (_, body) => AccessUrl(body),
-                FalRetryRule.Transient,
-                Options.Scheduler,
+                FalCall.Built("upload initiate", () => CdnRequest(token, "files/upload/multipart", source, lifecycle), static (_, body) => AccessUrl(body), FalRetryRule.Transient, Options.Scheduler),
                 cancellationToken).ConfigureAwait(false);
             if (uploadId is null || !CdnTrust.IsTrusted(accessUrl, Options.RestUrl))
             {
@@ -141,10 +136,8 @@ internal sealed class StorageUploader(FalTransport transport)
     {
         var url = new Uri(Options.RestUrl, path + "?storage_type=fal-cdn-v3");
         var body = JsonSerializer.SerializeToUtf8Bytes(new FalUploadRequest(source.ContentType, source.FileName), FalJsonContext.Default.FalUploadRequest);
-        return transport.SendAsync(
-            async: true,
+        var call = FalCall.Built(
             "upload initiate",
-            requestId: null,
             () =>
             {
                 var request = transport.CreateRequest(HttpMethod.Post, url, body, headers: null);
@@ -153,8 +146,8 @@ internal sealed class StorageUploader(FalTransport transport)
             },
             static (_, answer) => FalWire.ParseUploadInitiate(answer),
             FalRetryRule.Transient,
-            Options.Scheduler,
-            cancellationToken).AsTask();
+            Options.Scheduler);
+        return transport.SendAsync(async: true, call, cancellationToken).AsTask();
     }
 
     /// <summary>A call carrying a source's bytes: sent once (the source is read once); a stream that ended early is reported as such.</summary>
@@ -162,7 +155,7 @@ internal sealed class StorageUploader(FalTransport transport)
     {
         try
         {
-            return await transport.SendAsync(async: true, operation, requestId: null, create, onSuccess, FalRetryRule.Never, Options.Scheduler, cancellationToken).ConfigureAwait(false);
+            return await transport.SendAsync(async: true, FalCall.Built(operation, create, onSuccess, FalRetryRule.Never, Options.Scheduler), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Find<FalUploadException>(e) is { } ended && !ReferenceEquals(ended, e))
         {

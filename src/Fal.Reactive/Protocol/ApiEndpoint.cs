@@ -1,21 +1,24 @@
 using System.Globalization;
+using System.Reactive.Concurrency;
 using System.Text.Json;
 
 namespace Fal.Reactive;
 
 /// <summary>
-/// fal's platform API <c>GET {api}v1/models/requests/by-endpoint</c>: an endpoint's requests in a time window with their inputs,
-/// read page by page. Used only to settle a submit whose answer a crash cut off; every page must answer, or the listing is
-/// unavailable (a partial listing proves nothing).
+/// fal's platform API host (<see cref="FalClientOptions.ApiUrl"/>): <c>GET {api}v1/models/requests/by-endpoint</c>, an endpoint's
+/// requests in a time window with their inputs, read page by page. Used only to settle a submit whose answer a crash cut off
+/// (<see cref="FalDurableClient"/>); every page must answer, or the listing is unavailable (a partial listing proves nothing).
 /// </summary>
-internal sealed class RequestListing(FalQueueApi api)
+internal sealed class ApiEndpoint(FalTransport transport)
 {
+    private static readonly Func<FalAnswer, (List<Listed> Items, bool More, string? Cursor)> s_page = static a => Parse(a.Body);
+
     private const int PageSize = 100;
 
     /// <summary>One listed request: its id and the hash of its input (null when fal listed none).</summary>
     public readonly record struct Listed(string RequestId, string? InputHash);
 
-    public async Task<List<Listed>> ListAsync(FalAppId app, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    public async Task<List<Listed>> ListRequestsAsync(FalAppId app, DateTimeOffset start, DateTimeOffset end, IScheduler scheduler, CancellationToken cancellationToken)
     {
         var listed = new List<Listed>();
         string? cursor = null;
@@ -26,17 +29,19 @@ internal sealed class RequestListing(FalQueueApi api)
                 + "&end=" + Uri.EscapeDataString(end.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
                 + "&expand=payloads&limit=" + PageSize.ToString(CultureInfo.InvariantCulture)
                 + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-            var url = new Uri(api.Options.ApiUrl, query);
-            var page = await api.Transport.SendAsync(
+            var page = await transport.SendAsync(
                 async: true,
-                "list requests",
-                requestId: null,
-                () => api.Transport.CreateRequest(HttpMethod.Get, url, body: null, headers: null),
-                static (_, body) => Parse(body),
-                FalRetryRule.Transient,
-                api.Scheduler,
-                cancellationToken,
-                maxBytes: api.Options.MaxResultBytes).ConfigureAwait(false);
+                new FalCall<(List<Listed> Items, bool More, string? Cursor)>
+                {
+                    Operation = "list requests",
+                    Method = HttpMethod.Get,
+                    Url = new Uri(transport.Options.ApiUrl, query),
+                    Retry = FalRetryRule.Transient,
+                    MaxBytes = transport.Options.MaxResultBytes,
+                    Scheduler = scheduler,
+                    Parse = s_page,
+                },
+                cancellationToken).ConfigureAwait(false);
             listed.AddRange(page.Items);
             cursor = page.More ? page.Cursor ?? throw new FalProtocolException("The request listing said has_more without a next_cursor.") : null;
         }

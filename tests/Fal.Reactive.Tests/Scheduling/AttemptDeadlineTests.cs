@@ -4,7 +4,7 @@ using Fal.Reactive.Tests.Support;
 using Microsoft.Reactive.Testing;
 using static Fal.Reactive.Tests.Support.SimulatedFal;
 
-namespace Fal.Reactive.Tests.Http;
+namespace Fal.Reactive.Tests.Scheduling;
 
 /// <summary>
 /// A poll loop's attempts share one deadline (one cancellation source reset between calls, one scheduled check per

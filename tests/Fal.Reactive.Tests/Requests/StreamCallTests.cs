@@ -11,7 +11,7 @@ using static Fal.Reactive.Tests.Support.SimulatedFal;
 namespace Fal.Reactive.Tests.Requests;
 
 /// <summary>Streaming runs (<c>POST {run}/{app}/stream</c>): request ids, the idle limit in virtual time, early ends.</summary>
-public class StreamRunTests : ReactiveTest
+public class StreamCallTests : ReactiveTest
 {
     private static SimulatedFal CreateStreamingApp(TimeSpan runTime, params (double Seconds, string Text)[] partials)
     {
@@ -22,11 +22,11 @@ public class StreamRunTests : ReactiveTest
     }
 
     [Fact]
-    public void StreamEvents_EachEventCarriesTheRequestId_ThenCompletes()
+    public void Stream_EachEventCarriesTheRequestId_ThenCompletes()
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(3), (1, "a"), (2, "ab"));
 
-        var observer = fal.Scheduler.Start(() => fal.Client.StreamEvents(App, new { prompt = "x" }), disposed: Ticks(100));
+        var observer = fal.Scheduler.Start(() => fal.Client.Stream(App, new { prompt = "x" }), disposed: Ticks(100));
 
         var id = fal.Simulator.Requests.Single().RequestId;
         var events = observer.Messages.Where(m => m.Value.Kind == NotificationKind.OnNext).Select(m => m.Value.Value).ToList();
@@ -53,10 +53,10 @@ public class StreamRunTests : ReactiveTest
     public async Task IdleTimeout_NoEventForThatLong_FailsWithTheRequestId_AndClosesTheRun()
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(100), (1, "a"));
-        var options = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(10) };
+        var options = new FalStreamOptions { IdleTimeout = TimeSpan.FromSeconds(10) };
         var events = new List<FalStreamEvent>();
 
-        var run = fal.Client.StreamEvents(App, null, options).Do(events.Add).ToTask();
+        var run = fal.Client.Stream(App, null, options).Do(events.Add).ToTask();
         // The one event at 1 s; then nothing: the limit runs out 10 s after it, not 10 s after the start.
         fal.Scheduler.AdvanceBy(Ticks(10.9));
         events.Should().ContainSingle();
@@ -72,10 +72,27 @@ public class StreamRunTests : ReactiveTest
     }
 
     [Fact]
+    public async Task Timeout_WholeStreamLongerThanIt_FailsWithTheRequestId_EvenWhileEventsKeepComing()
+    {
+        using var fal = CreateStreamingApp(TimeSpan.FromSeconds(30), [.. Enumerable.Range(1, 29).Select(i => ((double)i, $"{i}"))]);
+        var options = new FalStreamOptions { Timeout = TimeSpan.FromSeconds(5) };
+
+        var run = fal.Client.Stream(App, null, options).ToList().ToTask();
+        fal.Scheduler.AdvanceBy(Ticks(4.9));
+        run.IsCompleted.Should().BeFalse();
+        fal.Scheduler.AdvanceBy(Ticks(0.2));
+
+        var timeout = (await run.Awaiting(r => r).Should().ThrowAsync<FalTimeoutException>()).Which;
+        timeout.RequestId.Should().Be(fal.Simulator.Requests.Single().RequestId);
+        timeout.Timeout.Should().Be(TimeSpan.FromSeconds(5));
+        timeout.Message.Should().Contain("did not finish within");
+    }
+
+    [Fact]
     public void IdleTimeout_EventsKeepComing_NeverFires()
     {
         using var fal = CreateStreamingApp(TimeSpan.FromSeconds(30), [.. Enumerable.Range(1, 29).Select(i => ((double)i, $"{i}"))]);
-        var options = new FalRunOptions { IdleTimeout = TimeSpan.FromSeconds(2) };
+        var options = new FalStreamOptions { IdleTimeout = TimeSpan.FromSeconds(2) };
 
         var observer = fal.Scheduler.Start(() => fal.Client.Stream(App, null, options), disposed: Ticks(200));
 

@@ -1,0 +1,178 @@
+using System.Reactive.Concurrency;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Fal.Reactive;
+
+/// <summary>
+/// fal's queue host (<see cref="FalClientOptions.QueueUrl"/>): submit, status, status stream (read as statuses), result and cancel.
+/// Each call knows its URL, whether it may be retried, and how its answer is parsed.
+/// </summary>
+internal sealed class QueueEndpoint(FalTransport transport)
+{
+    // Static and cached: a poll's call allocates no delegate.
+    private static readonly Func<FalAnswer, FalSubmitAnswer> s_submit = static a => FalWire.ParseSubmit(a.Body);
+    private static readonly Func<FalAnswer, FalStatus> s_status = static a => Status(a, withLogs: false);
+    private static readonly Func<FalAnswer, FalStatus> s_statusWithLogs = static a => Status(a, withLogs: true);
+    private static readonly Func<FalAnswer, bool> s_cancelled = static _ => true;
+    private static readonly Func<FalAnswer, JsonElement?> s_result = static a =>
+    {
+        FalWire.EnsureSameRequest(a.Response, a.RequestId!, "result");
+        return FalWire.ParseResult(a.Body, a.RequestId!);
+    };
+
+    public FalClientOptions Options => transport.Options;
+
+    /// <summary>Submits a request. Retried only when the answer proves nothing was enqueued: a second POST after an ambiguous failure would be a second (billed) request.</summary>
+    /// <remarks>The retry back-off waits on <paramref name="scheduler"/> (the call's own), else the client's.</remarks>
+    public ValueTask<FalSubmitAnswer> SubmitAsync(
+        FalAppId app, byte[] input, Uri? webhookUrl, FalCallHeaders headers, IScheduler? scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
+        transport.SendAsync(
+            async: true,
+            new FalCall<FalSubmitAnswer>
+            {
+                Operation = "submit",
+                Method = HttpMethod.Post,
+                Url = new Uri(Options.QueueUrl, app.SubmitPath + WebhookQuery(webhookUrl)),
+                Body = input,
+                Headers = headers,
+                Retry = FalRetryRule.NothingEnqueued,
+                Scheduler = scheduler ?? Options.Scheduler,
+                Telemetry = telemetry,
+                Parse = s_submit,
+            },
+            cancellationToken);
+
+    /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
+    public FalRequestUrls UrlsOf(FalAppId app, FalSubmitAnswer answer) =>
+        FalRequestUrls.Choose(Options.QueueUrl, app, answer.RequestId, answer.StatusUrl, answer.ResponseUrl, answer.CancelUrl);
+
+    /// <summary>Asks a request's status. A poll loop passes its <paramref name="deadline"/>, reused across its calls.</summary>
+    public ValueTask<FalStatus> StatusAsync(
+        bool async, FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null, FalRequestTelemetry? telemetry = null) =>
+        transport.SendAsync(
+            async,
+            new FalCall<FalStatus>
+            {
+                Operation = "status",
+                Method = HttpMethod.Get,
+                Url = urls.StatusQuery(withLogs),
+                RequestId = requestId,
+                Retry = FalRetryRule.Transient,
+                Scheduler = scheduler,
+                Deadline = deadline,
+                Telemetry = telemetry,
+                Parse = withLogs ? s_statusWithLogs : s_status,
+            },
+            cancellationToken);
+
+    /// <summary>Fetches a completed request's result, read up to <see cref="FalClientOptions.MaxResultBytes"/>.</summary>
+    public ValueTask<JsonElement?> ResultAsync(
+        bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken, AttemptDeadline? deadline = null, FalRequestTelemetry? telemetry = null) =>
+        transport.SendAsync(
+            async,
+            new FalCall<JsonElement?>
+            {
+                Operation = "result",
+                Method = HttpMethod.Get,
+                Url = urls.Response,
+                RequestId = requestId,
+                // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
+                Retry = FalRetryRule.TransientUnlessFromTheApp,
+                MaxBytes = Options.MaxResultBytes,
+                Scheduler = scheduler,
+                Deadline = deadline,
+                Telemetry = telemetry,
+                Parse = s_result,
+            },
+            cancellationToken);
+
+    /// <summary>Cancels a request. A request that already completed is not an error: cancelling is idempotent.</summary>
+    public async ValueTask CancelAsync(bool async, FalRequestUrls urls, string requestId, IScheduler scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
+    {
+        try
+        {
+            await transport.SendAsync(
+                async,
+                new FalCall<bool>
+                {
+                    Operation = "cancel",
+                    Method = HttpMethod.Put,
+                    Url = urls.Cancel,
+                    RequestId = requestId,
+                    Retry = FalRetryRule.Transient,
+                    Scheduler = scheduler,
+                    Telemetry = telemetry,
+                    Parse = s_cancelled,
+                },
+                cancellationToken).ConfigureAwait(false);
+            transport.Diagnostics.CancelSent(requestId, telemetry);
+        }
+        catch (FalHttpException e) when (e.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A request's server-sent status stream as statuses. Each event carries the logs new since the last one,
+    /// so they are accumulated into the cumulative lists polling reports. A stream silent past
+    /// <see cref="FalClientOptions.StatusStreamIdleTimeout"/> (keep-alives included) ends with
+    /// <see cref="FalTimeoutException"/>, which its follower takes as the sign to poll instead.
+    /// </summary>
+    public async IAsyncEnumerable<FalStatus> ReadStatusStreamAsync(
+        FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, FalRequestTelemetry? telemetry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var response = await OpenStatusStreamAsync(urls, requestId, withLogs, scheduler, cancellationToken, telemetry).ConfigureAwait(false);
+        var logs = withLogs ? new List<FalLog>() : null;
+        // fal sends keep-alives: a stream silent for longer is dead, and the caller polls instead.
+        using var idle = new IdleTimeout(scheduler, Options.StatusStreamIdleTimeout, "The status stream", anyBytesCount: true, "polling takes over.") { RequestId = requestId };
+        var events = FalEventStream.ReadAsync(response, Options.MaxStatusBytes, "status stream", requestId, idle, cancellationToken);
+        await foreach (var data in events.ConfigureAwait(false))
+        {
+            yield return WithAllLogs(FalWire.ParseStatus(data, requestId, withLogs), logs);
+        }
+    }
+
+    private static FalStatus WithAllLogs(FalStatus status, List<FalLog>? all)
+    {
+        if (all is null)
+        {
+            return status;
+        }
+
+        switch (status)
+        {
+            case InProgress p:
+                all.AddRange(p.Logs ?? []);
+                return p with { Logs = [.. all] };
+            case Completed c:
+                all.AddRange(c.Logs ?? []);
+                return c with { Logs = [.. all] };
+            default:
+                return status;
+        }
+    }
+
+    /// <summary>Opens a request's server-sent status stream (<c>GET …/status/stream</c>) once its headers arrived.</summary>
+    private Task<HttpResponseMessage> OpenStatusStreamAsync(FalRequestUrls urls, string requestId, bool withLogs, IScheduler scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null) =>
+        transport.OpenEventStreamAsync(
+            new FalCall<FalStatus>
+            {
+                Operation = "status stream",
+                Method = HttpMethod.Get,
+                Url = urls.StatusStreamQuery(withLogs),
+                RequestId = requestId,
+                Scheduler = scheduler,
+                Telemetry = telemetry,
+            },
+            cancellationToken);
+
+    private static FalStatus Status(FalAnswer answer, bool withLogs)
+    {
+        FalWire.EnsureSameRequest(answer.Response, answer.RequestId!, "status");
+        return FalWire.ParseStatus(answer.Body, answer.RequestId!, withLogs);
+    }
+
+    private static string WebhookQuery(Uri? webhook) =>
+        webhook is null ? string.Empty : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
+}
