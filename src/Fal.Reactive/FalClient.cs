@@ -126,7 +126,8 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     public virtual IObservable<FalStatus> Submit(string appId, FalInput? input, FalSubmitOptions? options = null)
     {
         var (app, settings) = CheckSubmit(appId, options?.Snapshot());
-        return RequestSubscription.Submit(Context, app, FalInput.PreparedOrEmpty(input), Storage, settings);
+        var statuses = RequestSubscription.Submit(Context, app, FalInput.PreparedOrEmpty(input), Storage, settings);
+        return settings.ClientTimeout is { } limit ? ClientTimeout.Bound(statuses, limit, settings.Scheduler ?? Context.Options.Scheduler) : statuses;
     }
 
     /// <summary>Submits a request and returns its handle once fal has queued it (files in the input uploaded first).</summary>
@@ -199,9 +200,27 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     {
         var context = Context;
         context.Transport.EnsureCredentials();
-        var body = await input.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
-        var answer = await context.Queue.SubmitAsync(app, body, settings.WebhookUrl, settings.CallHeaders, settings.Scheduler, cancellationToken).ConfigureAwait(false);
-        return new FalRequestHandle(context, app, answer.RequestId, context.Queue.UrlsOf(app, answer));
+        // The webhook path (SubmitAsync, then a webhook) has a span, a log event and a measurement too: this call's.
+        var telemetry = context.Diagnostics.ForRequest(app, settings.Scheduler ?? context.Scheduler);
+        telemetry.Start();
+        try
+        {
+            var body = await input.BodyAsync(Storage, cancellationToken).ConfigureAwait(false);
+            var answer = await context.Queue.SubmitAsync(app, body, settings.WebhookUrl, settings.CallHeaders, settings.Scheduler, cancellationToken, telemetry).ConfigureAwait(false);
+            telemetry.Submitted(answer.RequestId, answer.QueuePosition);
+            telemetry.Enqueued();
+            return new FalRequestHandle(context, app, answer.RequestId, context.Queue.UrlsOf(app, answer));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            telemetry.End();   // cancelled by the caller
+            throw;
+        }
+        catch (Exception e)
+        {
+            telemetry.Failed(e);
+            throw;
+        }
     }
 
     private static async Task<JsonElement> WaitForOutputAsync(IObservable<FalStatus> statuses, Action<FalStatus>? onUpdate, CancellationToken cancellationToken)

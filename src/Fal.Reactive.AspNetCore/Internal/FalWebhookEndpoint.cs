@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,19 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
         var outcome = await verifier.VerifyAsync(headers, body, context.RequestAborted).ConfigureAwait(false);
         if (outcome.Webhook is { } webhook)
         {
-            hub.Publish(webhook);
+            // The webhook path's own span and log event: the submit's span ended when fal queued the request.
+            using (var span = s_source.StartActivity("fal.webhook", ActivityKind.Server))
+            {
+                span?.SetTag("fal.request_id", webhook.RequestId);
+                span?.SetTag("fal.outcome", webhook.IsSuccess ? "completed" : "failed");
+                if (logger is not null)
+                {
+                    LogDelivered(logger, webhook.RequestId, webhook.IsSuccess ? "completed" : "failed");
+                }
+
+                hub.Publish(webhook);
+            }
+
             context.Response.StatusCode = StatusCodes.Status200OK;
             return;
         }
@@ -39,6 +52,11 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
 
         await AnswerAsync(context, StatusCodeOf(outcome.Reason), outcome.Message).ConfigureAwait(false);
     }
+
+    private static readonly ActivitySource s_source = new(FalTelemetry.ActivitySourceName);
+
+    [LoggerMessage(3, LogLevel.Information, "fal webhook for request {RequestId} received and verified: {Outcome}")]
+    private static partial void LogDelivered(ILogger logger, string requestId, string outcome);
 
     [LoggerMessage(1, LogLevel.Warning, "Rejected a fal webhook delivery: the body is larger than {MaxBodyBytes} bytes.")]
     private static partial void LogTooLarge(ILogger logger, long maxBodyBytes);

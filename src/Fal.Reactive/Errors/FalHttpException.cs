@@ -46,6 +46,12 @@ public sealed class FalHttpException : FalException
     /// </summary>
     public bool IsUserTimeout { get; init; }
 
+    /// <summary>
+    /// The <c>X-Fal-Request-Timeout-Type</c> of a 504 answer (<c>user</c> for the caller's start timeout), or null.
+    /// A 504 carrying it, whatever its value, is never retried: fal timed the request out on purpose.
+    /// </summary>
+    public string? TimeoutType { get; init; }
+
     /// <summary>The raw body of the answer (JSON or text), for anything the typed members do not cover.</summary>
     public string? ResponseBody { get; init; }
 

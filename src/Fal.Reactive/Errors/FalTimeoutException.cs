@@ -1,8 +1,9 @@
 namespace Fal.Reactive;
 
 /// <summary>
-/// A client-side time limit ran out: a direct run's <see cref="FalRunOptions.Timeout"/>, or a stream's
-/// <see cref="FalStreamOptions.IdleTimeout"/> (no event for that long). The call was abandoned, which ends a
+/// A client-side time limit ran out: a direct run's <see cref="FalRunOptions.Timeout"/>, a stream's
+/// <see cref="FalStreamOptions.IdleTimeout"/> (no event for that long), or a followed request's
+/// <see cref="FalSubmitOptions.ClientTimeout"/> (the request is then cancelled on fal). The call was abandoned, which ends a
 /// direct run on fal's side; <see cref="FalException.RequestId"/> is set when fal had already named the request.
 /// </summary>
 public sealed class FalTimeoutException : FalException

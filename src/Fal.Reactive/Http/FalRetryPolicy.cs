@@ -12,13 +12,23 @@ internal enum FalRetryRule
     /// <summary>Transport errors, attempt timeouts and transient statuses.</summary>
     Transient,
 
-    /// <summary>As <see cref="Transient"/>, but not 5xx answers fal attributes to the request.</summary>
-    TransientUnlessFromTheApp,
+    /// <summary>
+    /// The result: transport errors, attempt timeouts, 408/409/429 and only a 502/503/504 from the ingress
+    /// (no <c>x-fal-request-id</c>). A 500 is never retried, with or without a request id: the result replays
+    /// the app's own answer, so its 500 is the outcome, not a glitch (fal_client retries no 500 either).
+    /// </summary>
+    ReplaysTheAppsAnswer,
+
+    /// <summary>
+    /// A CDN upload of bytes that can be read again: as fal_client's CDN POST, transport errors, 408/409/429 and
+    /// ingress 502/503/504, with no attempt timeout (a large body may take longer than any fixed bound).
+    /// </summary>
+    Upload,
 
     /// <summary>
     /// Submits and runs: only failures that prove nothing was enqueued (a second POST after an ambiguous
-    /// failure could be a second, billed request): 429, a 502/503/504 from the ingress (no
-    /// <c>x-fal-request-id</c>), a connection refused before any byte was sent.
+    /// failure could be a second, billed request): 408, 409, 429 (as fal_client), a 502/503/504 from the
+    /// ingress (no <c>x-fal-request-id</c>), a connection refused before any byte was sent.
     /// </summary>
     NothingEnqueued,
 }
@@ -38,25 +48,25 @@ internal sealed class FalRetryPolicy(FalRetryOptions options)
 
     /// <summary>How long one attempt of a call under <paramref name="rule"/> may take; null for submits and runs (a timeout there is ambiguous).</summary>
     public TimeSpan? AttemptTimeout(FalRetryRule rule) =>
-        rule is FalRetryRule.Transient or FalRetryRule.TransientUnlessFromTheApp ? options.AttemptTimeout : null;
+        rule is FalRetryRule.Transient or FalRetryRule.ReplaysTheAppsAnswer ? options.AttemptTimeout : null;
 
     /// <summary>
-    /// 408 and 429 are always worth another try; 5xx too, except a start timeout the caller set and, for a
-    /// result, an answer fal attributes to the request (it carries <c>x-fal-request-id</c>): that is the app's
-    /// own error, replayed, where an ingress failure carries no request id. A submit retries only 429 and
-    /// ingress 502/503/504: a 408 or 500 may come after the request was enqueued.
+    /// 408, 409 and 429 are worth another try on every call, as fal_client's <c>RETRY_CODES</c>. A 504 carrying
+    /// <c>X-Fal-Request-Timeout-Type</c> (any value, as fal_client) is a timeout the caller set: never retried.
+    /// Other 5xx by call (docs/retries.md): status, cancel and storage calls retry 500/502/503/504, as a
+    /// second GET or PUT changes nothing; a submit, run or result only a 502/503/504 from the ingress (no
+    /// <c>x-fal-request-id</c>): a submit's other 5xx may come after fal enqueued it, and a result's is the
+    /// app's own answer replayed.
     /// </summary>
     public static bool IsTransient(FalHttpException e, HttpResponseMessage response, FalRetryRule rule) =>
-        !e.IsUserTimeout
-        && rule switch
-        {
-            FalRetryRule.Never => false,
-            FalRetryRule.NothingEnqueued => e.StatusCode == 429
-                || (e.StatusCode is 502 or 503 or 504 && FalErrors.RequestIdOf(response) is null),
-            _ => e.StatusCode is 408 or 429
-                || (e.StatusCode is 500 or 502 or 503 or 504
-                    && (rule != FalRetryRule.TransientUnlessFromTheApp || FalErrors.RequestIdOf(response) is null)),
-        };
+        rule != FalRetryRule.Never
+        && !(e.StatusCode == 504 && e.TimeoutType is not null)
+        && (e.StatusCode is 408 or 409 or 429
+            || rule switch
+            {
+                FalRetryRule.Transient => e.StatusCode is 500 or 502 or 503 or 504,
+                _ => e.StatusCode is 502 or 503 or 504 && FalErrors.RequestIdOf(response) is null,
+            });
 
     /// <summary>
     /// Whether a transport failure may be retried: any for idempotent calls; for submits only a refused

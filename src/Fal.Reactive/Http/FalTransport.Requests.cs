@@ -50,6 +50,11 @@ internal sealed partial class FalTransport
         return request;
     }
 
+    /// <summary>
+    /// The caller's headers, then the typed options over them: a typed <c>Hint</c>, <c>Priority</c>,
+    /// <c>StartTimeout</c> or lifecycle replaces the same header given in <c>Headers</c>, so it is sent once,
+    /// as fal_client's typed arguments win over its <c>headers</c>.
+    /// </summary>
     private static void AddCallHeaders(HttpRequestMessage request, FalCallHeaders call)
     {
         foreach (var (name, value) in call.Headers)
@@ -59,23 +64,29 @@ internal sealed partial class FalTransport
 
         if (call.Priority is { } priority)
         {
-            request.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
+            Replace(request, "X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
         }
 
         if (call.StorageLifecycle is { } lifecycle)
         {
-            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle-Preference", lifecycle.HeaderValue);
+            Replace(request, "X-Fal-Object-Lifecycle-Preference", lifecycle.HeaderValue);
         }
 
         if (call.Hint is { } hint)
         {
-            request.Headers.TryAddWithoutValidation("X-Fal-Runner-Hint", hint);
+            Replace(request, "X-Fal-Runner-Hint", hint);
         }
 
         if (call.StartTimeout is { } timeout)
         {
-            request.Headers.TryAddWithoutValidation("X-Fal-Request-Timeout", timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            Replace(request, "X-Fal-Request-Timeout", timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
         }
+    }
+
+    private static void Replace(HttpRequestMessage request, string name, string value)
+    {
+        request.Headers.Remove(name);
+        request.Headers.TryAddWithoutValidation(name, value);
     }
 
     /// <summary>

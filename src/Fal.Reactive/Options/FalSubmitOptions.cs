@@ -49,6 +49,16 @@ public sealed class FalSubmitOptions
     public TimeSpan? StartTimeout { get; set; }
 
     /// <summary>
+    /// A client-side limit on the whole request, queue wait included (fal_client's <c>subscribe(client_timeout=…)</c>):
+    /// when it runs out before <see cref="Completed"/>, the request is cancelled on fal and the sequence ends with
+    /// <see cref="FalTimeoutException"/> carrying the request id (null only if fal had not answered the submit yet; the
+    /// cancel still follows). Without a <see cref="StartTimeout"/> it is also sent as the start deadline
+    /// (<c>X-Fal-Request-Timeout</c>), so fal stops waiting for a runner at the same moment, as fal_client does; it
+    /// must then be more than 1 second. Measured on the request's scheduler from the subscription. Default null: no limit.
+    /// </summary>
+    public TimeSpan? ClientTimeout { get; set; }
+
+    /// <summary>
     /// How long fal keeps the files the request's outputs are stored in (header <c>X-Fal-Object-Lifecycle-Preference</c>,
     /// the JS client's <c>storageSettings</c>). Default: fal's account setting.
     /// </summary>
@@ -67,5 +77,8 @@ public sealed class FalSubmitOptions
 
     /// <summary>A copy of what these options say, for the request to use whatever the caller changes afterwards.</summary>
     internal SubmitSettings Snapshot() =>
-        new(WithLogs, PollInterval, AdaptivePolling, StatusMode, Scheduler, WebhookUrl, SubmitSettings.Headers(Headers, Priority, Hint, StartTimeout, StorageLifecycle), OnEnqueue);
+        new(WithLogs, PollInterval, AdaptivePolling, StatusMode, Scheduler, WebhookUrl, SubmitSettings.Headers(Headers, Priority, Hint, StartTimeout ?? ClientTimeout, StorageLifecycle), OnEnqueue)
+        {
+            ClientTimeout = ClientTimeout,
+        };
 }

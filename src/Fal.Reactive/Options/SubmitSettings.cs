@@ -24,6 +24,9 @@ internal sealed record SubmitSettings(
     /// <summary>No options: fal's defaults (one instance, as nothing in it can change).</summary>
     public static readonly SubmitSettings Default = new FalSubmitOptions().Snapshot();
 
+    /// <summary>Gets the client-side limit on the whole request (<see cref="FalSubmitOptions.ClientTimeout"/>), if any.</summary>
+    public TimeSpan? ClientTimeout { get; init; }
+
     /// <summary>The call headers with a copy of the caller's dictionary (none shared when there are none).</summary>
     public static FalCallHeaders Headers(
         IDictionary<string, string> headers, FalQueuePriority? priority, string? hint, TimeSpan? startTimeout, FalObjectLifecycle? lifecycle) =>

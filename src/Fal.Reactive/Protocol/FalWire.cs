@@ -200,9 +200,9 @@ internal static class FalWire
             throw Protocol(requestId, "'metrics' must be an object");
         }
 
-        return metrics.TryGetProperty("inference_time", out var t) && t.ValueKind == JsonValueKind.Number
-            ? new FalMetrics(t.GetDouble())
-            : FalMetrics.Empty;
+        // Kept whole (fal_client keeps the dict): fal and apps report more than inference_time.
+        var time = metrics.TryGetProperty("inference_time", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : (double?)null;
+        return new FalMetrics(time) { Values = metrics.Clone() };
     }
 
     private static string? GetString(JsonElement obj, string name) =>

@@ -77,8 +77,8 @@ internal sealed class QueueEndpoint(FalTransport transport)
                 Method = HttpMethod.Get,
                 Url = urls.Response,
                 RequestId = requestId,
-                // The result replays the app's own answer: its 500 or 503 is the outcome, not a glitch.
-                Retry = FalRetryRule.TransientUnlessFromTheApp,
+                // The result replays the app's own answer: its 500 (or a 5xx fal attributes to the request) is the outcome, not a glitch.
+                Retry = FalRetryRule.ReplaysTheAppsAnswer,
                 MaxBytes = Options.MaxResultBytes,
                 Scheduler = scheduler,
                 Deadline = deadline,

@@ -1,11 +1,13 @@
-using System.Globalization;
+using System.Text;
+using System.Text.Json;
 
 namespace Fal.Reactive;
 
 /// <summary>
 /// How long fal keeps stored objects: the files an upload creates, or the files a request's outputs are stored in.
-/// Sent as fal's <c>X-Fal-Object-Lifecycle-Preference</c> header (JSON <c>{"expiration_duration_seconds": N}</c>),
-/// as fal_client's <c>StorageSettings(expires_in=…)</c> and the JS client's <c>storageSettings</c>/<c>lifecycle</c> do.
+/// Sent as fal's <c>X-Fal-Object-Lifecycle-Preference</c> header (JSON <c>{"expiration_duration_seconds": N,
+/// "initial_acl": {…}}</c>), as fal_client's <c>StorageSettings(expires_in=…, initial_acl=…)</c> and the JS client's
+/// <c>storageSettings</c>/<c>lifecycle</c> (<c>expiresIn</c>, <c>initialAcl</c>) do.
 /// </summary>
 /// <example>
 /// <code>
@@ -47,7 +49,33 @@ public sealed record FalObjectLifecycle
             ? new FalObjectLifecycle(expiresIn)
             : throw new ArgumentOutOfRangeException(nameof(expiresIn), expiresIn, "An object lifecycle is a whole number of seconds, at least one.");
 
-    /// <summary>The header value: <c>{"expiration_duration_seconds":N}</c>.</summary>
-    internal string HeaderValue =>
-        "{\"expiration_duration_seconds\":" + ((long)ExpiresIn.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "}";
+    /// <summary>
+    /// Gets who may read the objects when they are created (fal's <c>initial_acl</c>); null sends none and fal's
+    /// default applies.
+    /// </summary>
+    /// <example><c>FalObjectLifecycle.OneDay with { InitialAcl = new FalStorageAcl(FalAclDecision.Forbid, [new("github|42", FalAclDecision.Allow)]) }</c></example>
+    public FalStorageAcl? InitialAcl { get; init; }
+
+    /// <summary>The header value: <c>{"expiration_duration_seconds":N,"initial_acl":{"default":…,"rules":[{"user":…,"decision":…}]}}</c>.</summary>
+    internal string HeaderValue
+    {
+        get
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("expiration_duration_seconds", (long)ExpiresIn.TotalSeconds);
+                if (InitialAcl is { } acl)
+                {
+                    acl.Write(w);
+                }
+
+                w.WriteEndObject();
+            }
+
+            // The writer escapes every non-ASCII character: a header value stays ASCII.
+            return Encoding.ASCII.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+    }
 }

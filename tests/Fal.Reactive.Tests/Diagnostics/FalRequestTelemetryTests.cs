@@ -49,6 +49,30 @@ public class FalRequestTelemetryTests : ReactiveTest
     }
 
     [Fact]
+    public async Task SubmitAsync_TheWebhookPathsCall_IsASpanAMeasurementAndALogEvent_WithOutcomeSubmitted()
+    {
+        var (fal, capture) = Create(FalAppScript.Succeed(s_output, TimeSpan.FromSeconds(1)));
+        using (fal)
+        using (capture)
+        {
+            using var requests = capture.Collect<long>("fal.client.requests");
+            var submit = fal.Client.SubmitAsync(App, new { prompt = "a" }, new FalEnqueueOptions { WebhookUrl = new Uri("https://my.app/fal/webhook") });
+            fal.Scheduler.AdvanceBy(Ticks(0.1));
+            submit.IsCompleted.Should().BeTrue("the simulator answers the submit at once");
+            var handle = await submit;
+
+            var span = capture.Spans.Should().ContainSingle().Subject;
+            span.OperationName.Should().Be("fal.request");
+            span.GetTagItem("fal.request_id").Should().Be(handle.RequestId);
+            span.GetTagItem("fal.outcome").Should().Be("submitted");
+            EventNames(span).Should().Equal("fal.submitted");
+            requests.GetMeasurementSnapshot().Should().ContainSingle()
+                .Which.Tags.Should().Contain(new KeyValuePair<string, object?>("fal.outcome", "submitted"));
+            capture.Logs.GetSnapshot().Should().Contain(r => r.Message.Contains(handle.RequestId, StringComparison.Ordinal) && r.Message.Contains("submitted", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void CompletedRequest_RecordsOutcomeQueueWaitRunTimeAndHttpCalls()
     {
         // Queued 2 s before a runner takes it, then runs 1 s; polled every 100 ms.

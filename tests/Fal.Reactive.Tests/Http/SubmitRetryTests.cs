@@ -31,11 +31,13 @@ public class SubmitRetryTests : ReactiveTest
         fal.Scheduler.Start(() => (client ?? fal.Client).Submit(App, new { prompt = "x" }), disposed: Ticks(60));
 
     [Theory]
+    [InlineData(408)]
+    [InlineData(409)]
     [InlineData(429)]
     [InlineData(502)]
     [InlineData(503)]
     [InlineData(504)]
-    public void SubmitAnswered429OrIngressError_IsRetried_AndOneRequestIsEnqueued(int statusCode)
+    public void SubmitAnsweredARetryCodeOrIngressError_IsRetried_AsFalClient_AndOneRequestIsEnqueued(int statusCode)
     {
         using var fal = Fal(s => s.WithFailures(FalCallKind.Submit, count: 2, statusCode));
 
@@ -48,7 +50,6 @@ public class SubmitRetryTests : ReactiveTest
 
     [Theory]
     [InlineData(500)]
-    [InlineData(408)]
     public void SubmitAnsweredAmbiguously_IsNotRetried(int statusCode)
     {
         using var fal = Fal(s => s.WithFailures(FalCallKind.Submit, count: 1, statusCode));

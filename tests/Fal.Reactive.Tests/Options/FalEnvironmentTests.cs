@@ -126,26 +126,4 @@ public class FalEnvironmentTests
 
         act.Should().Throw<InvalidOperationException>().WithMessage($"*{name}*");
     }
-
-    [Fact]
-    public async Task ReadmeFirstExample_RunsUnchangedAgainstAnEmulatorNamedByFalEmulatorUrl()
-    {
-        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0, Workers = 1 });
-        Task example;
-        using (EnvironmentScope.With(
-            (FalEnvironment.EmulatorUrlVariable, emulator.BaseUrl.ToString()),
-            (FalEnvironment.RunHostVariable, null),
-            (FalEnvironment.QueueRunHostVariable, null),
-            (FalCredentials.KeyVariable, "any-key"),
-            (FalCredentials.KeyIdVariable, null),
-            (FalCredentials.KeySecretVariable, null)))
-        {
-            // The example reads the environment when it creates its client, before its first await; the
-            // scope holds a lock that must be released on this thread, so nothing is awaited inside it.
-            example = ReadmeSnippets.QuickStart();
-        }
-
-        await example.WaitAsync(TimeSpan.FromSeconds(30));
-        emulator.Simulator.Requests.Should().ContainSingle(r => r.AppId == "fal-ai/fast-sdxl");
-    }
 }

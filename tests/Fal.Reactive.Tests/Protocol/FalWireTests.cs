@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Fal.Reactive.Tests.Protocol;
 
@@ -34,7 +35,7 @@ public class FalWireTests
     [Fact]
     public void ParseStatus_Completed_ReadsMetricsAndError() =>
         FalWire.ParseStatus(Json("""{"status":"COMPLETED","logs":[],"metrics":{"inference_time":1.5},"error":"Runner disconnected","error_type":"runner_disconnected"}"""), "r1", withLogs: true)
-            .Should().Be(new Completed("r1", [], new FalMetrics(1.5), "Runner disconnected", "runner_disconnected", null));
+            .Should().Be(new Completed("r1", [], new FalMetrics(1.5) { Values = JsonDocument.Parse("""{"inference_time":1.5}""").RootElement }, "Runner disconnected", "runner_disconnected", null));
 
     [Fact]
     public void ParseStatus_CompletedWithoutMetrics_HasEmptyMetrics() =>

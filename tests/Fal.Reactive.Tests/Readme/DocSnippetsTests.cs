@@ -120,7 +120,8 @@ public partial class DocSnippetsTests
             .ToList();
     }
 
-    private static CSharpCompilation CreateCompilation(string block, OutputKind kind)
+    /// <summary>A block as a compilation (with a new console project's implicit usings; the shared <c>fal</c> only for a block that continues).</summary>
+    internal static CSharpCompilation CreateCompilation(string block, OutputKind kind)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         List<SyntaxTree> trees = [CSharpSyntaxTree.ParseText(block, parse, path: "Snippet.cs"), CSharpSyntaxTree.ParseText(ImplicitUsings, parse)];
@@ -153,7 +154,7 @@ public partial class DocSnippetsTests
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         // The tests run from tests/Fal.Reactive.Tests/bin/<config>/<tfm>/: the solution file marks the root.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -58,7 +58,7 @@ public class SubmitLifecycleTests : ReactiveTest
             OnNext<FalStatus>(Ticks(3.8) + 200, new InProgress(id, [Log("step 1", 0.25), Log("step 2", 0.75)])),
             // Ours started at 3 s + 100 (when the third earlier request ended) and runs 1 s: the poll at
             // 4 s + 200 sees it completed and fetches the result in the same tick.
-            OnNext<FalStatus>(Ticks(4) + 200, new Completed(id, [Log("step 1", 0.25), Log("step 2", 0.75)], new FalMetrics(1.0), null, null, JsonSerializer.SerializeToElement(s_output, FalJson.ReflectionOptions))),
+            OnNext<FalStatus>(Ticks(4) + 200, new Completed(id, [Log("step 1", 0.25), Log("step 2", 0.75)], new FalMetrics(1.0) { Values = JsonDocument.Parse("""{"inference_time":1}""").RootElement }, null, null, JsonSerializer.SerializeToElement(s_output, FalJson.ReflectionOptions))),
             OnCompleted<FalStatus>(Ticks(4) + 200));
     }
 

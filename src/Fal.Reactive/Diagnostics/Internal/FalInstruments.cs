@@ -13,7 +13,7 @@ internal sealed class FalInstruments
 
     private FalInstruments(Meter meter)
     {
-        Requests = meter.CreateCounter<long>("fal.client.requests", "{request}", "Requests that ended, by fal.outcome (completed, failed, cancelled).");
+        Requests = meter.CreateCounter<long>("fal.client.requests", "{request}", "Requests that ended, by fal.outcome (completed, failed, cancelled; submitted for SubmitAsync).");
         Duration = meter.CreateHistogram<double>("fal.client.request.duration", "s", "From submit to the end of the request.");
         QueueDuration = meter.CreateHistogram<double>("fal.client.request.queue.duration", "s", "From submit until fal reported the request running (or completed).");
         RunDuration = meter.CreateHistogram<double>("fal.client.request.run.duration", "s", "From the first IN_PROGRESS seen until COMPLETED.");

@@ -81,6 +81,16 @@ internal sealed class FalRequestTelemetry
         End();
     }
 
+    /// <summary>
+    /// A submit that returns a handle (<see cref="FalClient.SubmitAsync"/>) ends its span and measurements once fal has
+    /// queued the request, with the outcome <c>submitted</c>: what follows (polls by the handle, a webhook) is not this call's.
+    /// </summary>
+    public void Enqueued()
+    {
+        _outcome = "submitted";
+        End();
+    }
+
     public void Failed(Exception exception)
     {
         _outcome = "failed";

@@ -23,8 +23,9 @@ internal static class FalErrors
         validation = [.. validation.Select(v => new FalValidationError([.. v.Loc.Select(l => redact(l)!)], redact(v.Msg)!, redact(v.Type)))];
         var reason = redact(response.ReasonPhrase);
         errorType ??= redact(Header(response, "x-fal-error-type"));
-        var isUserTimeout = response.StatusCode == HttpStatusCode.GatewayTimeout
-            && string.Equals(Header(response, "x-fal-request-timeout-type"), "user", StringComparison.OrdinalIgnoreCase);
+        var timeoutType = response.StatusCode == HttpStatusCode.GatewayTimeout ? redact(Header(response, "x-fal-request-timeout-type")) : null;
+        // "user" alone is the caller's start timeout (the JS client's ApiError.isUserTimeout); any value stops retries (fal_client).
+        var isUserTimeout = string.Equals(timeoutType, "user", StringComparison.OrdinalIgnoreCase);
 
         var message = new StringBuilder("fal ").Append(operation);
         if (requestId is not null)
@@ -54,6 +55,7 @@ internal static class FalErrors
             ErrorType = errorType,
             ValidationErrors = validation,
             IsUserTimeout = isUserTimeout,
+            TimeoutType = timeoutType,
             RequestId = requestId,
             ResponseBody = text.Length == 0 ? null : Truncate(text),
         };

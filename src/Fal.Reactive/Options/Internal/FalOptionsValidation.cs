@@ -106,6 +106,11 @@ internal static class FalOptionsValidation
             throw new ArgumentException($"WebhookUrl must be an absolute http or https URL, not '{webhook}'.", paramName);
         }
 
+        if (options.ClientTimeout is { } clientTimeout)
+        {
+            Wait(clientTimeout, "ClientTimeout", paramName);
+        }
+
         ValidateCall(options.CallHeaders, paramName);
         return options;
     }

@@ -8,6 +8,7 @@ namespace Fal.Reactive;
 /// bytes straight to the CDN with the token (the token goes to the CDN only, see <see cref="CdnTrust"/>); in parts above
 /// <see cref="FalStorageOptions.MultipartThreshold"/>. When the token cannot be had (refused, unreachable, or for an untrusted
 /// host) it falls back, before any byte is sent, to the REST host's signed URLs (<c>storage/upload/initiate</c>, the JS client's flow).
+/// Bytes and files (which can be read again) also fall back when the CDN POST itself fails after its retries, as fal_client does.
 /// </summary>
 internal sealed class StorageUploader(FalTransport transport)
 {
@@ -87,22 +88,42 @@ internal sealed class StorageUploader(FalTransport transport)
 
         try
         {
-            return await SendOnceAsync(
-                "upload",
-                () =>
-                {
-                    var request = CdnRequest(token, "files/upload", source, lifecycle);
-                    request.Content = new SourceContent(source, progress);
-                    return request;
-                },
-                static (_, body) => AccessUrl(body).Url,
-                cancellationToken).ConfigureAwait(false);
+            return source.CanRewind
+                ? await transport.SendAsync(async: true, FalCall.Built("upload", () => CdnUpload(token, source, lifecycle, progress, rewind: true), static (_, body) => AccessUrl(body).Url, FalRetryRule.Upload, Options.Scheduler), cancellationToken).ConfigureAwait(false)
+                : await SendOnceAsync("upload", () => CdnUpload(token, source, lifecycle, progress, rewind: false), static (_, body) => AccessUrl(body).Url, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FalException e) when (source.CanRewind && e is not FalUploadException && !cancellationToken.IsCancellationRequested)
+        {
+            // As fal_client's fal_v3 -> fal chain: any failure of the CDN attempt falls back to the REST host's signed
+            // URL when the bytes can be sent again. A caller's stream cannot: its failure is reported below.
+            if (e is FalHttpException { StatusCode: 401 or 403 })
+            {
+                _tokens.Invalidate(token);
+            }
+
+            source.Rewind();
+            progress.Restart();
+            return await UploadWholeAsync(source, token: null, lifecycle, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (FalHttpException e) when (e.StatusCode is 401 or 403)
         {
             _tokens.Invalidate(token);
             throw;
         }
+    }
+
+    /// <summary>The CDN POST; each attempt of a rewindable source starts from its first byte.</summary>
+    private static HttpRequestMessage CdnUpload(CdnToken token, UploadSource source, FalObjectLifecycle? lifecycle, UploadProgress progress, bool rewind)
+    {
+        if (rewind)
+        {
+            source.Rewind();
+            progress.Restart();
+        }
+
+        var request = CdnRequest(token, "files/upload", source, lifecycle);
+        request.Content = new SourceContent(source, progress);
+        return request;
     }
 
     private async Task<Uri> UploadInPartsAsync(

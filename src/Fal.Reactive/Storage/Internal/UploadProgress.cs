@@ -21,6 +21,15 @@ internal sealed class UploadProgress(long? total, IProgress<FalUploadProgress>? 
         }
     }
 
+    /// <summary>The bytes are sent again from the start (a retried or fallen-back upload): counting starts over.</summary>
+    public void Restart()
+    {
+        lock (_gate)
+        {
+            _sent = 0;
+        }
+    }
+
     public void Done(Uri url)
     {
         lock (_gate)

@@ -8,12 +8,14 @@ internal sealed class UploadSource : IDisposable
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;
+    private readonly long _start;
     private long _read;
 
     private UploadSource(Stream stream, bool ownsStream, long? length, string fileName, string contentType)
     {
         _stream = stream;
         _ownsStream = ownsStream;
+        _start = ownsStream && stream.CanSeek ? stream.Position : 0;
         Length = length;
         FileName = fileName;
         ContentType = contentType;
@@ -25,6 +27,24 @@ internal sealed class UploadSource : IDisposable
     public string FileName { get; }
 
     public string ContentType { get; }
+
+    /// <summary>
+    /// Gets whether the bytes can be read again from the start: bytes and files (streams opened here), not a
+    /// caller's stream, which is read once whatever it can do (its position is the caller's).
+    /// </summary>
+    public bool CanRewind => _ownsStream && _stream.CanSeek;
+
+    /// <summary>Back to the first byte, for another attempt (only when <see cref="CanRewind"/>).</summary>
+    public void Rewind()
+    {
+        if (!CanRewind)
+        {
+            throw new InvalidOperationException("This upload source is read once.");
+        }
+
+        _stream.Position = _start;
+        _read = 0;
+    }
 
     /// <summary>Opens the file now, so that a missing or unreadable one fails before anything is sent.</summary>
     public static UploadSource FromFile(FileInfo file, FalUploadOptions options)
@@ -126,13 +146,13 @@ internal sealed class UploadSource : IDisposable
 
         public override bool CanRead => true;
 
-        public override bool CanSeek => false;
+        public override bool CanSeek => true;
 
         public override bool CanWrite => false;
 
         public override long Length => data.Length;
 
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override long Position { get => _position; set => _position = (int)Math.Clamp(value, 0, data.Length); }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -152,7 +172,8 @@ internal sealed class UploadSource : IDisposable
         {
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) =>
+            Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => data.Length + offset };
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
