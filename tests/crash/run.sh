@@ -30,7 +30,9 @@ if [ "$mode" = postgres ]; then
 else
   journal="$work/batch.journal"; workers=1
 fi
-args=(--journal "$journal" -f "$work/prompts.txt" -o "$work/out" -c 4 --steps 60 --plain)
+# Enough work that the kills land before the batch ends: three workers finish three times sooner.
+if [ "$workers" -gt 1 ]; then per="-c 1 --steps 100"; else per="-c 4 --steps 60"; fi
+args=(--journal "$journal" -f "$work/prompts.txt" -o "$work/out" $per --plain)
 
 kills=0; runs=0
 start_worker() { dotnet "$sample" "${args[@]}" --worker-id "w$1" >>"$log" 2>&1 & pids[$1]=$!; runs=$((runs + 1)); }
