@@ -17,6 +17,8 @@ expected = [
     "Fal.Reactive.Webhooks",
     "Fal.Reactive.AspNetCore",
     "Fal.Reactive.Realtime",
+    "Fal.Reactive.Journal.Sqlite",
+    "Fal.Reactive.Journal.PostgreSql",
     "Fal.Reactive.Testing",
     "Fal.Reactive.Emulator",
     "Fal.Reactive.Emulator.Tool",
@@ -25,10 +27,13 @@ expected = [
 must_depend = {
     "Fal.Reactive.Webhooks": ["Fal.Reactive", "BouncyCastle.Cryptography"],
     "Fal.Reactive.Realtime": ["Fal.Reactive", "MessagePack"],
+    "Fal.Reactive.Journal.Sqlite": ["Fal.Reactive", "Microsoft.Data.Sqlite"],
+    "Fal.Reactive.Journal.PostgreSql": ["Fal.Reactive", "Npgsql"],
     "Fal.Reactive.AspNetCore": ["Fal.Reactive.Webhooks"],
 }
 must_not_depend = {
-    "Fal.Reactive": ["BouncyCastle.Cryptography", "MessagePack", "Fal.Reactive.Webhooks", "Fal.Reactive.Realtime"],
+    "Fal.Reactive": ["BouncyCastle.Cryptography", "MessagePack", "Fal.Reactive.Webhooks", "Fal.Reactive.Realtime",
+                     "Microsoft.Data.Sqlite", "Npgsql", "Fal.Reactive.Journal.Sqlite", "Fal.Reactive.Journal.PostgreSql"],
     "Fal.Reactive.AspNetCore": ["BouncyCastle.Cryptography"],
 }
 dependency = re.compile(r'<dependency id="([^"]+)"')

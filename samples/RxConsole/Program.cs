@@ -23,6 +23,7 @@ return options.Command switch
 {
     SampleCommand.Help => PrintHelp(),
     SampleCommand.Bind => await BindCommand.RunAsync(options),
+    _ when options.Journal is not null => await JournalCommand.RunAsync(options),
     _ => await BatchCommand.RunAsync(options),
 };
 

@@ -47,6 +47,11 @@ internal sealed record SampleOptions
 
     public bool Plain { get; init; }
 
+    /// <summary>A durable batch: a SQLite file, or <c>postgres:&lt;connection string&gt;</c> shared by workers.</summary>
+    public string? Journal { get; init; }
+
+    public string? WorkerId { get; init; }
+
     public const string HelpText = """
         RxConsole: a batch of prompts through fal's queue, composed with Rx.
 
@@ -85,6 +90,10 @@ internal sealed record SampleOptions
               --emulator             Use the local emulator even when FAL_KEY is set.
               --workers <n>          The emulator's runner count (default: 2).
               --plain                Plain lines instead of the live table.
+              --journal <path>       A durable batch: each prompt submitted once across runs (a SQLite
+                                     file; postgres:<connection string> for workers sharing the batch).
+                                     Killed and re-run with the same arguments, it re-attaches.
+              --worker-id <id>       This worker's id in the journal's leases (default: the host name).
           -h, --help                 This text.
 
         Examples:
@@ -150,6 +159,12 @@ internal sealed record SampleOptions
                     break;
                 case "--plain":
                     options = options with { Plain = true };
+                    break;
+                case "--journal":
+                    options = options with { Journal = Value() };
+                    break;
+                case "--worker-id":
+                    options = options with { WorkerId = Value() };
                     break;
                 case "--":
                     prompts.AddRange(args.Skip(i + 1));

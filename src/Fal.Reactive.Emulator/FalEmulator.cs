@@ -135,6 +135,7 @@ public sealed class FalEmulator : IAsyncDisposable
             RunUrl = urls.Run,
             RestUrl = urls.Rest,
             CdnUrl = urls.Cdn,
+            ApiUrl = urls.Api,
             Latency = options.Latency,
             WebhookClient = webhookClient,
             Retention = options.Retention,

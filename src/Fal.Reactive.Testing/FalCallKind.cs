@@ -56,4 +56,7 @@ public enum FalCallKind
 
     /// <summary><c>GET {rest}.well-known/jwks.json</c>: the keys webhooks are signed with (public, no key needed).</summary>
     Jwks,
+
+    /// <summary><c>GET {api}v1/models/requests/by-endpoint</c>: fal's platform API listing an endpoint's requests.</summary>
+    RequestListing,
 }

@@ -52,6 +52,9 @@ public sealed partial class FalSimulator
             FalCallKind.MultipartComplete => Locked(now => MultipartCalls.Complete(_files, request, segments, now)),
             FalCallKind.File => Locked(now => StorageCalls.GetFile(_files, segments, now)),
             FalCallKind.Jwks => Task.FromResult(_webhooks.Jwks()),
+            FalCallKind.RequestListing => RequestListingAvailable
+                ? Locked(now => RequestListing.Answer(_queue.Requests, request, route.Owner, now))
+                : Task.FromResult(SimulatorHttpResponse.Detail(503, "The request listing is unavailable.")),
             _ => throw new UnreachableException($"The router refuses {call.Kind} calls."),
         };
     }

@@ -109,6 +109,15 @@ public sealed partial class FalSimulator
     /// <summary>Gets the scheduler the simulator's time runs on.</summary>
     public IScheduler Scheduler => _scheduler;
 
+    /// <summary>Gets fal's platform API host as the simulator serves it (the request listing).</summary>
+    public Uri ApiUrl => _hosts.Api;
+
+    /// <summary>
+    /// Gets or sets whether <c>v1/models/requests/by-endpoint</c> answers (true, the default) or fails with 503: what a test
+    /// of a durable batch's "listing unavailable" path sets.
+    /// </summary>
+    public bool RequestListingAvailable { get; set; } = true;
+
     /// <summary>
     /// Gets a snapshot of every request held, in arrival order: all the unfinished ones, and the finished ones that
     /// <see cref="FalSimulatorOptions.Retention"/> keeps.

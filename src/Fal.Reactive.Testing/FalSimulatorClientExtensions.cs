@@ -23,6 +23,7 @@ public static class FalSimulatorClientExtensions
             QueueUrl = simulator.QueueUrl,
             RunUrl = simulator.RunUrl,
             RestUrl = simulator.RestUrl,
+            ApiUrl = simulator.ApiUrl,
             PollInterval = options?.PollInterval ?? FalClientOptions.DefaultPollInterval,
             Scheduler = options?.Scheduler ?? simulator.Scheduler,
             Retry = options?.Retry ?? new FalRetryOptions(),

@@ -25,6 +25,9 @@ public sealed class FalSimulatorOptions
     /// <summary>Gets or sets the REST host serving storage uploads (<c>https://rest.fal.ai/</c> by default).</summary>
     public Uri RestUrl { get; set; } = new("https://rest.fal.ai/");
 
+    /// <summary>Gets or sets fal's platform API host, serving the request listing (<c>https://api.fal.ai/</c> by default).</summary>
+    public Uri ApiUrl { get; set; } = new("https://api.fal.ai/");
+
     /// <summary>
     /// Gets or sets the CDN host that receives uploaded bytes and serves files (<c>https://v3.fal.media/</c> by default).
     /// </summary>

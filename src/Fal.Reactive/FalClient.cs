@@ -260,6 +260,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
             QueueUrl = BaseUrl(options.QueueUrl, nameof(options.QueueUrl), nameof(options)),
             RunUrl = BaseUrl(options.RunUrl, nameof(options.RunUrl), nameof(options)),
             RestUrl = BaseUrl(options.RestUrl, nameof(options.RestUrl), nameof(options)),
+            ApiUrl = BaseUrl(options.ApiUrl, nameof(options.ApiUrl), nameof(options)),
             ProxyUrl = options.ProxyUrl is { } proxy ? AbsoluteHttpUrl(proxy, nameof(options.ProxyUrl), nameof(options)) : null,
         };
     }

@@ -10,4 +10,6 @@ internal sealed record FalEmulatorUrls(Uri Base)
     public Uri Rest { get; } = new(Base, "_rest/");
 
     public Uri Cdn { get; } = new(Base, "_cdn/");
+
+    public Uri Api { get; } = new(Base, "_api/");
 }

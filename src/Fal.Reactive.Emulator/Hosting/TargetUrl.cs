@@ -20,6 +20,7 @@ internal static class TargetUrl
             "QUEUE.FAL.RUN" or "QUEUE.FALRUN.COM" => urls.Queue,
             "FAL.RUN" => urls.Run,
             "REST.FAL.AI" or "REST.ALPHA.FAL.AI" => urls.Rest,
+            "API.FAL.AI" => urls.Api,
             "V3.FAL.MEDIA" => urls.Cdn,
             _ => null,
         };

@@ -44,6 +44,15 @@ internal static class CallClassifier
             };
         }
 
+        if (host == hosts.Api)
+        {
+            return (method, string.Join('/', s)) switch
+            {
+                ("GET", "v1/models/requests/by-endpoint") => FalCallKind.RequestListing,
+                _ => FalCallKind.Unknown,
+            };
+        }
+
         return FalCallKind.Unknown;
     }
 

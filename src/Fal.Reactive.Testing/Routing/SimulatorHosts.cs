@@ -10,6 +10,7 @@ internal sealed class SimulatorHosts
         Run = BaseUrl(options.RunUrl, nameof(options.RunUrl));
         Rest = BaseUrl(options.RestUrl, nameof(options.RestUrl));
         Cdn = BaseUrl(options.CdnUrl, nameof(options.CdnUrl));
+        Api = BaseUrl(options.ApiUrl, nameof(options.ApiUrl));
     }
 
     public Uri Queue { get; }
@@ -20,12 +21,14 @@ internal sealed class SimulatorHosts
 
     public Uri Cdn { get; }
 
+    public Uri Api { get; }
+
     /// <summary>Finds the host a URL is on (null for none) and its path segments below that host, unescaped.</summary>
     public (Uri? Host, string[] Segments) Locate(Uri url)
     {
         var left = url.GetLeftPart(UriPartial.Path);
         Uri? host = null;
-        foreach (var candidate in (ReadOnlySpan<Uri>)[Queue, Run, Rest, Cdn])
+        foreach (var candidate in (ReadOnlySpan<Uri>)[Queue, Run, Rest, Cdn, Api])
         {
             // Longest prefix wins: the emulator serves the run host under the queue host's root.
             if (left.StartsWith(candidate.AbsoluteUri, StringComparison.OrdinalIgnoreCase)

@@ -21,6 +21,7 @@ internal sealed class FalClientContext
         Queue = new QueueEndpoint(Transport);
         RunHost = new RunEndpoint(Transport);
         Rest = new RestEndpoint(Transport);
+        Api = new ApiEndpoint(Transport);
     }
 
     /// <summary>The client's validated options (a private copy).</summary>
@@ -43,6 +44,9 @@ internal sealed class FalClientContext
 
     /// <summary>The REST host: temporary tokens.</summary>
     public RestEndpoint Rest { get; }
+
+    /// <summary>The platform API host: the request listing a durable batch settles a cut-off submit with.</summary>
+    public ApiEndpoint Api { get; }
 
     /// <summary>The client's live request subscriptions, and whether the client is disposed (shared with its handles).</summary>
     public LiveRequests LiveRequests { get; } = new();

@@ -109,5 +109,6 @@ internal sealed partial class FalTransport
     }
 
     private bool IsConfiguredHost(Uri url) =>
-        FalRequestUrls.IsUnder(url, Options.QueueUrl) || FalRequestUrls.IsUnder(url, Options.RunUrl) || FalRequestUrls.IsUnder(url, Options.RestUrl);
+        FalRequestUrls.IsUnder(url, Options.QueueUrl) || FalRequestUrls.IsUnder(url, Options.RunUrl) || FalRequestUrls.IsUnder(url, Options.RestUrl)
+        || FalRequestUrls.IsUnder(url, Options.ApiUrl);
 }

@@ -12,6 +12,7 @@ public class FalClientOptions
     private Uri? _queueUrl;
     private Uri? _runUrl;
     private Uri? _restUrl;
+    private Uri? _apiUrl;
     private FalHosts? _environmentHosts;
 
     /// <summary>fal's queue host.</summary>
@@ -22,6 +23,9 @@ public class FalClientOptions
 
     /// <summary>fal's REST host (storage, tokens).</summary>
     public static readonly Uri DefaultRestUrl = new("https://rest.fal.ai/");
+
+    /// <summary>fal's platform API host (the request listing a durable batch reads after a crash).</summary>
+    public static readonly Uri DefaultApiUrl = new("https://api.fal.ai/");
 
     /// <summary>The poll interval fal_client uses: 100 ms.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(100);
@@ -44,6 +48,7 @@ public class FalClientOptions
         QueueUrl = other.QueueUrl;
         RunUrl = other.RunUrl;
         RestUrl = other.RestUrl;
+        ApiUrl = other.ApiUrl;
         PollInterval = other.PollInterval;
         Scheduler = other.Scheduler;
         LoggerFactory = other.LoggerFactory;
@@ -86,6 +91,13 @@ public class FalClientOptions
     /// <summary>The REST host (storage). Default <c>https://rest.fal.ai/</c>, or from <c>FAL_EMULATOR_URL</c>.</summary>
     /// <exception cref="InvalidOperationException">Unset, and <c>FAL_EMULATOR_URL</c> is malformed.</exception>
     public Uri RestUrl { get => _restUrl ?? EnvironmentHosts.RestUrl; set => _restUrl = value; }
+
+    /// <summary>
+    /// fal's platform API host (<c>v1/models/requests/by-endpoint</c>, read by a durable batch to learn whether a submit cut short by
+    /// a crash reached fal). Default <c>https://api.fal.ai/</c>, or <c>{FAL_EMULATOR_URL}/_api/</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Unset, and <c>FAL_EMULATOR_URL</c> is malformed.</exception>
+    public Uri ApiUrl { get => _apiUrl ?? EnvironmentHosts.ApiUrl; set => _apiUrl = value; }
 
     /// <summary>How long to wait after a status answer before the next poll. Default 100 ms.</summary>
     public TimeSpan PollInterval { get; set; } = DefaultPollInterval;

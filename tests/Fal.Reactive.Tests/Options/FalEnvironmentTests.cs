@@ -106,6 +106,7 @@ public class FalEnvironmentTests
             QueueUrl = new Uri("http://q.test/"),
             RunUrl = new Uri("http://r.test/"),
             RestUrl = new Uri("http://s.test/"),
+            ApiUrl = new Uri("http://a.test/"),
         };
 
         using var client = new FalClient(options);   // reads no variable, so the malformed one is not an error

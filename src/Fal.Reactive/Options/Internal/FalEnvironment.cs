@@ -25,6 +25,7 @@ internal static class FalEnvironment
         var queue = FalClientOptions.DefaultQueueUrl;
         var run = FalClientOptions.DefaultRunUrl;
         var rest = FalClientOptions.DefaultRestUrl;
+        var api = FalClientOptions.DefaultApiUrl;
 
         if (Read(EmulatorUrlVariable) is { } emulator)
         {
@@ -32,6 +33,7 @@ internal static class FalEnvironment
             queue = origin;
             run = new Uri(origin, "_run/");
             rest = new Uri(origin, "_rest/");
+            api = new Uri(origin, "_api/");
         }
 
         if (Read(RunHostVariable) is { } runHost)
@@ -46,7 +48,7 @@ internal static class FalEnvironment
             queue = ParseOrigin(QueueRunHostVariable, queueHost, allowPath: false);
         }
 
-        return new FalHosts(queue, run, rest);
+        return new FalHosts(queue, run, rest, api);
     }
 
     private static string? Read(string name) =>

@@ -1,4 +1,4 @@
 namespace Fal.Reactive;
 
-/// <summary>The three fal hosts a client talks to.</summary>
-internal readonly record struct FalHosts(Uri QueueUrl, Uri RunUrl, Uri RestUrl);
+/// <summary>The fal hosts a client talks to.</summary>
+internal readonly record struct FalHosts(Uri QueueUrl, Uri RunUrl, Uri RestUrl, Uri ApiUrl);
