@@ -148,6 +148,7 @@ public static class FalServiceCollectionExtensions
             _ = options.QueueUrl;
             _ = options.RunUrl;
             _ = options.RestUrl;
+            _ = options.ApiUrl;
         }
         catch (InvalidOperationException e)
         {
@@ -155,6 +156,7 @@ public static class FalServiceCollectionExtensions
             options.QueueUrl = FalClientOptions.DefaultQueueUrl;
             options.RunUrl = FalClientOptions.DefaultRunUrl;
             options.RestUrl = FalClientOptions.DefaultRestUrl;
+            options.ApiUrl = FalClientOptions.DefaultApiUrl;
         }
 
         section.Bind(options);

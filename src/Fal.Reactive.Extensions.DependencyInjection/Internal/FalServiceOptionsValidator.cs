@@ -15,6 +15,7 @@ internal sealed class FalServiceOptionsValidator : IValidateOptions<FalServiceOp
         CheckUrl(nameof(options.QueueUrl), () => options.QueueUrl, failures);
         CheckUrl(nameof(options.RunUrl), () => options.RunUrl, failures);
         CheckUrl(nameof(options.RestUrl), () => options.RestUrl, failures);
+        CheckUrl(nameof(options.ApiUrl), () => options.ApiUrl, failures);
         if (options.EnvironmentError is { } environmentError
             && (ReferenceEquals(options.QueueUrl, FalClientOptions.DefaultQueueUrl)
                 || ReferenceEquals(options.RunUrl, FalClientOptions.DefaultRunUrl)
