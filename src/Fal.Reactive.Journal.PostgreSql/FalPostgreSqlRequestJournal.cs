@@ -16,6 +16,8 @@ namespace Fal.Reactive;
 /// </example>
 public sealed class FalPostgreSqlRequestJournal : IFalRequestJournal
 {
+    // The next-key pick's indexes (in flight: Submitting, Submitted; pending), their predicates written as the pick's
+    // (SqlJournalStore.LeaseNextAsync) so the planner can use them; IF NOT EXISTS adds them to tables made before them.
     private const string Schema = """
         SELECT pg_advisory_xact_lock(7235001);
         CREATE TABLE IF NOT EXISTS fal_journal (
@@ -29,6 +31,8 @@ public sealed class FalPostgreSqlRequestJournal : IFalRequestJournal
             ended_at BIGINT, lease_owner TEXT, lease_expires_at BIGINT,
             PRIMARY KEY (journal, key));
         CREATE INDEX IF NOT EXISTS fal_journal_unfinished ON fal_journal (journal, seq) WHERE state < 3;
+        CREATE INDEX IF NOT EXISTS fal_journal_in_flight ON fal_journal (journal, seq) WHERE state IN (1, 2);
+        CREATE INDEX IF NOT EXISTS fal_journal_pending ON fal_journal (journal, seq) WHERE state = 0;
         """;
 
     // The statements, shared with the SQLite journal (src/Shared/Journal/SqlJournalStore.cs).

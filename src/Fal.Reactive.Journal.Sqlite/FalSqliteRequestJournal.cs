@@ -15,6 +15,8 @@ namespace Fal.Reactive;
 /// </example>
 public sealed class FalSqliteRequestJournal : IFalRequestJournal, IAsyncDisposable, IDisposable
 {
+    // The next-key pick's indexes (in flight: Submitting, Submitted; pending), their predicates written as the pick's
+    // (SqlJournalStore.LeaseNextAsync) so the planner can use them; IF NOT EXISTS adds them to files made before them.
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS fal_journal (
@@ -25,6 +27,8 @@ public sealed class FalSqliteRequestJournal : IFalRequestJournal, IAsyncDisposab
             input_hash TEXT, submitting_at INTEGER, request_id TEXT,
             output TEXT, location TEXT, error_message TEXT, error_status INTEGER, error_type TEXT, error_detail TEXT,
             ended_at INTEGER, lease_owner TEXT, lease_expires_at INTEGER);
+        CREATE INDEX IF NOT EXISTS fal_journal_in_flight ON fal_journal (seq) WHERE state IN (1, 2);
+        CREATE INDEX IF NOT EXISTS fal_journal_pending ON fal_journal (seq) WHERE state = 0;
         """;
 
     // The statements, shared with the PostgreSQL journal (src/Shared/Journal/SqlJournalStore.cs).

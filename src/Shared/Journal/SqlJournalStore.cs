@@ -14,6 +14,9 @@ internal abstract class SqlJournalStore : IFalRequestJournal
     private const string Leasable = "(lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at <= @now)";
     private const string Owned = "(lease_owner IS NULL OR lease_owner = @owner)";
 
+    // What the next-key pick may take: free, or lapsed and someone else's (a worker's own keys are already being worked).
+    private const string Takeable = "(lease_owner IS NULL OR (lease_owner <> @owner AND lease_expires_at <= @now))";
+
     /// <summary>The condition that keeps a statement to this journal's rows (SQLite: a file holds one journal).</summary>
     protected abstract string Scope { get; }
 
@@ -79,16 +82,18 @@ internal abstract class SqlJournalStore : IFalRequestJournal
     {
         ArgumentNullException.ThrowIfNull(lease);
         // One statement, so the pick and the lease cannot be split by another worker's (SQLite runs it under its write
-        // lock; PostgreSQL's pick skips rows another worker has locked).
+        // lock; PostgreSQL's pick skips rows another worker has locked). Two picks, each walking its own partial index
+        // (fal_journal_in_flight, fal_journal_pending) in seq order and stopping at the first free key: one ordering
+        // in-flight keys before pending ones would sort every unfinished key on each lease (O(N) per key, O(N²) a
+        // batch). The pending pick runs only when no in-flight key is free (COALESCE stops at its first non-null).
         return await QueryOneAsync(
             $"""
             UPDATE fal_journal SET lease_owner = @owner, lease_expires_at = @expires
-            WHERE {Scope} AND key = (
-                SELECT key FROM fal_journal
-                WHERE {Scope} AND state < {JournalRows.Finished}
-                  AND (lease_owner IS NULL OR (lease_owner <> @owner AND lease_expires_at <= @now))
-                ORDER BY state IN ({JournalRows.Submitting}, {JournalRows.Submitted}) DESC, seq
-                LIMIT 1{PickLock})
+            WHERE {Scope} AND key = COALESCE(
+                (SELECT key FROM fal_journal WHERE {Scope} AND state IN ({JournalRows.Submitting}, {JournalRows.Submitted}) AND {Takeable}
+                 ORDER BY seq LIMIT 1{PickLock}),
+                (SELECT key FROM fal_journal WHERE {Scope} AND state = {JournalRows.Pending} AND {Takeable}
+                 ORDER BY seq LIMIT 1{PickLock}))
             RETURNING {JournalRows.Columns}
             """,
             c => JournalRows.AddLease(c, lease),

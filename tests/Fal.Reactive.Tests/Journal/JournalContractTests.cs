@@ -84,6 +84,38 @@ public abstract class JournalContractTests
     }
 
     [Fact]
+    public async Task LeaseNext_TakesFreeKeysInFlightInTheOrderAdded_ThenPendingKeysInTheOrderAdded()
+    {
+        var journal = await OpenAsync();
+        foreach (var key in new[] { "p1", "f1", "p2", "f2", "live", "f3", "p3" })
+        {
+            await journal.AddAsync(key, App);
+        }
+
+        // In flight, each a way a key in flight becomes free: lapsed while submitted (f1), lapsed mid-submit (f2) and
+        // released (f3); and one whose worker is alive. p2 is pending but leased by the live worker.
+        foreach (var (key, owner) in new[] { ("f3", "gone"), ("f1", "dead"), ("f2", "dead") })
+        {
+            await journal.TryLeaseAsync(key, Lease(owner));
+            await journal.TryRecordIntentAsync(key, Lease(owner), "h", null);
+        }
+
+        await journal.RecordRequestIdAsync("f1", Lease("dead"), "req-1");
+        await journal.ReleaseAsync("f3", Lease("gone"));
+        await journal.TryLeaseAsync("live", Lease("alive", 20));
+        await journal.TryRecordIntentAsync("live", Lease("alive", 20), "h", null);
+        await journal.TryLeaseAsync("p2", Lease("alive", 20));
+
+        var picked = new List<string>();
+        while (await journal.LeaseNextAsync(Lease("w1", 31)) is { } next)
+        {
+            picked.Add(next.Key);
+        }
+
+        picked.Should().Equal(["f1", "f2", "f3", "p1", "p3"], "free keys in flight first, then pending ones, each in the order added; live leases are left alone");
+    }
+
+    [Fact]
     public async Task TheInFlightCap_RefusesAnIntent_UntilAKeyEnds()
     {
         var journal = await OpenAsync();
