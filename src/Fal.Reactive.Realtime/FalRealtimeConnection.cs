@@ -32,18 +32,17 @@ public sealed class FalRealtimeConnection<TInput, TOutput> : IObservable<FalReal
 {
     private readonly object _gate = new();
     private readonly RealtimeSettings _settings;
-    private readonly FalRealtimeFormat _format;
     private readonly JsonSerializerOptions _json;
     private Subject<FalRealtimeResult<TOutput>>? _results;
     private RealtimeSession? _session;
     private int _subscribers;
     private bool _disposed;
 
-    internal FalRealtimeConnection(RealtimeSettings settings, FalRealtimeFormat format, JsonSerializerOptions json)
+    internal FalRealtimeConnection(RealtimeSettings settings, JsonSerializerOptions json)
     {
         _settings = settings;
-        _format = format;
-        _json = json;
+        // The msgpack codec sends byte arrays as bin: they are set aside while the input is serialized.
+        _json = settings.Codec is MessagePackRealtimeCodec ? new JsonSerializerOptions(json) { Converters = { new RealtimeBytes() } } : json;
     }
 
     /// <summary>The app this connection is to.</summary>
@@ -129,8 +128,8 @@ public sealed class FalRealtimeConnection<TInput, TOutput> : IObservable<FalReal
             return;
         }
 
-        var frame = RealtimeCodec.EncodeInput(input, typeof(TInput), requestId, _json, _format);
-        session.Send(frame, text: _format == FalRealtimeFormat.Json);
+        var frame = RealtimeCodec.EncodeInput(input, typeof(TInput), requestId, _json, _settings.Codec);
+        session.Send(frame);
     }
 
     /// <summary>Sends an input as it is (see <see cref="Send"/>).</summary>

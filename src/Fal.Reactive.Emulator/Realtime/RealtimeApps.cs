@@ -8,7 +8,8 @@ namespace Fal.Reactive.Emulator.Realtime;
 
 /// <summary>
 /// The emulator's built-in realtime apps: <c>fal-ai/fast-lcm-diffusion</c> answers each prompt with a PNG the
-/// emulator serves (fal's realtime text-to-image app), and <c>emulator/echo</c> answers each input with itself at once.
+/// emulator serves (fal's realtime text-to-image app), and <c>emulator/echo</c> answers each input with itself at once
+/// (msgpack values as they are; JSON at <c>/realtime/json</c>; also at <c>/ws</c>).
 /// </summary>
 internal static class RealtimeApps
 {
@@ -22,9 +23,13 @@ internal static class RealtimeApps
 
     public static void Map(FalRealtimeSimulator realtime, FalSimulator files)
     {
+        // The echo keeps msgpack values as they are (bin stays bytes, as fal's template); it is also at /realtime/json
+        // with fal's JSON codec (as fal's own e2e app) and at /ws, another socket an app declares (ws_connect(path="ws")).
         realtime
             .MapApp(Image, input => CreateImage(files, input), ImageTime)
-            .MapApp(Echo, input => input);
+            .MapMessagePackApp(Echo, input => input)
+            .MapApp(Echo, input => input, new FalRealtimeAppOptions { Path = "/realtime/json", JsonMessages = true })
+            .MapMessagePackApp(Echo, input => input, new FalRealtimeAppOptions { Path = "/ws" });
     }
 
     private static object CreateImage(FalSimulator files, JsonElement input)
