@@ -46,15 +46,14 @@ public class RealtimeEmulatorFalRulesTests(EmulatorFixture fixture) : IClassFixt
     [Fact]
     public async Task AppError_ReachesOurClient_AsATypedErrorNamingTheApp()
     {
-        Emulator.Realtime.MapApp("tests/crashing-client", _ => throw new InvalidOperationException("CUDA error"));
         using var fal = CreateClient();
-        using var connection = fal.Realtime("tests/crashing-client");
+        using var connection = fal.Realtime("emulator/fail");
         var ended = connection.Materialize().FirstAsync().Timeout(s_deadline).ToTask();
 
         connection.Send(new { prompt = "x" }, "r-1");
 
         var error = (await ended).Exception.Should().BeOfType<FalRealtimeException>().Subject;
-        (error.AppId, error.Error, error.Reason).Should().Be(("tests/crashing-client", "INTERNAL_ERROR", "CUDA error"));
+        (error.AppId, error.Error, error.Reason).Should().Be(("emulator/fail", "INTERNAL_ERROR", "emulator/fail fails every realtime input, as asked"));
     }
 
     [Fact]
