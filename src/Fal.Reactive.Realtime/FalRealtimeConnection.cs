@@ -15,7 +15,9 @@ namespace Fal.Reactive;
 /// <para>
 /// The token is refreshed before it expires without dropping the connection; a dropped connection is re-opened
 /// with back-off on the scheduler (<see cref="FalRealtimeOptions.Reconnect"/>); an idle connection the app closed
-/// is re-opened by the next input. The sequence ends with <see cref="FalRealtimeException"/> (an app error frame),
+/// is re-opened by the next input (fal's <c>TIMEOUT</c> notice is no error). The sequence ends with
+/// <see cref="FalRealtimeException"/> (an <c>x-fal-error</c> text frame, e.g. fal's <c>INTERNAL_ERROR</c> for an
+/// exception in the app, after which fal closes the socket: no reconnection),
 /// <see cref="FalRealtimeUnauthorizedException"/> or <see cref="FalRealtimeConnectionClosedException"/>;
 /// <c>Retry()</c> reconnects.
 /// </para>
