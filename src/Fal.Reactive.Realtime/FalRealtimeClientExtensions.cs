@@ -22,6 +22,7 @@ public static class FalRealtimeClientExtensions
     /// <returns>The connection (cold: it connects on the first subscription).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="appId"/> or an option is invalid (e.g. max buffering outside 1..60).</exception>
+    /// <exception cref="PlatformNotSupportedException">Header auth (<see cref="FalRealtimeOptions.UseTemporaryToken"/> false) in a browser.</exception>
     [RequiresUnreferencedCode(RealtimeJson.ReflectionMessage)]
     [RequiresDynamicCode(RealtimeJson.ReflectionMessage)]
     public static FalRealtimeConnection<TInput, TOutput> Realtime<TInput, TOutput>(this FalClient client, string appId, FalRealtimeOptions? options = null)

@@ -19,7 +19,7 @@ public sealed class FalRealtimeOptions
     /// Whether the connection authenticates with a temporary token in the URL (<c>fal_jwt_token</c>, the default, as
     /// both official clients do). False sends the client's own credentials in the handshake's <c>Authorization</c>
     /// header instead and fetches no token (fal_client's <c>use_jwt=False</c>): for servers, never browsers (a
-    /// browser's WebSocket cannot set headers; there the connection fails with
+    /// browser's WebSocket cannot set headers; there the call throws
     /// <see cref="PlatformNotSupportedException"/>). Cannot be combined with <see cref="TokenProvider"/> or a proxy.
     /// </summary>
     public bool UseTemporaryToken { get; set; } = true;
@@ -69,6 +69,12 @@ public sealed class FalRealtimeOptions
         if (Path is null || (Path.Length > 0 && (Path[0] != '/' || Path.Contains('?', StringComparison.Ordinal) || Path.Contains('#', StringComparison.Ordinal))))
         {
             throw new ArgumentException($"Path must be empty or start with '/', without a query, not '{Path}'.", paramName);
+        }
+
+        if (!UseTemporaryToken && OperatingSystem.IsBrowser())
+        {
+            // A browser's WebSocket has no way to set handshake headers: fail at the call, not on every reconnection.
+            throw new PlatformNotSupportedException("UseTemporaryToken = false (header auth) needs handshake headers, which a browser's WebSocket cannot send; use temporary tokens (the default).");
         }
 
         if (!UseTemporaryToken && TokenProvider is not null)

@@ -17,7 +17,7 @@ internal sealed class WebSocketRealtimeSocket(HttpMessageInvoker invoker) : IRea
     {
         if (authorization is not null)
         {
-            // Browsers cannot set handshake headers: there this throws PlatformNotSupportedException, as documented.
+            // Never in a browser (which cannot set handshake headers): the options refuse header auth there.
             _socket.Options.SetRequestHeader("Authorization", authorization);
         }
 

@@ -295,7 +295,11 @@ public sealed partial class FalSimulatedRealtimeConnection
         catch (Exception e)
         {
             // fal's template: the app's exception ends the session, as INTERNAL_ERROR with the exception's message.
-            _busy = false;
+            lock (_gate)
+            {
+                _busy = false;
+            }
+
             EndWith("INTERNAL_ERROR", e.Message);
             return;
         }
