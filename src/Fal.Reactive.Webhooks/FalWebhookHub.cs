@@ -44,6 +44,9 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
     private readonly Dictionary<string, List<IObserver<FalWebhook>>> _waiters = new(StringComparer.Ordinal);
     private bool _disposed;
     private bool _observersCompleted;
+    // The managed thread id that holds the observers' turn (0: none), so that an observer publishing into the hub or
+    // disposing it from its OnNext goes on (the turn is its own) instead of waiting for itself.
+    private int _turnOwner;
 
     /// <summary>A hub with the default options (10-minute retention, 10,000 webhooks, real time).</summary>
     public FalWebhookHub()
@@ -117,8 +120,8 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
         var outcome = Accept(webhook, out var accepted);
         if (accepted is not null)
         {
-            _observersTurn.Wait();
-            NotifyObservers(accepted);
+            var took = TakeTurn();
+            NotifyObservers(accepted, release: took);
         }
 
         return outcome;
@@ -138,8 +141,13 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
         if (accepted is not null)
         {
             // No cancellation: once remembered, the delivery must reach the observers, or fal's retry would be a duplicate.
-            await _observersTurn.WaitAsync().ConfigureAwait(false);
-            NotifyObservers(accepted);
+            var took = !OwnsTurn();
+            if (took)
+            {
+                await _observersTurn.WaitAsync().ConfigureAwait(false);
+            }
+
+            NotifyObservers(accepted, release: took);
         }
 
         return outcome;
@@ -235,8 +243,8 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
             }
         }
 
-        // The observers' turn: an observer is never completed while it handles a webhook.
-        _observersTurn.Wait();
+        // The observers' turn: an observer is never completed while it handles a webhook (unless it disposes the hub itself).
+        var took = TakeTurn();
         try
         {
             _observersCompleted = true;
@@ -245,7 +253,10 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
         }
         finally
         {
-            _observersTurn.Release();
+            if (took)
+            {
+                _observersTurn.Release();
+            }
         }
     }
 
@@ -297,9 +308,25 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
         return FalWebhookPublishOutcome.Published;
     }
 
-    /// <summary>Holding the observers' turn (released here): the webhook to each observer.</summary>
-    private void NotifyObservers(LinkedListNode<Remembered> accepted)
+    private bool OwnsTurn() => Volatile.Read(ref _turnOwner) == Environment.CurrentManagedThreadId;
+
+    /// <summary>Waits for the observers' turn; false when this thread holds it already (an observer's own call).</summary>
+    private bool TakeTurn()
     {
+        if (OwnsTurn())
+        {
+            return false;
+        }
+
+        _observersTurn.Wait();
+        return true;
+    }
+
+    /// <summary>Holding the observers' turn (released here when <paramref name="release"/>): the webhook to each observer.</summary>
+    private void NotifyObservers(LinkedListNode<Remembered> accepted, bool release)
+    {
+        var outer = _turnOwner;
+        Volatile.Write(ref _turnOwner, Environment.CurrentManagedThreadId);
         try
         {
             if (!_observersCompleted)
@@ -316,7 +343,11 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
         }
         finally
         {
-            _observersTurn.Release();
+            Volatile.Write(ref _turnOwner, outer);
+            if (release)
+            {
+                _observersTurn.Release();
+            }
         }
     }
 

@@ -74,4 +74,28 @@ public sealed class FalWebhookHubConcurrencyTests
         await slow.WaitAsync(s_bound);
         completed.Should().BeTrue();
     }
+
+    [Fact]
+    public async Task AnObserverThatPublishesOrDisposesTheHub_FromItsOnNext_GoesOn_InsteadOfWaitingForItself()
+    {
+        var hub = new FalWebhookHub();
+        var seen = new List<string>();
+        using var subscription = hub.Subscribe(w =>
+        {
+            seen.Add(w.RequestId);
+            if (w.RequestId == "first")
+            {
+                hub.Publish(Webhook("nested")).Should().Be(FalWebhookPublishOutcome.Published);
+            }
+            else
+            {
+                hub.Dispose();
+            }
+        });
+
+        (await Task.Run(() => hub.Publish(Webhook("first"))).WaitAsync(s_bound)).Should().Be(FalWebhookPublishOutcome.Published);
+
+        seen.Should().Equal("first", "nested");
+        hub.Invoking(h => h.Publish(Webhook("later"))).Should().Throw<ObjectDisposedException>();
+    }
 }
