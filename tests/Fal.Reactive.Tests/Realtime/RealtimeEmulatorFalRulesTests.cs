@@ -147,16 +147,20 @@ public class RealtimeEmulatorFalRulesTests(EmulatorFixture fixture) : IClassFixt
     [Fact]
     public async Task IdleTimeout_SendsTheTimeoutTextFrame_AndOurClientReconnectsOnTheNextInput()
     {
-        Emulator.Realtime.MapApp("tests/idle", input => input, new FalRealtimeAppOptions { SessionTimeout = TimeSpan.FromMilliseconds(200), EmitTimings = true });
+        // Long enough that the first input reaches the app before its idle clock runs out on a loaded machine (an
+        // input racing fal's idle close is lost, as on fal), short enough to wait for.
+        Emulator.Realtime.MapApp("tests/idle", input => input, new FalRealtimeAppOptions { SessionTimeout = TimeSpan.FromSeconds(1.5), EmitTimings = true });
         using var fal = CreateClient();
         using var connection = fal.Realtime("tests/idle");
-        var results = connection.Take(2).ToList().Timeout(s_deadline).ToTask();
+        var results = connection.Take(2).Replay();
+        using var subscription = results.Connect();
 
         connection.Send(new { prompt = "before" }, "1");
+        (await results.FirstAsync().Timeout(s_deadline)).RequestId.Should().Be("1");
         await WaitUntilAsync(() => Emulator.Realtime.Connections.Any(c => c.AppId == "tests/idle" && c.EndedWithError == "TIMEOUT" && !c.IsOpen));
         connection.Send(new { prompt = "after" }, "2");
 
-        (await results).Select(r => r.RequestId).Should().Equal("1", "2");
+        (await results.ToList().Timeout(s_deadline)).Select(r => r.RequestId).Should().Equal("1", "2");
         Emulator.Realtime.Connections.Count(c => c.AppId == "tests/idle").Should().Be(2);
     }
 
