@@ -33,6 +33,8 @@ internal sealed class RealtimeEndpoint
             RunUrl = urls.Run,
             RestUrl = urls.Rest,
         });
+        // One token issuer for the emulator: a token from POST /_rest/tokens/ opens HTTP calls too (Bearer, fal_jwt_token).
+        simulator.TokenIssued = (authorization, token) => files.AcceptToken(authorization, token.Token, token.AllowedApps, token.ExpiresAt);
         if (options.MapBuiltInApps)
         {
             RealtimeApps.Map(simulator, files);

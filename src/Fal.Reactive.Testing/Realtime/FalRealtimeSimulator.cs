@@ -173,6 +173,12 @@ public sealed class FalRealtimeSimulator
         }
     }
 
+    /// <summary>
+    /// Told of each token <see cref="AnswerTokenRequest"/> issues, with the <c>Authorization</c> it was asked with: the
+    /// emulator's HTTP model accepts the same tokens (as <c>Bearer</c>), scoped to that key.
+    /// </summary>
+    internal Action<string?, FalSimulatedRealtimeToken>? TokenIssued { get; set; }
+
     /// <summary>Answers <c>POST {rest}/tokens/</c>: the token as a JSON string, or 401/400 with a <c>detail</c>.</summary>
     internal (int Status, byte[] Body) AnswerTokenRequest(string? authorization, ReadOnlySpan<byte> body)
     {
@@ -207,7 +213,9 @@ public sealed class FalRealtimeSimulator
             return (422, Detail("Expected {\"allowed_apps\": [\"<alias>\", …], \"token_expiration\": <seconds>} with a positive expiration."));
         }
 
-        return (201, JsonSerializer.SerializeToUtf8Bytes(IssueToken(apps, TimeSpan.FromSeconds(seconds)).Token));
+        var issued = IssueToken(apps, TimeSpan.FromSeconds(seconds));
+        TokenIssued?.Invoke(authorization, issued);
+        return (201, JsonSerializer.SerializeToUtf8Bytes(issued.Token));
     }
 
     /// <summary>Whether <paramref name="url"/> names a mapped app (otherwise the upgrade is answered 404).</summary>
