@@ -188,32 +188,12 @@ public sealed class FalRealtimeSimulator
             return (401, Detail(key is null ? "Missing credentials: send Authorization: Key <key>." : "Invalid key."));
         }
 
-        List<string> apps = [];
-        var seconds = 0;
-        try
-        {
-            using var document = JsonDocument.Parse(body.ToArray());
-            var root = document.RootElement;
-            if (root.TryGetProperty("allowed_apps", out var allowed) && allowed.ValueKind == JsonValueKind.Array)
-            {
-                apps.AddRange(allowed.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!));
-            }
-
-            if (root.TryGetProperty("token_expiration", out var expiration) && expiration.TryGetInt32(out var s))
-            {
-                seconds = s;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        if (apps.Count == 0 || seconds < 1 || TimeSpan.FromSeconds(seconds) > _maxTokenExpiration)
+        if (!TokenCalls.TryReadRequest(body, _maxTokenExpiration, out var apps, out var lifetime))
         {
             return (422, Detail("Expected {\"allowed_apps\": [\"<alias>\", …], \"token_expiration\": <seconds>} with a positive expiration."));
         }
 
-        var issued = IssueToken(apps, TimeSpan.FromSeconds(seconds));
+        var issued = IssueToken(apps, lifetime);
         TokenIssued?.Invoke(authorization, issued);
         return (201, JsonSerializer.SerializeToUtf8Bytes(issued.Token));
     }

@@ -13,7 +13,7 @@ internal static class TokenCalls
 
     public static SimulatorHttpResponse Issue(KeyCheck keys, SimulatorHttpRequest request, string? owner)
     {
-        if (!TryRead(request.Body, out var apps, out var lifetime))
+        if (!TryReadRequest(request.Body.Span, MaxExpiration, out var apps, out var lifetime))
         {
             return SimulatorHttpResponse.Detail(422, "Expected {\"allowed_apps\": [\"<alias>\", …], \"token_expiration\": <seconds>} with an expiration from 1 s to 24 h.");
         }
@@ -21,13 +21,17 @@ internal static class TokenCalls
         return SimulatorHttpResponse.Json(201, JsonSerializer.SerializeToUtf8Bytes(keys.Tokens.Issue(owner, apps, lifetime)));
     }
 
-    private static bool TryRead(ReadOnlyMemory<byte> body, out List<string> apps, out TimeSpan lifetime)
+    /// <summary>
+    /// Reads a token request's body, the one reading for the HTTP model and the realtime simulator: the non-empty
+    /// <c>allowed_apps</c> and a <c>token_expiration</c> from 1 s to <paramref name="maxLifetime"/>.
+    /// </summary>
+    public static bool TryReadRequest(ReadOnlySpan<byte> body, TimeSpan maxLifetime, out List<string> apps, out TimeSpan lifetime)
     {
         apps = [];
         lifetime = TimeSpan.Zero;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body.ToArray());
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -49,6 +53,6 @@ internal static class TokenCalls
             return false;
         }
 
-        return apps.Count > 0 && lifetime >= TimeSpan.FromSeconds(1) && lifetime <= MaxExpiration;
+        return apps.Count > 0 && lifetime >= TimeSpan.FromSeconds(1) && lifetime <= maxLifetime;
     }
 }
