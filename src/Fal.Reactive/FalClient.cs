@@ -152,7 +152,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="appId"/> is invalid, or <paramref name="requestId"/> is empty, <c>.</c> or <c>..</c>, or
-    /// contains <c>/</c>, <c>\</c>, <c>?</c>, <c>#</c>, <c>%</c>, white space or a control character.
+    /// contains <c>/</c>, <c>\</c>, <c>?</c>, <c>#</c>, <c>%</c>, white space or a control character, or contains the API key.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
@@ -161,6 +161,12 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         FalOptionsValidation.RequestId(requestId, nameof(requestId));
+        if (context.Transport.HoldsSecret(requestId))
+        {
+            // Not quoted: the message would carry the key.
+            throw new ArgumentException("The request id contains the API key (or a part of it): it would go into URLs, errors and logs. Pass the id fal gave the request.", nameof(requestId));
+        }
+
         return new FalRequestHandle(context, app, requestId, FalRequestUrls.Compute(context.Options.QueueUrl, app, requestId));
     }
 

@@ -34,9 +34,10 @@ internal sealed class QueueEndpoint(FalTransport transport)
         FalAppId app, byte[] input, Uri? webhookUrl, FalCallHeaders headers, IScheduler? scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
     {
         var on = scheduler ?? Options.Scheduler;
+        FalSubmitAnswer answer;
         try
         {
-            return await transport.SendAsync(
+            answer = await transport.SendAsync(
                 async: true,
                 new FalCall<FalSubmitAnswer>
                 {
@@ -53,10 +54,15 @@ internal sealed class QueueEndpoint(FalTransport transport)
                 },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (FalProtocolException e) when (e.RequestId is { } id && FalOptionsValidation.IsSafeRequestId(id))
+        catch (FalProtocolException e) when (e.RequestId is { } id && FalOptionsValidation.IsSafeRequestId(id) && !transport.HoldsSecret(id))
         {
             throw await CancelRefusedAsync(app, id, e, on, telemetry).ConfigureAwait(false);
         }
+
+        // An id that holds the key would carry it into every later URL, error and log: no call names it, not even a cancel.
+        return transport.HoldsSecret(answer.RequestId)
+            ? throw new FalProtocolException("The submit answer's request_id contains the API key (or a part of it), so it was refused and no call naming it was made, not even a cancel: the request may run and be billed on fal.")
+            : answer;
     }
     /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
     public FalRequestUrls UrlsOf(FalAppId app, FalSubmitAnswer answer) =>

@@ -160,13 +160,13 @@ internal static class FalOptionsValidation
 
             if (value is null || !IsFieldValue(value))
             {
-                throw new ArgumentException($"The value of header '{name}' contains a control character (CR, LF, NUL…) or is null.", paramName);
+                throw new ArgumentException($"The value of header '{name}' contains a control character (CR, LF, NUL…) or a non-ASCII one, or is null.", paramName);
             }
         }
 
         if (hint is not null && !IsFieldValue(hint))
         {
-            throw new ArgumentException("Hint contains a control character (CR, LF, NUL…).", paramName);
+            throw new ArgumentException("Hint (header X-Fal-Runner-Hint) contains a control character (CR, LF, NUL…) or a non-ASCII one.", paramName);
         }
     }
 
@@ -194,12 +194,15 @@ internal static class FalOptionsValidation
         return true;
     }
 
-    /// <summary>A field value: visible characters, spaces and tabs; no other control character.</summary>
+    /// <summary>
+    /// A field value: visible ASCII characters, spaces and tabs. No other control character (a CR or LF would start a new
+    /// header); no non-ASCII one, which HttpClient refuses only when sending (the call would fail on the wire, not here).
+    /// </summary>
     private static bool IsFieldValue(string value)
     {
         foreach (var c in value)
         {
-            if (c != '\t' && char.IsControl(c))
+            if ((c != '\t' && char.IsControl(c)) || c > '~')
             {
                 return false;
             }
