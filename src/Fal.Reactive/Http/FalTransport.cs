@@ -82,7 +82,15 @@ internal sealed partial class FalTransport
                     {
                         try
                         {
-                            var body = await FalBody.ReadAsync(async, response.Content, call.MaxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
+                            var limit = call.MaxBytes ?? Options.MaxStatusBytes;
+                            if (call.LogTail is { } lines && requestId is not null)
+                            {
+                                // fal repeats every log line so far: the bound holds for what is kept, not what is sent.
+                                var (trimmed, omitted) = await StatusLogTail.ReadAsync(async, response.Content, limit, lines, requestId, token).ConfigureAwait(false);
+                                return Parsed(call, new FalAnswer(response, trimmed, requestId, call.State) { OmittedLogs = omitted });
+                            }
+
+                            var body = await FalBody.ReadAsync(async, response.Content, limit, truncate: false, operation, requestId, token).ConfigureAwait(false);
                             return Parsed(call, new FalAnswer(response, body, requestId, call.State));
                         }
                         catch (FalProtocolException e) when (requestId is null && e.RequestId is null && FalErrors.RequestIdOf(response) is { } named && FalOptionsValidation.IsSafeRequestId(named) && !HoldsSecret(named))

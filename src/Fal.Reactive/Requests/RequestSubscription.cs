@@ -359,7 +359,7 @@ internal sealed class RequestSubscription : Sink<FalStatus>
     {
         private Type? _kind;
         private int _position;
-        private int _logCount;
+        private long _logCount;
 
         public bool Changed(FalStatus status)
         {
@@ -367,8 +367,9 @@ internal sealed class RequestSubscription : Sink<FalStatus>
             var position = status is Queued queued ? queued.Position : -1;
             var logCount = status switch
             {
-                InProgress p => p.Logs?.Count ?? 0,
-                Completed c => c.Logs?.Count ?? 0,
+                // Counted with the entries left out: once MaxLogLines are kept, a new line keeps the count but is news.
+                InProgress p => p.OmittedLogCount + (long)(p.Logs?.Count ?? 0),
+                Completed c => c.OmittedLogCount + (long)(c.Logs?.Count ?? 0),
                 _ => 0,
             };
 

@@ -28,6 +28,9 @@ internal static class FalOptionsValidation
         return requestId;
     }
 
+    /// <summary>The most log entries a status may be set to keep (<see cref="FalClientOptions.MaxLogLines"/>).</summary>
+    public const int MaxLogLines = 1_000_000;
+
     /// <summary>The longest request id taken (fal issues 36-character UUIDs).</summary>
     public const int MaxRequestIdLength = 256;
 
@@ -77,6 +80,11 @@ internal static class FalOptionsValidation
         if (options.MaxStatusBytes <= 0 || options.MaxResultBytes <= 0 || options.MaxResultBytes > Array.MaxLength || options.MaxStatusBytes > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(paramName, "MaxStatusBytes and MaxResultBytes must be positive and at most Array.MaxLength.");
+        }
+
+        if (options.MaxLogLines is < 0 or > MaxLogLines)
+        {
+            throw new ArgumentOutOfRangeException(paramName, options.MaxLogLines, $"MaxLogLines must be between 0 and {MaxLogLines:N0}.");
         }
 
         ArgumentNullException.ThrowIfNull(options.Storage, "options.Storage");
