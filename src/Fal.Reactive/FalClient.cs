@@ -35,7 +35,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid (a relative URL, a non-positive poll interval).</exception>
     public FalClient(FalClientOptions options)
-        : this(CreateHttpClient(), options ?? throw new ArgumentNullException(nameof(options)), disposeHttpClient: true)
+        : this(CreateHttpClient(options ?? throw new ArgumentNullException(nameof(options))), options, disposeHttpClient: true)
     {
     }
 
@@ -246,13 +246,15 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <summary>The own HttpClient's bound on a TCP connect and its TLS handshake.</summary>
     internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
-    private static HttpClient CreateHttpClient() =>
+    private static HttpClient CreateHttpClient(FalClientOptions options) =>
         new(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AllowAutoRedirect = false,
             // TCP connect and TLS handshake: a host that accepts and never answers fails the attempt.
             ConnectTimeout = ConnectTimeout,
+            // Thousands of requests share a few hundred sockets rather than opening one each (and running out of descriptors).
+            MaxConnectionsPerServer = FalOptionsValidation.MaxConnectionsPerServer(options.MaxConnectionsPerServer, nameof(options)),
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

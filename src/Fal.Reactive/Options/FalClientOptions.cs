@@ -56,6 +56,7 @@ public class FalClientOptions
         MaxStatusBytes = other.MaxStatusBytes;
         MaxResultBytes = other.MaxResultBytes;
         MaxLogLines = other.MaxLogLines;
+        MaxConnectionsPerServer = other.MaxConnectionsPerServer;
         StatusStreamIdleTimeout = other.StatusStreamIdleTimeout;
         DisposeTimeout = other.DisposeTimeout;
         ProxyUrl = other.ProxyUrl;
@@ -157,6 +158,19 @@ public class FalClientOptions
     /// a request's log memory is what is kept, not what the server has sent, however long the run.
     /// </summary>
     public int MaxLogLines { get; set; } = DefaultMaxLogLines;
+
+    /// <summary>
+    /// The most connections the client's own <see cref="HttpClient"/> opens to one host (a caller's
+    /// <see cref="HttpClient"/> keeps its handler's); calls beyond wait for a free one. Default 256: thousands of
+    /// requests polling at once share them instead of opening a socket each (20,000 subscriptions hit the
+    /// process's file-descriptor limit). A status stream (<see cref="FalStatusMode.Streaming"/>) holds a connection for
+    /// the whole request, so at most half of this many are open at once, whatever the <see cref="HttpClient"/>;
+    /// requests beyond that poll instead, and polls, results and cancels are never starved of connections.
+    /// </summary>
+    public int MaxConnectionsPerServer { get; set; } = DefaultMaxConnectionsPerServer;
+
+    /// <summary>The own <see cref="HttpClient"/>'s connections per host by default: 256.</summary>
+    public const int DefaultMaxConnectionsPerServer = 256;
 
     /// <summary>The log entries a status keeps by default: 1,000.</summary>
     public const int DefaultMaxLogLines = 1000;

@@ -82,6 +82,7 @@ internal static class FalOptionsValidation
             throw new ArgumentOutOfRangeException(paramName, "MaxStatusBytes and MaxResultBytes must be positive and at most Array.MaxLength.");
         }
 
+        MaxConnectionsPerServer(options.MaxConnectionsPerServer, paramName);
         if (options.MaxLogLines is < 0 or > MaxLogLines)
         {
             throw new ArgumentOutOfRangeException(paramName, options.MaxLogLines, $"MaxLogLines must be between 0 and {MaxLogLines:N0}.");
@@ -94,6 +95,10 @@ internal static class FalOptionsValidation
                 paramName, "Storage: PartSize must be 1 byte to 1 GiB, MaxConcurrentParts at least 1, MultipartThreshold not negative.");
         }
     }
+
+    /// <summary>The own HttpClient's connection cap: at least 1.</summary>
+    public static int MaxConnectionsPerServer(int connections, string paramName) =>
+        connections >= 1 ? connections : throw new ArgumentOutOfRangeException(paramName, connections, "MaxConnectionsPerServer must be at least 1.");
 
     /// <summary>Checks a submit's settings (copied from its options first, so what is checked is what is sent) and returns them.</summary>
     public static SubmitSettings Validate(SubmitSettings options, string paramName)
