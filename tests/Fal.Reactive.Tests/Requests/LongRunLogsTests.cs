@@ -46,6 +46,7 @@ public class LongRunLogsTests : ReactiveTest
         statuses.OfType<InProgress>().Should().OnlyContain(p => p.Logs!.Count <= 1000)
             .And.Contain(p => p.OmittedLogCount > 0, "InProgress statuses past 1,000 lines keep the newest too");
         statuses.OfType<InProgress>().Select(p => p.OmittedLogCount + p.Logs!.Count).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems("each is news");
+        statuses.OfType<InProgress>().Should().HaveCountGreaterThan(5, "every poll (and event) brings new lines, also once 1,000 are kept");
     }
 
     [Fact]
