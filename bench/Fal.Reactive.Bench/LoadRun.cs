@@ -91,7 +91,7 @@ internal static class LoadRun
             root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Run from within the repository.");
         }
 
-        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "--project", Path.Combine(root, "src", "Fal.Reactive.Emulator"), "--",
+        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "--project", Path.Combine(root, "src", "Fal.Reactive.Emulator.Tool"), "--",
             "--urls", $"http://127.0.0.1:{port}", "--workers", "100000"])
         {
             RedirectStandardOutput = true,

@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Fal.Reactive.Bench;
 using Fal.Reactive.Bench.InFlight;
+using Fal.Reactive.Bench.Journal;
 using Fal.Reactive.Bench.Load;
 using Fal.Reactive.Bench.SideBySide;
 
@@ -12,6 +13,8 @@ using Fal.Reactive.Bench.SideBySide;
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- inflight [N] [rounds] [--only sim,bare,submit,events] [--pause S] [--interval S] -> N in flight in virtual time (100,000, 5)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- sidebyside [N] [side…] -> bare loop, FalClient (poll, SSE, webhook), @fal-ai/client: N requests each
 //                                                                                     (sides: bare fal sse webhook js ceiling; default all)
+// dotnet run -c Release --project bench/Fal.Reactive.Bench -- journal [N] [side…]    -> a batch of N requests with no journal, SQLite, PostgreSQL (fsync on, off): the journal's cost
+//                                                                                     (sides: none sqlite postgres postgres-nofsync; default all)
 // dotnet run -c Release --project bench/Fal.Reactive.Bench -- realtime             -> realtime round trips and throughput vs @fal-ai/client
 static int Number(string[] args, int index, int fallback) =>
     args.Length > index && !args[index].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
@@ -34,6 +37,10 @@ switch (args)
     case ["inflight", ..]:
         return InFlightRun.Run(Number(args, 1, 100_000), Number(args, 2, 5), Option(args, "--only"), int.Parse(Option(args, "--pause") ?? "0", CultureInfo.InvariantCulture),
             Option(args, "--interval") is { } interval ? TimeSpan.FromSeconds(double.Parse(interval, CultureInfo.InvariantCulture)) : null);
+    case ["journal", ..]:
+        return await JournalRun.RunAsync(Number(args, 1, 1000), [.. args.Skip(1).Where(a => !char.IsAsciiDigit(a[0]))]);
+    case ["journal-worker", var side, var url, var n, .. var rest]:
+        return await JournalWorker.RunAsync(side, new Uri(url), int.Parse(n, CultureInfo.InvariantCulture), rest is [var connection] ? connection : null);
     case ["realtime", ..]:
         return await RealtimeRun.RunAsync();
     default:

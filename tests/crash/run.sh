@@ -5,6 +5,8 @@
 # temporary files. Mode "sqlite" (one process, a journal file) or "postgres" (three workers sharing a PostgreSQL journal,
 # each killed at random and restarted under its worker id).
 #   bash tests/crash/run.sh sqlite|postgres [log-file]
+# CRASH_NO_BUILD=1: the caller built samples/RxConsole and src/Fal.Reactive.Emulator.Tool (Debug) already, as .ci/run's
+# solution build does; each `dotnet build` of an up-to-date project still costs several seconds.
 # Prints "crash <mode>: ok (…)" or "crash <mode>: FAILED (…)"; exits 0 only when ok.
 set -uo pipefail
 mode=${1:-sqlite}
@@ -16,9 +18,12 @@ cleanup() { [ -n "${emu:-}" ] && kill "$emu" 2>/dev/null; [ -n "${pgdir:-}" ] &&
 trap cleanup EXIT
 fail() { echo "crash $mode: FAILED ($1)"; tail -n 20 "$log" >&2; exit 1; }
 
-dotnet build "$root/samples/RxConsole" -v q >>"$log" 2>&1 && dotnet build "$root/src/Fal.Reactive.Emulator.Tool" -v q >>"$log" 2>&1 || fail "build"
 sample="$root/samples/RxConsole/bin/Debug/net10.0/RxConsole.dll"
 tool="$root/src/Fal.Reactive.Emulator.Tool/bin/Debug/net10.0/Fal.Reactive.Emulator.Tool.dll"
+if [ "${CRASH_NO_BUILD:-0}" != 1 ] || [ ! -f "$sample" ] || [ ! -f "$tool" ]; then
+  dotnet build "$root/samples/RxConsole" -v q >>"$log" 2>&1 && dotnet build "$root/src/Fal.Reactive.Emulator.Tool" -v q >>"$log" 2>&1 || fail "build"
+fi
+t_build=$SECONDS
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 dotnet "$tool" --port "$port" --workers 16 --latency-ms 150 >>"$log" 2>&1 & emu=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/_emulator/health" >/dev/null && break; sleep 0.2; done
@@ -30,23 +35,26 @@ if [ "$mode" = postgres ]; then
 else
   journal="$work/batch.journal"; workers=1
 fi
-# Enough work that the kills land before the batch ends: three workers finish three times sooner.
-if [ "$workers" -gt 1 ]; then per="-c 1 --steps 100"; else per="-c 4 --steps 60"; fi
+# Enough work that the kills land before the batch ends (three workers finish three times sooner), and no more: past
+# the kills, the batch's own work is what the run waits for. 20 kills take ~20 s; each step is 40 ms on the emulator.
+if [ "$workers" -gt 1 ]; then per="-c 1 --steps 60"; else per="-c 4 --steps 40"; fi
 args=(--journal "$journal" -f "$work/prompts.txt" -o "$work/out" $per --plain)
 
-kills=0; runs=0
+t_setup=$SECONDS; kills=0; runs=0
 start_worker() { dotnet "$sample" "${args[@]}" --worker-id "w$1" >>"$log" 2>&1 & pids[$1]=$!; runs=$((runs + 1)); }
 declare -a pids
 for w in $(seq 1 $workers); do start_worker "$w"; done
 deadline=$((SECONDS + 150))
 while [ $kills -lt "$KILLS" ] && [ $SECONDS -lt $deadline ]; do
-  sleep "$(python3 -c 'import random; print(round(random.uniform(0.3, 1.8), 2))')"
+  # 0.3 to 1.5 s, in bash (a python start per kill cost up to a second on a loaded machine).
+  ms=$((300 + RANDOM % 1201)); sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   w=$(( (RANDOM % workers) + 1 ))
   if kill -0 "${pids[$w]}" 2>/dev/null; then kill -9 "${pids[$w]}" 2>/dev/null && kills=$((kills + 1)); fi
   wait "${pids[$w]}" 2>/dev/null
   start_worker "$w"
 done
 [ $kills -ge "$KILLS" ] || fail "only $kills kills landed on a live worker in 150 s"
+t_kills=$SECONDS
 # Then run each worker until it exits 0 (bounded).
 for w in $(seq 1 $workers); do
   wait "${pids[$w]}"; code=$?; tries=0
@@ -56,6 +64,7 @@ for w in $(seq 1 $workers); do
   [ $code -eq 0 ] || fail "worker w$w did not exit 0 after $tries re-runs"
 done
 
+t_finish=$SECONDS
 python3 - "$port" "$work/out" "$N" >"$work/check.txt" 2>&1 <<'PY' || fail "$(cat "$work/check.txt")"
 import json, os, sys, urllib.request
 port, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -82,4 +91,5 @@ if tmps: problems.append(f"{len(tmps)} temporary files")
 print("; ".join(problems) if problems else f"{len(reqs)} requests on the emulator ({states}), {len(pngs)} images")
 sys.exit(1 if problems else 0)
 PY
-echo "crash $mode: ok ($kills kills, $runs runs, $(cat "$work/check.txt"))"
+times="build $t_build s, setup $((t_setup - t_build)) s, kills $((t_kills - t_setup)) s, finish $((t_finish - t_kills)) s, check $((SECONDS - t_finish)) s"
+echo "crash $mode: ok ($kills kills, $runs runs, $(cat "$work/check.txt"); $times)"

@@ -23,7 +23,8 @@ internal sealed partial class EmulatorProcess : IDisposable
 
     public static async Task<EmulatorProcess> StartAsync(params string[] flags)
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "Fal.Reactive.Emulator", "Fal.Reactive.Emulator.csproj");
+        // The fal-emulator command (Fal.Reactive.Emulator itself is a library).
+        var project = Path.Combine(RepositoryRoot(), "src", "Fal.Reactive.Emulator.Tool", "Fal.Reactive.Emulator.Tool.csproj");
         using (var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q", project]) { RedirectStandardOutput = true }) ?? throw new InvalidOperationException("dotnet build did not start."))
         {
             await build.StandardOutput.ReadToEndAsync();
@@ -34,7 +35,7 @@ internal sealed partial class EmulatorProcess : IDisposable
             }
         }
 
-        var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "Fal.Reactive.Emulator.dll");
+        var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "Fal.Reactive.Emulator.Tool.dll");
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0", .. flags])
         {
             RedirectStandardOutput = true,
@@ -78,7 +79,8 @@ internal sealed partial class EmulatorProcess : IDisposable
         _process.Dispose();
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository's root, found upwards from this program's folder.</summary>
+    public static string RepositoryRoot()
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Fal.Reactive.sln")))

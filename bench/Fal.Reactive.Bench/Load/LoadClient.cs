@@ -15,6 +15,7 @@ internal static class LoadClient
             QueueUrl = baseUrl,
             RunUrl = new Uri(baseUrl, "_run/"),
             RestUrl = new Uri(baseUrl, "_rest/"),
+            ApiUrl = new Uri(baseUrl, "_api/"), // the request listing a durable batch settles an ambiguous submit with
             PollInterval = pollInterval,
         });
         return (http, client);

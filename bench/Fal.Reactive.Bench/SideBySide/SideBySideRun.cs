@@ -83,21 +83,7 @@ internal static class SideBySideRun
             // Node's fetch opens one socket per concurrent request (no pool bound): raise the open-file limit if allowed.
             ? new ProcessStartInfo("sh", ["-c", "ulimit -n 200000 2>/dev/null; exec node \"$@\"", "sh", "--max-old-space-size=8192", Path.Combine(Root(), "bench", "sidebyside-js.cjs"), origin, n_, Interval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)])
             : new ProcessStartInfo("dotnet", [typeof(SideBySideRun).Assembly.Location, "sidebyside-worker", side, baseUrl.AbsoluteUri, n_]);
-        start.RedirectStandardOutput = true;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{side} did not start.");
-        using var timeout = new CancellationTokenSource(s_sideTimeout);
-        try
-        {
-            var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            var json = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-            return json is null ? throw new InvalidOperationException($"{side} printed no result (exit {process.ExitCode}).") : JsonDocument.Parse(json);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return null;
-        }
+        return await ChildSide.RunAsync(side, start, s_sideTimeout);
     }
 
     private static async Task ReportAsync(JsonElement r, Uri baseUrl, int n)
