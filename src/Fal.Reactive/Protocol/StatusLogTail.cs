@@ -180,7 +180,7 @@ internal sealed class StatusLogTail : IDisposable
     {
         if (entry.Length > _limit)
         {
-            throw TooLarge("a log entry of " + entry.Length + " bytes");
+            throw TooLarge("a log entry of " + entry.Length + " bytes, more than the bound");
         }
 
         if (_maxLines == 0)
@@ -218,7 +218,7 @@ internal sealed class StatusLogTail : IDisposable
 
         if (_rest.WrittenCount + (long)(upTo - _copyFrom) > _limit)
         {
-            throw TooLarge("more than its logs");
+            throw TooLarge("more than the bound besides its logs");
         }
 
         _rest.Write(_buffer.AsSpan(_copyFrom, upTo - _copyFrom));
@@ -251,7 +251,7 @@ internal sealed class StatusLogTail : IDisposable
         // One token, or one entry, fills the buffer: more room, up to the bound (and what one read adds).
         if (_buffer.Length > _limit)
         {
-            throw TooLarge(_entryStart >= 0 ? "a log entry over the bound" : "a single value over the bound");
+            throw TooLarge(_entryStart >= 0 ? "a log entry longer than the bound" : "a single value longer than the bound");
         }
 
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, _buffer.Length * 2L));
@@ -290,7 +290,7 @@ internal sealed class StatusLogTail : IDisposable
     }
 
     private FalProtocolException TooLarge(string what) =>
-        new($"Request {_requestId}: the status answer holds {what}, over the bound of {_limit} bytes (FalClientOptions.MaxStatusBytes) for what a status keeps; it was not read further.")
+        new($"Request {_requestId}: the status answer holds {what} of {_limit} bytes (FalClientOptions.MaxStatusBytes, which bounds what a status keeps); it was not read further.")
         {
             RequestId = _requestId,
         };

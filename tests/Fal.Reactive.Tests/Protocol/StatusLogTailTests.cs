@@ -77,7 +77,7 @@ public class StatusLogTailTests
     {
         var read = () => Read(Answer(lines: 3, extra: ",\"pad\":\"" + new string('p', 300 * 1024) + "\""), maxLines: 1000, limit: 256 * 1024);
 
-        read.Should().Throw<FalProtocolException>().WithMessage("*over the bound*");
+        read.Should().Throw<FalProtocolException>().WithMessage("*more than the bound besides its logs*MaxStatusBytes*");
     }
 
     [Fact]
