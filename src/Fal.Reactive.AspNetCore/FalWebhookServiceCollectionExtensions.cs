@@ -16,12 +16,23 @@ public static class FalWebhookServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the verifier's options (tolerance, key set URL, expected user…).</param>
+    /// <param name="configureHub">
+    /// Sets the hub's options (retention, capacity). The hub is made with the verifier
+    /// (<see cref="FalWebhookHub(FalWebhookVerifier, FalWebhookHubOptions?)"/>): its retention follows the tolerance and
+    /// its clock is the verifier's; a retention shorter than twice the tolerance fails when the hub is first resolved.
+    /// </param>
     /// <returns><paramref name="services"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    public static IServiceCollection AddFalWebhooks(this IServiceCollection services, Action<FalWebhookVerifierOptions>? configure = null)
+    public static IServiceCollection AddFalWebhooks(
+        this IServiceCollection services, Action<FalWebhookVerifierOptions>? configure = null, Action<FalWebhookHubOptions>? configureHub = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<FalWebhookHub>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = new FalWebhookHubOptions();
+            configureHub?.Invoke(options);
+            return new FalWebhookHub(provider.GetRequiredService<FalWebhookVerifier>(), options);
+        });
         services.TryAddSingleton<WebhookHttpClient>();
         services.TryAddSingleton(provider =>
         {

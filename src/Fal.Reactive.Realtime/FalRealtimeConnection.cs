@@ -15,7 +15,9 @@ namespace Fal.Reactive;
 /// <para>
 /// The token is refreshed before it expires without dropping the connection; a dropped connection is re-opened
 /// with back-off on the scheduler (<see cref="FalRealtimeOptions.Reconnect"/>); an idle connection the app closed
-/// is re-opened by the next input. The sequence ends with <see cref="FalRealtimeException"/> (an app error frame),
+/// is re-opened by the next input (fal's <c>TIMEOUT</c> notice is no error). The sequence ends with
+/// <see cref="FalRealtimeException"/> (an <c>x-fal-error</c> text frame, e.g. fal's <c>INTERNAL_ERROR</c> for an
+/// exception in the app, after which fal closes the socket: no reconnection),
 /// <see cref="FalRealtimeUnauthorizedException"/> or <see cref="FalRealtimeConnectionClosedException"/>;
 /// <c>Retry()</c> reconnects.
 /// </para>
@@ -32,18 +34,17 @@ public sealed class FalRealtimeConnection<TInput, TOutput> : IObservable<FalReal
 {
     private readonly object _gate = new();
     private readonly RealtimeSettings _settings;
-    private readonly FalRealtimeFormat _format;
     private readonly JsonSerializerOptions _json;
     private Subject<FalRealtimeResult<TOutput>>? _results;
     private RealtimeSession? _session;
     private int _subscribers;
     private bool _disposed;
 
-    internal FalRealtimeConnection(RealtimeSettings settings, FalRealtimeFormat format, JsonSerializerOptions json)
+    internal FalRealtimeConnection(RealtimeSettings settings, JsonSerializerOptions json)
     {
         _settings = settings;
-        _format = format;
-        _json = json;
+        // The msgpack codec sends byte arrays as bin: they are set aside while the input is serialized.
+        _json = settings.Codec is MessagePackRealtimeCodec ? new JsonSerializerOptions(json) { Converters = { new RealtimeBytes() } } : json;
     }
 
     /// <summary>The app this connection is to.</summary>
@@ -129,8 +130,8 @@ public sealed class FalRealtimeConnection<TInput, TOutput> : IObservable<FalReal
             return;
         }
 
-        var frame = RealtimeCodec.EncodeInput(input, typeof(TInput), requestId, _json, _format);
-        session.Send(frame, text: _format == FalRealtimeFormat.Json);
+        var frame = RealtimeCodec.EncodeInput(input, typeof(TInput), requestId, _json, _settings.Codec);
+        session.Send(frame);
     }
 
     /// <summary>Sends an input as it is (see <see cref="Send"/>).</summary>

@@ -6,8 +6,23 @@ namespace Fal.Reactive;
 /// <summary>Options for <see cref="FalRealtimeClientExtensions.Realtime{TInput, TOutput}(FalClient, string, FalRealtimeOptions?)"/>.</summary>
 public sealed class FalRealtimeOptions
 {
-    /// <summary>How inputs are encoded. Default <see cref="FalRealtimeFormat.MessagePack"/>.</summary>
+    /// <summary>How inputs are encoded. Default <see cref="FalRealtimeFormat.MessagePack"/>; ignored when <see cref="Codec"/> is set.</summary>
     public FalRealtimeFormat Format { get; set; } = FalRealtimeFormat.MessagePack;
+
+    /// <summary>
+    /// A custom frame codec, for an app declared on fal with its own <c>encode_message</c>/<c>decode_message</c>
+    /// (fal-js's <c>encodeMessage</c>/<c>decodeMessage</c>); null for the built-in one of <see cref="Format"/>.
+    /// </summary>
+    public IFalRealtimeCodec? Codec { get; set; }
+
+    /// <summary>
+    /// Whether the connection authenticates with a temporary token in the URL (<c>fal_jwt_token</c>, the default, as
+    /// both official clients do). False sends the client's own credentials in the handshake's <c>Authorization</c>
+    /// header instead and fetches no token (fal_client's <c>use_jwt=False</c>): for servers, never browsers (a
+    /// browser's WebSocket cannot set headers; there the call throws
+    /// <see cref="PlatformNotSupportedException"/>). Cannot be combined with <see cref="TokenProvider"/> or a proxy.
+    /// </summary>
+    public bool UseTemporaryToken { get; set; } = true;
 
     /// <summary>
     /// How many inputs the app keeps before dropping the oldest in favour of newer ones (<c>max_buffering</c>,
@@ -56,6 +71,17 @@ public sealed class FalRealtimeOptions
             throw new ArgumentException($"Path must be empty or start with '/', without a query, not '{Path}'.", paramName);
         }
 
+        if (!UseTemporaryToken && OperatingSystem.IsBrowser())
+        {
+            // A browser's WebSocket has no way to set handshake headers: fail at the call, not on every reconnection.
+            throw new PlatformNotSupportedException("UseTemporaryToken = false (header auth) needs handshake headers, which a browser's WebSocket cannot send; use temporary tokens (the default).");
+        }
+
+        if (!UseTemporaryToken && TokenProvider is not null)
+        {
+            throw new ArgumentException("TokenProvider fetches temporary tokens; it cannot be combined with UseTemporaryToken = false (header auth).", paramName);
+        }
+
         if (TokenExpiration is { } expiration && (expiration < TimeSpan.FromSeconds(1) || expiration > TimeSpan.FromHours(24)))
         {
             throw new ArgumentOutOfRangeException(paramName, expiration, "TokenExpiration must be from 1 second to 24 hours.");
@@ -70,6 +96,8 @@ public sealed class FalRealtimeOptions
         return new FalRealtimeOptions
         {
             Format = Format,
+            Codec = Codec,
+            UseTemporaryToken = UseTemporaryToken,
             MaxBuffering = MaxBuffering,
             Path = Path,
             TokenProvider = TokenProvider,

@@ -195,14 +195,15 @@ public sealed class FalAppScript
     /// <param name="statusCode">The status code. 502, 503 and 504 get an HTML body from "nginx" and no
     /// <c>x-fal-request-id</c>, as an ingress error does; other codes get <c>{"detail": ...}</c>.</param>
     /// <param name="retryAfter">An optional <c>Retry-After</c> header, in whole seconds.</param>
+    /// <param name="retryable">An optional <c>X-Fal-Retryable</c> header (<c>true</c>/<c>false</c>): fal's word on whether the same call might succeed.</param>
     /// <returns>The changed copy.</returns>
-    public FalAppScript WithFailures(FalCallKind kind, int count, int statusCode = 503, TimeSpan? retryAfter = null)
+    public FalAppScript WithFailures(FalCallKind kind, int count, int statusCode = 503, TimeSpan? retryAfter = null, bool? retryable = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
         var copy = Copy();
-        copy._faults = [.. _faults, new ScriptFault(kind, count, statusCode, retryAfter, DropConnection: false)];
+        copy._faults = [.. _faults, new ScriptFault(kind, count, statusCode, retryAfter, DropConnection: false, retryable)];
         return copy;
     }
 

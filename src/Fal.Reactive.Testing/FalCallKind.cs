@@ -59,4 +59,7 @@ public enum FalCallKind
 
     /// <summary><c>GET {api}v1/models/requests/by-endpoint</c>: fal's platform API listing an endpoint's requests.</summary>
     RequestListing,
+
+    /// <summary><c>POST {rest}tokens/</c>: a temporary token for some apps, minted with the key (taken as <c>Bearer</c> or <c>fal_jwt_token</c> later).</summary>
+    TemporaryToken,
 }

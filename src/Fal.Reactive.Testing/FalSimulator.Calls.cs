@@ -52,6 +52,7 @@ public sealed partial class FalSimulator
             FalCallKind.MultipartComplete => Locked(now => MultipartCalls.Complete(_files, request, segments, now)),
             FalCallKind.File => Locked(now => StorageCalls.GetFile(_files, segments, now)),
             FalCallKind.Jwks => Task.FromResult(_webhooks.Jwks()),
+            FalCallKind.TemporaryToken => Task.FromResult(TokenCalls.Issue(_router.Keys, request, route.Owner)),
             FalCallKind.RequestListing => RequestListingAvailable
                 ? Locked(now => RequestListing.Answer(_queue.Requests, request, route.Owner, now))
                 : Task.FromResult(SimulatorHttpResponse.Detail(503, "The request listing is unavailable.")),

@@ -77,7 +77,7 @@ public sealed partial class FalSimulator
         _faults = new FaultCounter(Math.Max(1, _retention.MaxCalls));
         _scheduler = scheduler;
         _hosts = new SimulatorHosts(options);
-        _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys));
+        _router = new SimulatorRouter(_hosts, new KeyCheck(options.AcceptedKeys, new IssuedTokens(scheduler)));
         ArgumentException.ThrowIfNullOrEmpty(options.WebhookUserId, nameof(options));
         _webhooks = new WebhookOutbox(options.WebhookClient, options.WebhookSigningKey ?? FalWebhookSigningKey.Create(), options.WebhookUserId);
         var statusChanges = new StatusChanges();
@@ -195,6 +195,19 @@ public sealed partial class FalSimulator
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Accepts a temporary token issued elsewhere for the same model (the emulator's realtime host answers
+    /// <c>POST {rest}tokens/</c>): from then on it stands in for the key it was issued with on HTTP calls too.
+    /// Nothing happens when that key is refused.
+    /// </summary>
+    internal void AcceptToken(string? authorization, string token, IReadOnlyList<string> allowedApps, DateTimeOffset expiresAt)
+    {
+        if (_router.Keys.TryOwnerOfKey(authorization, out var owner))
+        {
+            _router.Keys.Tokens.Add(token, owner, allowedApps, expiresAt);
+        }
     }
 
     /// <summary>Creates a handler that answers HTTP calls from this simulator, without a network.</summary>

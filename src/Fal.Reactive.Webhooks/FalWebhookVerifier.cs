@@ -52,6 +52,12 @@ public sealed class FalWebhookVerifier
     /// <summary>The key set's URL.</summary>
     public Uri JwksUrl => _options.JwksUrl!;
 
+    /// <summary>How far a signed timestamp may be from the clock (<see cref="FalWebhookVerifierOptions.Tolerance"/>).</summary>
+    public TimeSpan Tolerance => _options.Tolerance;
+
+    /// <summary>The verifier's clock: a hub made with the verifier measures its retention on it.</summary>
+    internal IScheduler Scheduler => _scheduler;
+
     /// <summary>Verifies one delivery and reads its body.</summary>
     /// <param name="headers">The delivery's <c>X-Fal-Webhook-*</c> headers.</param>
     /// <param name="body">The raw body, exactly as received (not re-serialized).</param>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var body = await WebhookBody.ReadAsync(context.Request.Body, context.Request.ContentLength, maxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             if (logger is not null)
@@ -50,7 +49,18 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
                     LogDelivered(logger, webhook.RequestId, webhook.IsSuccess ? "completed" : "failed");
                 }
 
-                hub.Publish(webhook);
+                // Asynchronously: the waiters have it at once, and this delivery waits for the observers' turn without a thread.
+                if (await hub.PublishAsync(webhook).ConfigureAwait(false) == FalWebhookPublishOutcome.Full)
+                {
+                    if (logger is not null)
+                    {
+                        LogHubFull(logger, webhook.RequestId, hub.Capacity);
+                    }
+
+                    span?.SetTag("fal.outcome", "refused");
+                    await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, $"The webhook hub holds {hub.Capacity} webhooks younger than its retention; retry later.").ConfigureAwait(false);
+                    return;
+                }
             }
 
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -70,6 +80,9 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
     [LoggerMessage(3, LogLevel.Information, "fal webhook for request {RequestId} received and verified: {Outcome}")]
     private static partial void LogDelivered(ILogger logger, string requestId, string outcome);
 
+    [LoggerMessage(4, LogLevel.Warning, "Refused the fal webhook for request {RequestId} with 503: the hub holds {Capacity} webhooks younger than its retention (fal retries it).")]
+    private static partial void LogHubFull(ILogger logger, string requestId, int capacity);
+
     [LoggerMessage(1, LogLevel.Warning, "Rejected a fal webhook delivery: the body is larger than {MaxBodyBytes} bytes.")]
     private static partial void LogTooLarge(ILogger logger, long maxBodyBytes);
 
@@ -88,32 +101,5 @@ internal sealed partial class FalWebhookEndpoint(FalWebhookVerifier verifier, Fa
     {
         context.Response.StatusCode = statusCode;
         return context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["detail"] = detail }, context.RequestAborted);
-    }
-
-    /// <summary>The raw body, or null when it is larger than the bound (refused by its Content-Length before reading when it has one).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > max)
-        {
-            return null;
-        }
-
-        // Grown with what arrives, never sized by the announced length: an announced 16 MiB that sends 1 byte holds 4 KiB.
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > max)
-            {
-                return null;
-            }
-        }
     }
 }

@@ -6,10 +6,18 @@ namespace Fal.Reactive.Emulator.Apps;
 /// <summary>
 /// An <c>image_url</c> input as fal's image apps take it: an http(s) URL or a <c>data:image/…;base64,…</c>
 /// URI. Its size is read from the PNG or JPEG header when the emulator has the bytes (a data URI, or a file
-/// it serves); an outside URL is accepted unread, as the emulator never goes out to the network.
+/// it serves); an outside URL is accepted unread, as the emulator never goes out to the network. Failures carry fal's
+/// model error types: <c>image_load_error</c> (bytes that are not an image), <c>file_download_error</c> (an emulator
+/// file URL it does not hold).
 /// </summary>
 internal static class ImageInput
 {
+    /// <summary>fal's model error type for an image input that cannot be loaded.</summary>
+    public const string ImageLoadError = "image_load_error";
+
+    /// <summary>fal's model error type for a file URL that cannot be downloaded.</summary>
+    public const string FileDownloadError = "file_download_error";
+
     /// <summary>The image's size when known; null for an outside URL. Adds a field error for anything else.</summary>
     public static (int Width, int Height)? Read(InputReader input, FalSimulator simulator, string name)
     {
@@ -40,7 +48,8 @@ internal static class ImageInput
                 return size;
             }
 
-            input.AddError(name, "Invalid data URI: expected data:image/png or image/jpeg;base64 with a readable image", "value_error");
+            // A data URI that is not a readable image fails as fal's apps fail to load one.
+            input.AddError(name, "Failed to load the image: expected data:image/png or image/jpeg;base64 with a readable image", ImageLoadError);
             return null;
         }
 
@@ -50,8 +59,28 @@ internal static class ImageInput
             return null;
         }
 
-        return simulator.TryGetFile(url, out var file) ? SizeOf(file.Content.Span) : null;
+        if (!simulator.TryGetFile(url, out var file))
+        {
+            // The emulator's own file URLs it can read; one it does not hold cannot be downloaded. Outside URLs are accepted unread.
+            if (IsUnder(url, simulator.CdnUrl))
+            {
+                input.AddError(name, "Failed to download the file: no file at this URL", FileDownloadError);
+            }
+
+            return null;
+        }
+
+        if (SizeOf(file.Content.Span) is not { } stored)
+        {
+            input.AddError(name, "Failed to load the image: the file is not a PNG or JPEG image", ImageLoadError);
+            return null;
+        }
+
+        return stored;
     }
+
+    private static bool IsUnder(Uri url, Uri root) =>
+        url.GetLeftPart(UriPartial.Path).StartsWith(root.AbsoluteUri, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Width and height from a PNG's IHDR or a JPEG's start-of-frame; null for anything else.</summary>
     public static (int Width, int Height)? SizeOf(ReadOnlySpan<byte> image)

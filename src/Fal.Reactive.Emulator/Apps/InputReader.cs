@@ -15,7 +15,7 @@ internal sealed class InputReader
         _input = input;
         if (input.ValueKind != JsonValueKind.Object)
         {
-            _errors.Add(new FalFieldError(["body"], "value is not a valid dict", "type_error.dict"));
+            _errors.Add(new FalFieldError(["body"], "value is not a valid dict", "type_error.dict") { Url = DocsUrl("type_error.dict") });
         }
     }
 
@@ -110,7 +110,12 @@ internal sealed class InputReader
         return fallback;
     }
 
-    public void AddError(string name, string message, string type) => _errors.Add(new FalFieldError(["body", name], message, type));
+    /// <summary>Adds a field error on <c>body.{name}</c>, with fal's documentation link for its type (fal's model errors carry one).</summary>
+    public void AddError(string name, string message, string type) =>
+        _errors.Add(new FalFieldError(["body", name], message, type) { Url = DocsUrl(type) });
+
+    /// <summary>fal's documentation of an error type: <c>https://docs.fal.ai/errors/#{type}</c>, as fal's model errors link it.</summary>
+    public static string DocsUrl(string type) => "https://docs.fal.ai/errors/#" + type;
 
     private string StringValue(string name, JsonElement value)
     {

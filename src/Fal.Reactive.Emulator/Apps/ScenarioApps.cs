@@ -49,20 +49,30 @@ internal static class ScenarioApps
             .WithLogs(logs);
     }
 
-    /// <summary><c>emulator/fail</c>: fails with <c>status</c> (500), <c>detail</c> (any JSON), <c>error_type</c> after <c>after_seconds</c>.</summary>
+    /// <summary>
+    /// <c>emulator/fail</c>: fails with <c>status</c> (500), <c>detail</c> (any JSON), <c>error_type</c> after
+    /// <c>after_seconds</c>, with <c>X-Fal-Retryable</c> when <c>retryable</c> is given.
+    /// </summary>
     public static FalAppScript Fail(FalAppCall call)
     {
         var input = new InputReader(call.Input);
         var status = input.Integer("status", 500, 400, 599);
         var after = input.Number("after_seconds", 0, 0, MaxSeconds);
         var errorType = input.OptionalString("error_type");
+        bool? retryable = input.TryGet("retryable", out _) ? input.Boolean("retryable", false) : null;
         object detail = input.TryGet("detail", out var d) ? d : "Simulated failure";
-        return input.HasErrors ? input.Failure() : FalAppScript.Fail(status, detail, errorType, TimeSpan.FromSeconds(after));
+        if (input.HasErrors)
+        {
+            return input.Failure();
+        }
+
+        var script = FalAppScript.Fail(status, detail, errorType, TimeSpan.FromSeconds(after));
+        return retryable is { } value ? script.WithHeader("X-Fal-Retryable", value ? "true" : "false") : script;
     }
 
     /// <summary>
     /// <c>emulator/flaky</c>: the first <c>failures</c> (1) calls of kind <c>fail_on</c> (<c>submit</c>) are answered with
-    /// <c>status</c> (503) and <c>retry_after</c>, or dropped with <c>drop_connection</c>; then it returns <c>output</c>
+    /// <c>status</c> (503), <c>retry_after</c> and <c>retryable</c> (<c>X-Fal-Retryable</c>), or dropped with <c>drop_connection</c>; then it returns <c>output</c>
     /// (or its input) after <c>run_seconds</c> (0.01).
     /// </summary>
     public static FalAppScript Flaky(FalAppCall call)
@@ -73,6 +83,7 @@ internal static class ScenarioApps
         var status = input.Integer("status", 503, 400, 599);
         var retryAfter = input.TryGet("retry_after", out _) ? input.Number("retry_after", 0, 0, MaxSeconds) : (double?)null;
         var drop = input.Boolean("drop_connection", false);
+        bool? retryable = input.TryGet("retryable", out _) ? input.Boolean("retryable", false) : null;
         var run = input.Number("run_seconds", 0.01, 0, MaxSeconds);
         if (!s_faultKinds.TryGetValue(failOn, out var kind))
         {
@@ -88,6 +99,6 @@ internal static class ScenarioApps
         var script = FalAppScript.Succeed(output, TimeSpan.FromSeconds(run));
         return drop
             ? script.WithDroppedConnections(kind, failures)
-            : script.WithFailures(kind, failures, status, retryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+            : script.WithFailures(kind, failures, status, retryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null, retryable);
     }
 }

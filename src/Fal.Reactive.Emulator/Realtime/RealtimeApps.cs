@@ -8,23 +8,32 @@ namespace Fal.Reactive.Emulator.Realtime;
 
 /// <summary>
 /// The emulator's built-in realtime apps: <c>fal-ai/fast-lcm-diffusion</c> answers each prompt with a PNG the
-/// emulator serves (fal's realtime text-to-image app), and <c>emulator/echo</c> answers each input with itself at once.
+/// emulator serves (fal's realtime text-to-image app), and <c>emulator/echo</c> answers each input with itself at once
+/// (msgpack values as they are; JSON at <c>/realtime/json</c>; also at <c>/ws</c>); <c>emulator/fail</c> fails every input.
 /// </summary>
 internal static class RealtimeApps
 {
     public const string Image = "fal-ai/fast-lcm-diffusion";
     public const string Echo = "emulator/echo";
 
+    /// <summary>Fails every input, as the HTTP <c>emulator/fail</c>: fal's template answers INTERNAL_ERROR and closes.</summary>
+    public const string Fail = "emulator/fail";
+
     /// <summary>A few LCM steps: fast enough for interactive use, slow enough that max_buffering matters.</summary>
     public static readonly TimeSpan ImageTime = TimeSpan.FromMilliseconds(60);
 
-    public static IReadOnlyList<string> Ids { get; } = [Image, Echo];
+    public static IReadOnlyList<string> Ids { get; } = [Image, Echo, Fail];
 
     public static void Map(FalRealtimeSimulator realtime, FalSimulator files)
     {
+        // The echo keeps msgpack values as they are (bin stays bytes, as fal's template); it is also at /realtime/json
+        // with fal's JSON codec (as fal's own e2e app) and at /ws, another socket an app declares (ws_connect(path="ws")).
         realtime
             .MapApp(Image, input => CreateImage(files, input), ImageTime)
-            .MapApp(Echo, input => input);
+            .MapMessagePackApp(Echo, input => input)
+            .MapApp(Echo, input => input, new FalRealtimeAppOptions { Path = "/realtime/json", JsonMessages = true })
+            .MapMessagePackApp(Echo, input => input, new FalRealtimeAppOptions { Path = "/ws" })
+            .MapApp(Fail, _ => throw new InvalidOperationException("emulator/fail fails every realtime input, as asked"));
     }
 
     private static object CreateImage(FalSimulator files, JsonElement input)

@@ -6,7 +6,8 @@ namespace Fal.Reactive.Emulator.Realtime;
 
 /// <summary>
 /// fal's realtime surface on the emulator: <c>POST /_rest/tokens/</c> (temporary tokens, with the emulator's key
-/// rules) and the WebSocket at <c>/_run/{app}/realtime?fal_jwt_token=…</c>, both answered by a
+/// rules) and the WebSockets at <c>/_run/{app}/realtime?fal_jwt_token=…</c> (or another path an app is mapped at; a
+/// token or <c>Authorization: Key …</c>), both answered by a
 /// <see cref="FalRealtimeSimulator"/> on real time. Everything else goes on to the queue endpoints.
 /// </summary>
 internal sealed class RealtimeEndpoint
@@ -32,6 +33,8 @@ internal sealed class RealtimeEndpoint
             RunUrl = urls.Run,
             RestUrl = urls.Rest,
         });
+        // One token issuer for the emulator: a token from POST /_rest/tokens/ opens HTTP calls too (Bearer, fal_jwt_token).
+        simulator.TokenIssued = (authorization, token) => files.AcceptToken(authorization, token.Token, token.AllowedApps, token.ExpiresAt);
         if (options.MapBuiltInApps)
         {
             RealtimeApps.Map(simulator, files);
@@ -77,10 +80,18 @@ internal sealed class RealtimeEndpoint
             return;
         }
 
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (simulator.RefusesHandshake(url, authorization))
+        {
+            // Header auth (fal_client's use_jwt=False) with a key fal does not know: refused before the app.
+            await SimulatorEndpoint.WriteDetailAsync(context, 401, "Invalid key.").ConfigureAwait(false);
+            return;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         // A socket outlives requests: drop it when the emulator stops, rather than hold the shutdown for its timeout.
         using var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(socket.Abort);
         // The same model as in memory: the simulator reads and writes the socket; Abort() (a drop) aborts the connection.
-        await simulator.ServeAsync(url, socket).ConfigureAwait(false);
+        await simulator.ServeAsync(url, socket, authorization).ConfigureAwait(false);
     }
 }

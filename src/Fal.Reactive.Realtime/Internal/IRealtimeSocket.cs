@@ -6,11 +6,14 @@ namespace Fal.Reactive;
 /// </summary>
 internal interface IRealtimeSocket : IDisposable
 {
-    /// <summary>Opens the connection (the URL carries the temporary token, never the key).</summary>
-    Task ConnectAsync(Uri url, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens the connection: the URL carries the temporary token, never the key; in header-auth mode
+    /// <paramref name="authorization"/> goes in the handshake's <c>Authorization</c> header instead.
+    /// </summary>
+    Task ConnectAsync(Uri url, string? authorization, CancellationToken cancellationToken);
 
-    /// <summary>Sends one whole message: a text frame (JSON) or a binary one (msgpack).</summary>
-    Task SendAsync(ReadOnlyMemory<byte> message, bool text, CancellationToken cancellationToken);
+    /// <summary>Sends one whole message as a binary frame (fal's realtime apps read binary frames only).</summary>
+    Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
 
     /// <summary>
     /// The next whole message, or a <see cref="RealtimeFrameKind.Close"/> frame when the connection ended

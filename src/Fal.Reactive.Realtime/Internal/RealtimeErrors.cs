@@ -11,8 +11,10 @@ internal static class RealtimeErrors
         _ => new FalRealtimeException($"Could not get a realtime token for {appId}: {e.Message}", e) { AppId = appId },
     };
 
-    public static FalRealtimeUnauthorizedException Unauthorized(string appId) =>
-        new($"Realtime app {appId} refused a token fetched just now (Unauthorized).") { AppId = appId, Error = "Unauthorized" };
+    public static FalRealtimeUnauthorizedException Unauthorized(string appId, bool headerAuth) =>
+        new(headerAuth
+            ? $"Realtime app {appId} refused the client's credentials sent in the Authorization header (Unauthorized)."
+            : $"Realtime app {appId} refused a token fetched just now (Unauthorized).") { AppId = appId, Error = "Unauthorized" };
 
     public static FalRealtimeConnectionClosedException CouldNotConnect(string appId, int attempts, Exception e) =>
         new($"Could not open the realtime connection to {appId} after {attempts} attempt(s): {e.Message}", e) { AppId = appId };

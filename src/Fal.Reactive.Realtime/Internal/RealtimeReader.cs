@@ -5,7 +5,7 @@ namespace Fal.Reactive;
 /// <summary>Reads one connection's frames until it ends: a close, a refused token, or an error.</summary>
 internal static class RealtimeReader
 {
-    public static async Task<RealtimeReadEnd> ReadAsync(IRealtimeSocket socket, string appId, Action<JsonElement, string?> onResult, CancellationToken ct)
+    public static async Task<RealtimeReadEnd> ReadAsync(IRealtimeSocket socket, string appId, IFalRealtimeCodec codec, Action<JsonElement, string?> onResult, CancellationToken ct)
     {
         while (true)
         {
@@ -15,17 +15,16 @@ internal static class RealtimeReader
                 return new RealtimeReadEnd(RealtimeFrameKind.Close, frame.CloseStatus, frame.CloseReason, Unauthorized: false, Error: null);
             }
 
-            JsonElement message;
+            RealtimeMessage meaning;
             try
             {
-                message = RealtimeCodec.Decode(frame);
+                meaning = RealtimeCodec.Read(frame, codec);
             }
             catch (FormatException e)
             {
                 return RealtimeReadEnd.Failed(new FalProtocolException($"Realtime app {appId}: {e.Message}", e));
             }
 
-            var meaning = RealtimeCodec.Classify(message);
             switch (meaning.Kind)
             {
                 case RealtimeMessageKind.Unauthorized:
@@ -33,7 +32,7 @@ internal static class RealtimeReader
                 case RealtimeMessageKind.Error:
                     return RealtimeReadEnd.Failed(RealtimeErrors.FromFrame(appId, meaning));
                 case RealtimeMessageKind.Result:
-                    onResult(message, meaning.RequestId);
+                    onResult(meaning.Message, meaning.RequestId);
                     break;
             }
         }

@@ -4,7 +4,7 @@ namespace Fal.Reactive;
 internal sealed partial class RealtimeSession
 {
     /// <summary>Sends a frame now when connected, else once connected (re-opening an idle connection).</summary>
-    public void Send(byte[] data, bool text)
+    public void Send(byte[] data)
     {
         bool pump = false, connect = false;
         lock (_gate)
@@ -14,7 +14,7 @@ internal sealed partial class RealtimeSession
                 return;
             }
 
-            _outbox.Enqueue((data, text));
+            _outbox.Enqueue(data);
             if (_socket is not null && !_pumping)
             {
                 _pumping = pump = true;
@@ -65,7 +65,7 @@ internal sealed partial class RealtimeSession
         while (true)
         {
             IRealtimeSocket socket;
-            (byte[] Data, bool Text) item;
+            byte[] item;
             lock (_gate)
             {
                 if (_ended || _socket is null || _outbox.Count == 0)
@@ -80,7 +80,7 @@ internal sealed partial class RealtimeSession
 
             try
             {
-                await socket.SendAsync(item.Data, item.Text, ct).ConfigureAwait(false);
+                await socket.SendAsync(item, ct).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -99,7 +99,7 @@ internal sealed partial class RealtimeSession
 
             lock (_gate)
             {
-                if (_outbox.Count > 0 && ReferenceEquals(_outbox.Peek().Data, item.Data))
+                if (_outbox.Count > 0 && ReferenceEquals(_outbox.Peek(), item))
                 {
                     _outbox.Dequeue();
                 }

@@ -17,7 +17,7 @@ internal sealed partial class RealtimeSession : IDisposable
     private readonly Action<JsonElement, string?> _onResult;
     private readonly Action<Exception> _onError;
     private readonly CancellationTokenSource _cts = new();
-    private readonly Queue<(byte[] Data, bool Text)> _outbox = new();
+    private readonly Queue<byte[]> _outbox = new();
     private IRealtimeSocket? _socket;
     private bool _running;
     private bool _pumping;
@@ -90,10 +90,19 @@ internal sealed partial class RealtimeSession : IDisposable
         {
             while (true)
             {
-                string token;
+                // Header-auth mode (fal_client's use_jwt=False) sends the client's own Authorization header at the
+                // handshake and no token; otherwise the temporary token goes in the URL.
+                string? token = null, authorization = null;
                 try
                 {
-                    token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+                    if (_settings.HeaderAuthorization is { } header)
+                    {
+                        authorization = await header(ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
@@ -104,16 +113,14 @@ internal sealed partial class RealtimeSession : IDisposable
                 var socket = _settings.CreateSocket();
                 try
                 {
-                    await socket.ConnectAsync(_settings.Url(token), ct).ConfigureAwait(false);
+                    await socket.ConnectAsync(_settings.Url(token), authorization, ct).ConfigureAwait(false);
                 }
                 catch (RealtimeRefusedException) when (!ct.IsCancellationRequested)
                 {
                     // The gateway refused the token at the handshake (401/403): as an Unauthorized frame.
                     socket.Dispose();
-                    _tokens.Invalidate(token);
-                    if (++refusals > 1)
+                    if (Refused(token, ref refusals))
                     {
-                        Fail(RealtimeErrors.Unauthorized(_settings.AppId));
                         return;
                     }
 
@@ -139,7 +146,7 @@ internal sealed partial class RealtimeSession : IDisposable
                     return;
                 }
 
-                var end = await RealtimeReader.ReadAsync(socket, _settings.AppId, (message, requestId) =>
+                var end = await RealtimeReader.ReadAsync(socket, _settings.AppId, _settings.Codec, (message, requestId) =>
                 {
                     failures = refusals = 0;
                     if (!Volatile.Read(ref _ended))
@@ -176,10 +183,8 @@ internal sealed partial class RealtimeSession : IDisposable
 
                 if (end.Unauthorized)
                 {
-                    _tokens.Invalidate(token);
-                    if (++refusals > 1)
+                    if (Refused(token, ref refusals))
                     {
-                        Fail(RealtimeErrors.Unauthorized(_settings.AppId));
                         return;
                     }
 
@@ -217,6 +222,26 @@ internal sealed partial class RealtimeSession : IDisposable
         {
             Fail(e);
         }
+    }
+
+    /// <summary>
+    /// The app refused the credentials: a token is dropped and fetched again once (an expired one is no error); the
+    /// client's own header is what it is, so a refusal of it ends the session at once. True when the session ended.
+    /// </summary>
+    private bool Refused(string? token, ref int refusals)
+    {
+        if (token is not null)
+        {
+            _tokens.Invalidate(token);
+        }
+
+        if (token is null || ++refusals > 1)
+        {
+            Fail(RealtimeErrors.Unauthorized(_settings.AppId, headerAuth: token is null));
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>

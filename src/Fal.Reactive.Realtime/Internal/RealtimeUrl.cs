@@ -9,15 +9,27 @@ internal static class RealtimeUrl
 
     /// <summary>
     /// <c>ws(s)://{run host}/{app}{path}?fal_jwt_token=…[&amp;max_buffering=n]</c>: the scheme follows the run URL's
-    /// (https → wss, http → ws), so a local emulator works too. Only the temporary token goes in the URL.
+    /// (https → wss, http → ws), so a local emulator works too. Only the temporary token goes in the URL; without
+    /// one (header-auth mode) there is no <c>fal_jwt_token</c>, as fal_client builds it.
     /// </summary>
-    public static Uri Build(Uri runUrl, string appPath, string token, int? maxBuffering)
+    public static Uri Build(Uri runUrl, string appPath, string? token, int? maxBuffering)
     {
+        var query = new List<string>(2);
+        if (token is not null)
+        {
+            query.Add("fal_jwt_token=" + Uri.EscapeDataString(token));
+        }
+
+        if (maxBuffering is { } n)
+        {
+            query.Add("max_buffering=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var builder = new UriBuilder(runUrl)
         {
             Scheme = runUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
             Path = runUrl.AbsolutePath.TrimEnd('/') + "/" + appPath,
-            Query = "fal_jwt_token=" + Uri.EscapeDataString(token) + (maxBuffering is { } n ? "&max_buffering=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty),
+            Query = string.Join('&', query),
         };
         if (runUrl.IsDefaultPort)
         {

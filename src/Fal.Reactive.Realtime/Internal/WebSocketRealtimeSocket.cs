@@ -13,8 +13,14 @@ internal sealed class WebSocketRealtimeSocket(HttpMessageInvoker invoker) : IRea
 {
     private readonly ClientWebSocket _socket = new() { Options = { CollectHttpResponseDetails = true } };
 
-    public async Task ConnectAsync(Uri url, CancellationToken cancellationToken)
+    public async Task ConnectAsync(Uri url, string? authorization, CancellationToken cancellationToken)
     {
+        if (authorization is not null)
+        {
+            // Never in a browser (which cannot set handshake headers): the options refuse header auth there.
+            _socket.Options.SetRequestHeader("Authorization", authorization);
+        }
+
         try
         {
             await _socket.ConnectAsync(url, invoker, cancellationToken).ConfigureAwait(false);
@@ -25,8 +31,8 @@ internal sealed class WebSocketRealtimeSocket(HttpMessageInvoker invoker) : IRea
         }
     }
 
-    public Task SendAsync(ReadOnlyMemory<byte> message, bool text, CancellationToken cancellationToken) =>
-        _socket.SendAsync(message, text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).AsTask();
+    public Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).AsTask();
 
     public async Task<RealtimeFrame> ReceiveAsync(CancellationToken cancellationToken)
     {

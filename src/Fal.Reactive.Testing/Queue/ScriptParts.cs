@@ -9,4 +9,4 @@ internal sealed record ScriptLog(TimeSpan Offset, string Message, string Level);
 internal sealed record ScriptEvent(TimeSpan Offset, JsonElement Data);
 
 /// <summary>A transient fault answered instead of the first <see cref="Count"/> calls of <see cref="Kind"/>.</summary>
-internal sealed record ScriptFault(FalCallKind Kind, int Count, int StatusCode, TimeSpan? RetryAfter, bool DropConnection);
+internal sealed record ScriptFault(FalCallKind Kind, int Count, int StatusCode, TimeSpan? RetryAfter, bool DropConnection, bool? Retryable = null);

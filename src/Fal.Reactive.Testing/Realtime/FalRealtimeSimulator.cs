@@ -7,7 +7,8 @@ namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// An in-memory fal realtime host: it issues temporary tokens (<c>POST {rest}/tokens/</c>), accepts realtime
-/// connections (<c>{run}/{app}/realtime?fal_jwt_token=…</c>) to the apps mapped on it, and answers each input on
+/// connections (<c>{run}/{app}/realtime?fal_jwt_token=…</c>, or another path an app is mapped at; or with
+/// <c>Authorization: Key …</c> in the handshake instead of a token) to the apps mapped on it, and answers each input on
 /// the <see cref="IScheduler"/> given to it, so a <c>TestScheduler</c> drives a whole realtime session in virtual
 /// time. It stands alone: use <see cref="FalRealtimeSimulatorClientExtensions.CreateClient"/> for a client wired
 /// to it (a real <c>ClientWebSocket</c> over an in-memory connection). The emulator serves the same model over Kestrel.
@@ -32,7 +33,7 @@ public sealed class FalRealtimeSimulator
     private readonly HashSet<string>? _acceptedKeys;
     private readonly TimeSpan _maxTokenExpiration;
     private readonly bool _refuseAtHandshake;
-    private readonly Dictionary<string, (Func<JsonElement, object?> App, TimeSpan ProcessingTime)> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RealtimeApp> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FalSimulatedRealtimeToken> _tokens = new(StringComparer.Ordinal);
     private readonly List<FalSimulatedRealtimeToken> _issued = [];
     private readonly List<FalSimulatedRealtimeConnection> _connections = [];
@@ -69,20 +70,64 @@ public sealed class FalRealtimeSimulator
     /// <summary>Gets every connection opened, in order (refused ones included).</summary>
     public IReadOnlyList<FalSimulatedRealtimeConnection> Connections { get { lock (_gate) { return [.. _connections]; } } }
 
-    /// <summary>Maps a realtime app: each input (JSON) is answered with the handler's output after <paramref name="processingTime"/>.</summary>
+    /// <summary>Maps a realtime app at <c>/realtime</c>: each input (JSON) is answered with the handler's output after <paramref name="processingTime"/>.</summary>
     /// <param name="appId">The app id, e.g. <c>fal-ai/fast-lcm-diffusion</c>.</param>
-    /// <param name="app">Computes an output (any JSON-serializable object) from an input; throw to answer an error frame.</param>
+    /// <param name="app">Computes an output (any JSON-serializable object) from an input; throw to end the session with <c>INTERNAL_ERROR</c>, as fal's template does.</param>
     /// <param name="processingTime">How long each input takes, on the scheduler.</param>
     /// <returns>This simulator.</returns>
     /// <exception cref="ArgumentException">The app id is empty or the processing time negative.</exception>
-    public FalRealtimeSimulator MapApp(string appId, Func<JsonElement, object?> app, TimeSpan processingTime = default)
+    public FalRealtimeSimulator MapApp(string appId, Func<JsonElement, object?> app, TimeSpan processingTime) =>
+        MapApp(appId, app, new FalRealtimeAppOptions { ProcessingTime = processingTime });
+
+    /// <summary>Maps a realtime app at <c>/realtime</c> that answers each input (JSON) with the handler's output at once.</summary>
+    /// <param name="appId">The app id, e.g. <c>fal-ai/fast-lcm-diffusion</c>.</param>
+    /// <param name="app">Computes an output (any JSON-serializable object) from an input; throw to end the session with <c>INTERNAL_ERROR</c>.</param>
+    /// <returns>This simulator.</returns>
+    /// <exception cref="ArgumentException">The app id is empty.</exception>
+    public FalRealtimeSimulator MapApp(string appId, Func<JsonElement, object?> app) => MapApp(appId, app, new FalRealtimeAppOptions());
+
+    /// <summary>Maps a realtime app of JSON inputs at <see cref="FalRealtimeAppOptions.Path"/> (a msgpack <c>bin</c> reaches it as a base64 string).</summary>
+    /// <param name="appId">The app id, e.g. <c>fal-ai/fast-lcm-diffusion</c>.</param>
+    /// <param name="app">Computes an output (any JSON-serializable object) from an input; throw to end the session with <c>INTERNAL_ERROR</c>.</param>
+    /// <param name="options">Path, processing time, session timeout, timings, format.</param>
+    /// <returns>This simulator.</returns>
+    /// <exception cref="ArgumentException">The app id is empty or an option invalid.</exception>
+    public FalRealtimeSimulator MapApp(string appId, Func<JsonElement, object?> app, FalRealtimeAppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return Map(appId, options, app, null);
+    }
+
+    /// <summary>
+    /// Maps a realtime app that takes msgpack values as they are, as fal's template hands them to the app: maps as
+    /// <c>Dictionary&lt;object, object&gt;</c>, arrays as <c>object[]</c>, <c>bin</c> as <c>byte[]</c>, and so on.
+    /// The output is written to msgpack as it is (anonymous types and dictionaries as maps, byte arrays as <c>bin</c>),
+    /// without a <c>request_id</c> unless the app puts one in.
+    /// </summary>
+    /// <param name="appId">The app id, e.g. <c>emulator/echo</c>.</param>
+    /// <param name="app">Computes an output from an input; throw to end the session with <c>INTERNAL_ERROR</c>.</param>
+    /// <param name="options">Path, processing time, session timeout, timings (<see cref="FalRealtimeAppOptions.JsonMessages"/> must be false).</param>
+    /// <returns>This simulator.</returns>
+    /// <exception cref="ArgumentException">The app id is empty or an option invalid.</exception>
+    public FalRealtimeSimulator MapMessagePackApp(string appId, Func<object?, object?> app, FalRealtimeAppOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (options?.JsonMessages == true)
+        {
+            throw new ArgumentException("A msgpack app does not take JSON messages.", nameof(options));
+        }
+
+        return Map(appId, options ?? new FalRealtimeAppOptions(), null, app);
+    }
+
+    private FalRealtimeSimulator Map(string appId, FalRealtimeAppOptions options, Func<JsonElement, object?>? json, Func<object?, object?>? raw)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(appId);
-        ArgumentNullException.ThrowIfNull(app);
-        ArgumentOutOfRangeException.ThrowIfLessThan(processingTime, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(options);
+        var app = new RealtimeApp(appId.Trim('/'), options.Validated(), json, raw);
         lock (_gate)
         {
-            _apps[appId.Trim('/')] = (app, processingTime);
+            _apps[app.Key] = app;
         }
 
         return this;
@@ -128,49 +173,58 @@ public sealed class FalRealtimeSimulator
         }
     }
 
+    /// <summary>
+    /// Told of each token <see cref="AnswerTokenRequest"/> issues, with the <c>Authorization</c> it was asked with: the
+    /// emulator's HTTP model accepts the same tokens (as <c>Bearer</c>), scoped to that key.
+    /// </summary>
+    internal Action<string?, FalSimulatedRealtimeToken>? TokenIssued { get; set; }
+
     /// <summary>Answers <c>POST {rest}/tokens/</c>: the token as a JSON string, or 401/400 with a <c>detail</c>.</summary>
     internal (int Status, byte[] Body) AnswerTokenRequest(string? authorization, ReadOnlySpan<byte> body)
     {
-        var key = authorization is { } value && value.StartsWith("Key ", StringComparison.Ordinal) ? value[4..].Trim() : null;
-        if (string.IsNullOrEmpty(key) || (_acceptedKeys is not null && !_acceptedKeys.Contains(key)))
+        var key = KeyOf(authorization);
+        if (!IsAcceptedKey(key))
         {
             return (401, Detail(key is null ? "Missing credentials: send Authorization: Key <key>." : "Invalid key."));
         }
 
-        List<string> apps = [];
-        var seconds = 0;
-        try
-        {
-            using var document = JsonDocument.Parse(body.ToArray());
-            var root = document.RootElement;
-            if (root.TryGetProperty("allowed_apps", out var allowed) && allowed.ValueKind == JsonValueKind.Array)
-            {
-                apps.AddRange(allowed.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!));
-            }
-
-            if (root.TryGetProperty("token_expiration", out var expiration) && expiration.TryGetInt32(out var s))
-            {
-                seconds = s;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        if (apps.Count == 0 || seconds < 1 || TimeSpan.FromSeconds(seconds) > _maxTokenExpiration)
+        if (!TokenCalls.TryReadRequest(body, _maxTokenExpiration, out var apps, out var lifetime))
         {
             return (422, Detail("Expected {\"allowed_apps\": [\"<alias>\", …], \"token_expiration\": <seconds>} with a positive expiration."));
         }
 
-        return (201, JsonSerializer.SerializeToUtf8Bytes(IssueToken(apps, TimeSpan.FromSeconds(seconds)).Token));
+        var issued = IssueToken(apps, lifetime);
+        TokenIssued?.Invoke(authorization, issued);
+        return (201, JsonSerializer.SerializeToUtf8Bytes(issued.Token));
     }
 
     /// <summary>Whether <paramref name="url"/> names a mapped app (otherwise the upgrade is answered 404).</summary>
     internal bool IsRealtimeApp(Uri url) => FindApp(url) is not null;
 
-    /// <summary>Whether the upgrade is answered 401 (<see cref="FalRealtimeSimulatorOptions.RefuseTokensAtHandshake"/> and a bad token).</summary>
-    internal bool RefusesHandshake(Uri url) =>
-        _refuseAtHandshake && FindApp(url) is { } found && !IsAuthorized(System.Web.HttpUtility.ParseQueryString(url.Query)["fal_jwt_token"], found.AppId);
+    /// <summary>
+    /// Whether the upgrade is answered 401: an <c>Authorization</c> header with a key that is not accepted (header
+    /// auth is checked by the gateway, before the app), or <see cref="FalRealtimeSimulatorOptions.RefuseTokensAtHandshake"/>
+    /// and a bad token.
+    /// </summary>
+    internal bool RefusesHandshake(Uri url, string? authorization)
+    {
+        if (FindApp(url) is not { } found)
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(authorization))
+        {
+            return !IsAcceptedKey(KeyOf(authorization));
+        }
+
+        return _refuseAtHandshake && !IsAuthorized(System.Web.HttpUtility.ParseQueryString(url.Query)["fal_jwt_token"], found.AppId);
+    }
+
+    private static string? KeyOf(string? authorization) =>
+        authorization is { } value && value.StartsWith("Key ", StringComparison.Ordinal) ? value[4..].Trim() : null;
+
+    private bool IsAcceptedKey(string? key) => !string.IsNullOrEmpty(key) && (_acceptedKeys is null || _acceptedKeys.Contains(key));
 
     private bool IsAuthorized(string? token, string appId)
     {
@@ -187,7 +241,10 @@ public sealed class FalRealtimeSimulator
     /// Serves an accepted WebSocket (in memory, or the emulator's Kestrel one) for the app at <paramref name="url"/>;
     /// completes when the connection ends.
     /// </summary>
-    internal Task ServeAsync(Uri url, WebSocket socket)
+    /// <param name="url">The URL the client opened.</param>
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="authorization">The handshake's <c>Authorization</c> header: an accepted key is header auth (fal_client's <c>use_jwt=False</c>).</param>
+    internal Task ServeAsync(Uri url, WebSocket socket, string? authorization = null)
     {
         if (FindApp(url) is not { } found)
         {
@@ -198,8 +255,10 @@ public sealed class FalRealtimeSimulator
         var query = System.Web.HttpUtility.ParseQueryString(url.Query);
         var token = query["fal_jwt_token"];
         int? maxBuffering = int.TryParse(query["max_buffering"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-        var connection = new FalSimulatedRealtimeConnection(found.AppId, url, token, maxBuffering, socket, _scheduler, found.App, found.ProcessingTime);
-        var authorized = IsAuthorized(token, found.AppId);
+        var connection = new FalSimulatedRealtimeConnection(found.AppId, url, token, maxBuffering, socket, _scheduler, found);
+        var headerAuth = !string.IsNullOrEmpty(authorization) && IsAcceptedKey(KeyOf(authorization));
+        connection.HeaderAuth = headerAuth;
+        var authorized = headerAuth || IsAuthorized(token, found.AppId);
         lock (_gate)
         {
             _connections.Add(connection);
@@ -216,23 +275,28 @@ public sealed class FalRealtimeSimulator
             connection.SendJson(new Dictionary<string, string> { ["type"] = "x-fal-error", ["error"] = "INVALID_PARAMETER", ["reason"] = "max_buffering must be between 1 and 60." });
             connection.Close(1008, "invalid max_buffering");
         }
+        else
+        {
+            connection.Opened();
+        }
 
         return serving;
     }
 
-    private (string AppId, Func<JsonElement, object?> App, TimeSpan ProcessingTime)? FindApp(Uri url)
+    /// <summary>The app mapped at exactly the URL's path (fal serves the paths an app declares, nothing else).</summary>
+    private RealtimeApp? FindApp(Uri url)
     {
         var path = url.AbsolutePath;
         var root = RunUrl.AbsolutePath;
-        if (!path.StartsWith(root, StringComparison.Ordinal) || !path.EndsWith("/realtime", StringComparison.Ordinal))
+        if (!path.StartsWith(root, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var appId = Uri.UnescapeDataString(path[root.Length..^"/realtime".Length]).Trim('/');
+        var key = Uri.UnescapeDataString(path[root.Length..]).Trim('/');
         lock (_gate)
         {
-            return _apps.TryGetValue(appId, out var app) ? (appId, app.App, app.ProcessingTime) : null;
+            return _apps.GetValueOrDefault(key);
         }
     }
 

@@ -25,6 +25,7 @@ internal static class CallClassifier
                 ("POST", "storage/auth/token") => FalCallKind.StorageToken,
                 ("POST", "storage/upload/initiate-multipart") => FalCallKind.MultipartInitiate,
                 ("GET", ".well-known/jwks.json") => FalCallKind.Jwks,
+                ("POST", "tokens") => FalCallKind.TemporaryToken,
                 _ => FalCallKind.Unknown,
             };
         }

@@ -24,6 +24,11 @@ internal static class FaultAnswers
             response.WithHeader("Retry-After", ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         }
 
+        if (fault.Retryable is { } retryable)
+        {
+            response.WithHeader("X-Fal-Retryable", retryable ? "true" : "false");
+        }
+
         return response;
     }
 }

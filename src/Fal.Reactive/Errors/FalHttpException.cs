@@ -52,6 +52,15 @@ public sealed class FalHttpException : FalException
     /// </summary>
     public string? TimeoutType { get; init; }
 
+    /// <summary>
+    /// fal's <c>X-Fal-Retryable</c> on the answer: whether the same request might succeed if tried again
+    /// (<see langword="true"/>), or will fail the same way (<see langword="false"/>); null when the answer did not say.
+    /// The client stops its own retries on <see langword="false"/> and, on <see langword="true"/>, retries only calls
+    /// that are safe to repeat (status, result, cancel, storage; docs/retries.md). Whether to submit a request again is
+    /// yours to decide: that is a second, billed request.
+    /// </summary>
+    public bool? Retryable { get; init; }
+
     /// <summary>The raw body of the answer (JSON or text), for anything the typed members do not cover.</summary>
     public string? ResponseBody { get; init; }
 

@@ -56,17 +56,34 @@ internal sealed class FalRetryPolicy(FalRetryOptions options)
     /// Other 5xx by call (docs/retries.md): status, cancel and storage calls retry 500/502/503/504, as a
     /// second GET or PUT changes nothing; a submit, run or result only a 502/503/504 from the ingress (no
     /// <c>x-fal-request-id</c>): a submit's other 5xx may come after fal enqueued it, and a result's is the
-    /// app's own answer replayed.
+    /// app's own answer replayed. fal's <c>X-Fal-Retryable</c> (which fal_client does not read) overrides: <c>false</c>
+    /// stops any retry (the server says the same call fails again); <c>true</c> lets a 5xx be retried on a call
+    /// that is safe to repeat (status, result, cancel, storage), never on a submit, run or stream, whose repeat is
+    /// a second billed request.
     /// </summary>
-    public static bool IsTransient(FalHttpException e, HttpResponseMessage response, FalRetryRule rule) =>
-        rule != FalRetryRule.Never
-        && !(e.StatusCode == 504 && e.TimeoutType is not null)
-        && (e.StatusCode is 408 or 409 or 429
-            || rule switch
-            {
-                FalRetryRule.Transient => e.StatusCode is 500 or 502 or 503 or 504,
-                _ => e.StatusCode is 502 or 503 or 504 && FalErrors.RequestIdOf(response) is null,
-            });
+    public static bool IsTransient(FalHttpException e, HttpResponseMessage response, FalRetryRule rule)
+    {
+        if (rule == FalRetryRule.Never || (e.StatusCode == 504 && e.TimeoutType is not null) || e.Retryable == false)
+        {
+            return false;
+        }
+
+        if (e.StatusCode is 408 or 409 or 429)
+        {
+            return true;
+        }
+
+        if (e.Retryable == true && e.StatusCode >= 500 && rule is FalRetryRule.Transient or FalRetryRule.ReplaysTheAppsAnswer)
+        {
+            return true;
+        }
+
+        return rule switch
+        {
+            FalRetryRule.Transient => e.StatusCode is 500 or 502 or 503 or 504,
+            _ => e.StatusCode is 502 or 503 or 504 && FalErrors.RequestIdOf(response) is null,
+        };
+    }
 
     /// <summary>
     /// Whether a transport failure may be retried: any for idempotent calls; for submits only a refused

@@ -67,9 +67,9 @@ internal sealed partial class FalTransport
             Replace(request, "X-Fal-Queue-Priority", priority == FalQueuePriority.Low ? "low" : "normal");
         }
 
-        if (call.StorageLifecycle is { } lifecycle)
+        if (call.StorageLifecycle?.HeaderValue is { } lifecycle)
         {
-            Replace(request, "X-Fal-Object-Lifecycle-Preference", lifecycle.HeaderValue);
+            Replace(request, "X-Fal-Object-Lifecycle-Preference", lifecycle);
         }
 
         if (call.Hint is { } hint)

@@ -17,7 +17,14 @@ namespace Fal.Reactive;
 /// </example>
 public sealed record FalObjectLifecycle
 {
-    private FalObjectLifecycle(TimeSpan expiresIn) => ExpiresIn = expiresIn;
+    private FalObjectLifecycle(TimeSpan? expiresIn) => ExpiresIn = expiresIn;
+
+    /// <summary>
+    /// Gets fal's <c>never</c> preset: no expiry is sent (<c>expiration_duration_seconds</c> left out, as both official
+    /// clients leave it out for <c>never</c>), so fal keeps the objects. Give it an <see cref="InitialAcl"/> to send
+    /// access rules alone: <c>FalObjectLifecycle.Never with { InitialAcl = … }</c> sends <c>{"initial_acl":{…}}</c>.
+    /// </summary>
+    public static FalObjectLifecycle Never { get; } = new((TimeSpan?)null);
 
     /// <summary>Gets fal's shortest preset, <c>immediate</c>: 60 seconds.</summary>
     public static FalObjectLifecycle Immediate { get; } = new(TimeSpan.FromSeconds(60));
@@ -37,8 +44,8 @@ public sealed record FalObjectLifecycle
     /// <summary>Gets the <c>1y</c> preset (365 days).</summary>
     public static FalObjectLifecycle OneYear { get; } = new(TimeSpan.FromDays(365));
 
-    /// <summary>Gets how long after its creation fal deletes the object (whole seconds).</summary>
-    public TimeSpan ExpiresIn { get; }
+    /// <summary>Gets how long after its creation fal deletes the object (whole seconds); null for <see cref="Never"/> (none sent).</summary>
+    public TimeSpan? ExpiresIn { get; }
 
     /// <summary>Objects deleted <paramref name="expiresIn"/> after their creation.</summary>
     /// <param name="expiresIn">At least one second, whole seconds (fal counts in seconds).</param>
@@ -56,16 +63,28 @@ public sealed record FalObjectLifecycle
     /// <example><c>FalObjectLifecycle.OneDay with { InitialAcl = new FalStorageAcl(FalAclDecision.Forbid, [new("github|42", FalAclDecision.Allow)]) }</c></example>
     public FalStorageAcl? InitialAcl { get; init; }
 
-    /// <summary>The header value: <c>{"expiration_duration_seconds":N,"initial_acl":{"default":…,"rules":[{"user":…,"decision":…}]}}</c>.</summary>
-    internal string HeaderValue
+    /// <summary>
+    /// The header value: <c>{"expiration_duration_seconds":N,"initial_acl":{"default":…,"rules":[{"user":…,"decision":…}]}}</c>,
+    /// each part left out when unset; null when nothing is set (no header is sent, as the JS client sends none).
+    /// </summary>
+    internal string? HeaderValue
     {
         get
         {
+            if (ExpiresIn is null && InitialAcl is not { IsEmpty: false })
+            {
+                return null;
+            }
+
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
-                w.WriteNumber("expiration_duration_seconds", (long)ExpiresIn.TotalSeconds);
+                if (ExpiresIn is { } expiresIn)
+                {
+                    w.WriteNumber("expiration_duration_seconds", (long)expiresIn.TotalSeconds);
+                }
+
                 if (InitialAcl is { } acl)
                 {
                     acl.Write(w);

@@ -17,10 +17,13 @@ public sealed record FalStorageAcl(FalAclDecision? Default, IReadOnlyList<FalAcl
     {
     }
 
+    /// <summary>Whether nothing is set: no default and no rule (nothing is sent).</summary>
+    internal bool IsEmpty => Default is null && (Rules is null || Rules.Count == 0);
+
     /// <summary>Writes <c>"initial_acl":{…}</c>, leaving out what is not set (as both official clients do).</summary>
     internal void Write(Utf8JsonWriter w)
     {
-        if (Default is null && (Rules is null || Rules.Count == 0))
+        if (IsEmpty)
         {
             return;
         }

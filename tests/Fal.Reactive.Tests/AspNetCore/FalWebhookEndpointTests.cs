@@ -124,6 +124,35 @@ public sealed class FalWebhookEndpointTests
     }
 
     [Fact]
+    public async Task AFullHub_Is503SoFalRetriesLater_AndARepeatOfARememberedDeliveryIsStill200()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
+        await using var app = await WebhookApp.StartAsync(emulator, hub: o => o.Capacity = 1);
+        var first = WebhookBody("r-1");
+        var second = WebhookBody("r-2");
+        var key = emulator.Simulator.WebhookSigningKey;
+
+        (await app.PostAsync(first, key.Sign("r-1", UserId, DateTimeOffset.UtcNow, first))).Should().Be(HttpStatusCode.OK);
+        (await app.PostAsync(second, key.Sign("r-2", UserId, DateTimeOffset.UtcNow, second))).Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await app.PostAsync(first, key.Sign("r-1", UserId, DateTimeOffset.UtcNow, first))).Should().Be(HttpStatusCode.OK);
+        app.Hub.WhenCompleted("r-2").IsCompleted.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AddFalWebhooks_TheHubsRetentionFollowsTheVerifiersTolerance_AndAShorterOneFailsAtStartup()
+    {
+        await using var emulator = await FalEmulator.StartAsync(new FalEmulatorOptions { Port = 0 });
+        await using (var app = await WebhookApp.StartAsync(emulator, o => o.Tolerance = TimeSpan.FromMinutes(7)))
+        {
+            app.Hub.Retention.Should().Be(TimeSpan.FromMinutes(14));
+        }
+
+        var tooShort = () => WebhookApp.StartAsync(emulator, hub: o => o.Retention = TimeSpan.FromMinutes(9));
+
+        await tooShort.Should().ThrowAsync<ArgumentException>().WithMessage("*twice the verifier's tolerance*");
+    }
+
+    [Fact]
     public void MapFalWebhooks_WithoutAddFalWebhooks_FailsAtStartup()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -133,6 +162,9 @@ public sealed class FalWebhookEndpointTests
 
         map.Should().Throw<InvalidOperationException>().WithMessage("*AddFalWebhooks*");
     }
+
+    private static byte[] WebhookBody(string requestId) =>
+        Encoding.UTF8.GetBytes($$"""{"request_id":"{{requestId}}","gateway_request_id":"{{requestId}}","status":"OK","payload":{"seed":1},"error":null}""");
 
     private static Task<FalWebhookDelivery> RecordedDeliveryAsync(FalEmulator emulator, string requestId) =>
         Eventually.NotNull(() => emulator.Simulator.Webhooks.FirstOrDefault(w => w.RequestId == requestId), $"the webhook delivery of {requestId} (the echo app finishes in milliseconds)", s_bound);
@@ -152,12 +184,12 @@ public sealed class FalWebhookEndpointTests
         public FalWebhookHub Hub => _app.Services.GetRequiredService<FalWebhookHub>();
 
         public static async Task<WebhookApp> StartAsync(
-            FalEmulator emulator, Action<FalWebhookVerifierOptions>? verifier = null, Action<FalWebhookEndpointOptions>? endpoint = null)
+            FalEmulator emulator, Action<FalWebhookVerifierOptions>? verifier = null, Action<FalWebhookEndpointOptions>? endpoint = null, Action<FalWebhookHubOptions>? hub = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Services.AddSingleton(_ => new FalClient(emulator.CreateClientOptions()));
-            builder.Services.AddFalWebhooks(verifier);
+            builder.Services.AddFalWebhooks(verifier, hub);
             var app = builder.Build();
             app.MapFalWebhooks("/fal/webhook", endpoint);
             await app.StartAsync();

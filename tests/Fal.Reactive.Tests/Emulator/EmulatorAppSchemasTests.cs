@@ -73,6 +73,34 @@ public sealed class EmulatorAppSchemasTests(EmulatorFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ImageToImage_UnloadableImages_AreFalsModelErrors_WithTypeAndDocsUrl()
+    {
+        var stored = await _fal.Storage.UploadAsync(FalUploadContent.FromBytes("not an image"u8.ToArray(), "text/plain"));
+        var missing = new Uri(stored, "../no-such-file.png");
+
+        var notAnImage = await FieldErrorOf(new { prompt = "edit", image_url = "data:image/png;base64,!!!" });
+        var textFile = await FieldErrorOf(new { prompt = "edit", image_url = stored.AbsoluteUri });
+        var notThere = await FieldErrorOf(new { prompt = "edit", image_url = missing.AbsoluteUri });
+        var required = await FieldErrorOf(new { prompt = "edit" });
+
+        notAnImage.Type.Should().Be(FalModelErrorTypes.ImageLoadError);
+        notAnImage.Url.Should().Be("https://docs.fal.ai/errors/#image_load_error");
+        notAnImage.Loc.Should().Equal("body", "image_url");
+        textFile.Type.Should().Be(FalModelErrorTypes.ImageLoadError);
+        notThere.Type.Should().Be(FalModelErrorTypes.FileDownloadError);
+        notThere.Url.Should().Be("https://docs.fal.ai/errors/#file_download_error");
+        required.Url.Should().Be("https://docs.fal.ai/errors/#value_error.missing", "every field error links its type, as fal's model errors do");
+    }
+
+    private async Task<FalValidationError> FieldErrorOf(object input)
+    {
+        var act = () => Run("fal-ai/fast-sdxl/image-to-image", input);
+        var error = (await act.Should().ThrowAsync<FalHttpException>()).Which;
+        error.StatusCode.Should().Be(422);
+        return error.ValidationErrors.Should().ContainSingle().Subject;
+    }
+
+    [Fact]
     public async Task ImageToImage_WithoutImageUrl_Is422FieldRequired()
     {
         var act = () => Run("fal-ai/fast-sdxl/image-to-image", new { prompt = "edit" });

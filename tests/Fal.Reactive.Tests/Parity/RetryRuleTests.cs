@@ -15,9 +15,14 @@ public class RetryRuleTests : ReactiveTest
 {
     private const string RequestId = "764cabcf-b745-4b3e-ae38-1200304cf45b";
 
-    private static bool Retried(FalRetryRule rule, int status, bool withRequestId = false, string? timeoutType = null)
+    private static bool Retried(FalRetryRule rule, int status, bool withRequestId = false, string? timeoutType = null, string? retryable = null)
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status);
+        if (retryable is not null)
+        {
+            response.Headers.Add("X-Fal-Retryable", retryable);
+        }
+
         if (withRequestId)
         {
             response.Headers.Add("x-fal-request-id", RequestId);
@@ -114,5 +119,68 @@ public class RetryRuleTests : ReactiveTest
 
         observer.Messages[^1].Value.Exception.Should().BeOfType<FalHttpException>().Which.StatusCode.Should().Be(500);
         fal.CallsOf(FalCallKind.Result).Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    [InlineData(500)]
+    public void XFalRetryableFalse_StopsEveryRetry_EvenOfWhatWeWouldRetry(int status)
+    {
+        // fal_client does not read the header; fal's docs: "false" means the same request fails again.
+        foreach (var rule in new[] { FalRetryRule.NothingEnqueued, FalRetryRule.Transient, FalRetryRule.ReplaysTheAppsAnswer, FalRetryRule.Upload })
+        {
+            Retried(rule, status, retryable: "false").Should().BeFalse($"{rule} honours X-Fal-Retryable: false on {status}");
+            Retried(rule, status, retryable: "FALSE").Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void XFalRetryableTrue_LetsOnlyCallsSafeToRepeatRetryA5xx()
+    {
+        // The result's 500 is not retried without the header (the app's answer) but is with it: a second GET is harmless.
+        Retried(FalRetryRule.ReplaysTheAppsAnswer, 500, retryable: "true").Should().BeTrue();
+        Retried(FalRetryRule.ReplaysTheAppsAnswer, 500, withRequestId: true, retryable: "true").Should().BeTrue();
+        Retried(FalRetryRule.Transient, 501, retryable: "true").Should().BeTrue();
+        // A submit, run or stream is never repeated on the header's word: a second POST is a second billed request.
+        Retried(FalRetryRule.NothingEnqueued, 500, retryable: "true").Should().BeFalse();
+        Retried(FalRetryRule.NothingEnqueued, 503, withRequestId: true, retryable: "true").Should().BeFalse();
+        // Neither a 4xx fal attributes to the input, nor a timeout the caller set.
+        Retried(FalRetryRule.Transient, 422, retryable: "true").Should().BeFalse();
+        Retried(FalRetryRule.ReplaysTheAppsAnswer, 504, timeoutType: "user", retryable: "true").Should().BeFalse();
+        // Anything but true/false is no word at all.
+        Retried(FalRetryRule.ReplaysTheAppsAnswer, 500, retryable: "maybe").Should().BeFalse();
+    }
+
+    [Fact]
+    public void XFalRetryable_IsOnTheException()
+    {
+        using var yes = new HttpResponseMessage(HttpStatusCode.InternalServerError) { Headers = { { "X-Fal-Retryable", "true" } } };
+        using var none = new HttpResponseMessage(HttpStatusCode.InternalServerError);
+
+        FalErrors.FromResponse(yes, [], "result", RequestId).Retryable.Should().BeTrue();
+        FalErrors.FromResponse(none, [], "result", RequestId).Retryable.Should().BeNull();
+    }
+
+    [Fact]
+    public void StatusAnswered503WithRetryableFalse_OverHttpModel_IsNotRetried_AndTheResultsRetryableTrue500Is()
+    {
+        using var fal = new SimulatedFal();
+        fal.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(1))
+            .WithFailures(FalCallKind.Status, count: 1, statusCode: 503, retryable: false));
+        var observer = fal.Scheduler.Start(() => fal.Client.Submit(App, new { prompt = "x" }), disposed: Ticks(60));
+
+        var error = observer.Messages[^1].Value.Exception.Should().BeOfType<FalHttpException>().Subject;
+        error.StatusCode.Should().Be(503);
+        error.Retryable.Should().BeFalse();
+        fal.CallsOf(FalCallKind.Status).Should().ContainSingle("the emulator said the same call fails again");
+
+        using var second = new SimulatedFal();
+        second.Simulator.MapApp(App, FalAppScript.Succeed(new { ok = true }, TimeSpan.FromSeconds(1))
+            .WithFailures(FalCallKind.Result, count: 1, statusCode: 500, retryable: true));
+        var completed = second.Scheduler.Start(() => second.Client.Submit(App, new { prompt = "x" }), disposed: Ticks(60));
+
+        completed.Messages[^1].Value.Kind.Should().Be(System.Reactive.NotificationKind.OnCompleted);
+        second.CallsOf(FalCallKind.Result).Should().HaveCount(2);
     }
 }

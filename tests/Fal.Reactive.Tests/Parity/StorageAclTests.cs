@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fal.Reactive.Testing;
 using Fal.Reactive.Tests.Storage;
 
 namespace Fal.Reactive.Tests.Parity;
@@ -18,7 +19,7 @@ public class StorageAclTests
             InitialAcl = new FalStorageAcl(FalAclDecision.Forbid, [new FalAclRule("github|42", FalAclDecision.Allow), new FalAclRule("me\"\n", FalAclDecision.Hide)]),
         };
 
-        using var doc = JsonDocument.Parse(lifecycle.HeaderValue);
+        using var doc = JsonDocument.Parse(lifecycle.HeaderValue!);
         doc.RootElement.GetProperty("expiration_duration_seconds").GetInt64().Should().Be(3600);
         var acl = doc.RootElement.GetProperty("initial_acl");
         acl.GetProperty("default").GetString().Should().Be("forbid");
@@ -47,5 +48,33 @@ public class StorageAclTests
         var upload = h.Tap.Sent.Last();
         upload.Headers["X-Fal-Object-Lifecycle"].Should().Contain("\"initial_acl\":{\"default\":\"allow\"}");
         upload.Headers["X-Fal-Object-Lifecycle-Preference"].Should().Be(upload.Headers["X-Fal-Object-Lifecycle"]);
+    }
+
+    [Fact]
+    public void Never_SendsNoExpiry_AndWithAnAclSendsTheAclAlone_AsTheJsClient()
+    {
+        FalObjectLifecycle.Never.ExpiresIn.Should().BeNull();
+        FalObjectLifecycle.Never.HeaderValue.Should().BeNull("nothing set, nothing sent (buildObjectLifecycleHeaders sends no header)");
+        (FalObjectLifecycle.Never with { InitialAcl = new FalStorageAcl(null, []) }).HeaderValue.Should().BeNull();
+        (FalObjectLifecycle.Never with { InitialAcl = new FalStorageAcl(FalAclDecision.Forbid, [new FalAclRule("github|42", FalAclDecision.Allow)]) }).HeaderValue
+            .Should().Be("""{"initial_acl":{"default":"forbid","rules":[{"user":"github|42","decision":"allow"}]}}""");
+    }
+
+    [Fact]
+    public async Task AclWithoutExpiry_GoesOnTheWire_OnSubmitAndUpload_AndNeverAloneSendsNoHeader()
+    {
+        using var h = new StorageHarness();
+        h.Simulator.MapApp("fal-ai/fast-sdxl", FalAppScript.Succeed(new { }, TimeSpan.FromSeconds(1)));
+        var aclOnly = FalObjectLifecycle.Never with { InitialAcl = new FalStorageAcl(FalAclDecision.Hide) };
+
+        await h.Client.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "x" }, new FalEnqueueOptions { StorageLifecycle = aclOnly });
+        await h.Client.SubmitAsync("fal-ai/fast-sdxl", new { prompt = "y" }, new FalEnqueueOptions { StorageLifecycle = FalObjectLifecycle.Never });
+        var url = await h.Storage.UploadAsync(FalUploadContent.FromBytes([1, 2, 3], "application/octet-stream"), new FalUploadOptions { Lifecycle = aclOnly });
+
+        h.Simulator.Requests.Select(r => r.ObjectLifecycle).Should().Equal("""{"initial_acl":{"default":"hide"}}""", null);
+        var upload = h.Tap.Sent.Last();
+        upload.Headers["X-Fal-Object-Lifecycle"].Should().Be("""{"initial_acl":{"default":"hide"}}""");
+        upload.Headers["X-Fal-Object-Lifecycle-Preference"].Should().Be("""{"initial_acl":{"default":"hide"}}""");
+        h.File(url).Lifecycle.Should().Be("""{"initial_acl":{"default":"hide"}}""");
     }
 }

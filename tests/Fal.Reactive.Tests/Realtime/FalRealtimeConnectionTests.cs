@@ -254,20 +254,26 @@ public class FalRealtimeConnectionTests : ReactiveTest
     }
 
     [Fact]
-    public void ErrorFrame_EndsWithFalRealtimeException_CarryingAppErrorAndRequestId_AndClosesTheSocket()
+    public void AppError_EndsWithFalRealtimeException_CarryingInternalErrorAndTheReason_AndNoReconnection()
     {
+        // fal's realtime template: an exception in the app sends {"type":"x-fal-error","error":"INTERNAL_ERROR",
+        // "reason":str(exc)} as JSON text and closes normally. The Rx sequence ends there; fal-js reports it to
+        // onError and opens a new connection on the next send, which Retry() does here.
         using var rt = new RealtimeHarness();
         using var connection = rt.Client.Realtime("fal-ai/broken");
         rt.At(1, () => connection.Send(Prompt("boom"), "req-9"));
+        rt.At(2, () => connection.Send(Prompt("after"), "req-10"));
 
         var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(10));
 
         var error = observer.Messages.Should().ContainSingle().Subject.Value.Exception.Should().BeOfType<FalRealtimeException>().Subject;
         error.AppId.Should().Be("fal-ai/broken");
-        error.Error.Should().Be("APP_ERROR");
+        error.Error.Should().Be("INTERNAL_ERROR");
         error.Reason.Should().Be("the model crashed on boom");
-        error.RequestId.Should().Be("req-9");
-        rt.Simulator.Connections.Should().ContainSingle().Which.ClosedByClient.Should().BeTrue();
+        error.Message.Should().Contain("fal-ai/broken");
+        var socket = rt.Simulator.Connections.Should().ContainSingle("an ended sequence does not reconnect").Subject;
+        socket.EndedWithError.Should().Be("INTERNAL_ERROR");
+        socket.CloseStatus.Should().Be(1000, "fal's template closes normally after the error frame");
     }
 
     [Fact]
@@ -284,7 +290,7 @@ public class FalRealtimeConnectionTests : ReactiveTest
         rt.Simulator.Connections[1].Inputs.Single().GetProperty("request_id").GetString().Should().Be("second");
         var error = observer.Messages.Should().ContainSingle("two subscriptions in all").Subject;
         error.Time.Should().Be(Ticks(2) + ProcessingTime.Ticks);
-        error.Value.Exception.Should().BeOfType<FalRealtimeException>().Which.RequestId.Should().Be("second");
+        error.Value.Exception.Should().BeOfType<FalRealtimeException>().Which.Error.Should().Be("INTERNAL_ERROR");
     }
 
     [Fact]
@@ -408,16 +414,18 @@ public class FalRealtimeConnectionTests : ReactiveTest
     }
 
     [Fact]
-    public void JsonFormat_SendsJsonText_AndReadsTheTextAnswers()
+    public void JsonFormat_SendsJsonInBinaryFrames_ToAnAppWithFalsJsonCodec()
     {
+        // fal's template reads binary frames only (receive_bytes); an app with a JSON codec (fal's e2e /realtime/json) reads JSON bytes.
         using var rt = new RealtimeHarness();
-        using var connection = rt.Client.Realtime(Echo, new FalRealtimeOptions { Format = FalRealtimeFormat.Json });
+        using var connection = rt.Client.Realtime(Echo, new FalRealtimeOptions { Format = FalRealtimeFormat.Json, Path = "/realtime/json" });
         rt.At(1, () => connection.Send(Prompt("as json"), "j"));
 
         var observer = rt.Scheduler.Start(() => connection, created: 100, subscribed: 200, disposed: Ticks(10));
 
         observer.Messages.Should().ContainSingle().Which.Value.Value.Should().Match<FalRealtimeResult<JsonElement>>(r => r.RequestId == "j" && PromptOf(r) == "as json");
-        rt.Simulator.Connections[0].TextInputCount.Should().Be(1);
+        rt.Simulator.Connections[0].TextInputCount.Should().Be(0);
+        rt.Simulator.Connections[0].Url.AbsolutePath.Should().EndWith("/fal-ai/echo/realtime/json");
     }
 
     public sealed record EchoInput(string Prompt, int NumSteps);

@@ -33,7 +33,10 @@ public class RealtimeEmulatorTests(EmulatorFixture fixture) : IClassFixture<Emul
     public async Task Echo_AnswersEveryInput_WithItsRequestId(FalRealtimeFormat format)
     {
         using var fal = CreateClient();
-        using var connection = fal.Realtime("emulator/echo", Options(format));
+        var options = Options(format);
+        // JSON goes to the echo's JSON-codec socket (as fal's e2e app's /realtime/json): fal's template reads msgpack.
+        options.Path = format == FalRealtimeFormat.Json ? "/realtime/json" : "/realtime";
+        using var connection = fal.Realtime("emulator/echo", options);
         var results = connection.Take(20).ToList().Timeout(s_deadline).ToTask();
 
         for (var i = 0; i < 20; i++)

@@ -48,8 +48,8 @@ public sealed class FalWebhookHubTests
         var count = 0;
         using var subscription = hub.Subscribe(_ => count++);
 
-        hub.Publish(Webhook("r")).Should().BeTrue();
-        hub.Publish(Webhook("r")).Should().BeFalse();
+        hub.Publish(Webhook("r")).Should().Be(FalWebhookPublishOutcome.Published);
+        hub.Publish(Webhook("r")).Should().Be(FalWebhookPublishOutcome.Duplicate);
 
         count.Should().Be(1);
     }
@@ -73,20 +73,8 @@ public sealed class FalWebhookHubTests
         first.Should().Throw<InvalidOperationException>("the endpoint answers 500, so fal retries");
         waiting.IsCompleted.Should().BeTrue("waiters are served before the subscribers");
         (await waiting).RequestId.Should().Be("r");
-        hub.Publish(Webhook("r")).Should().BeTrue("the failed delivery was forgotten: its retry is not a duplicate");
+        hub.Publish(Webhook("r")).Should().Be(FalWebhookPublishOutcome.Published, "the failed delivery was forgotten: its retry is not a duplicate");
         calls.Should().Be(2);
-    }
-
-    [Fact]
-    public void Capacity_ForgetsTheOldestWebhooks()
-    {
-        using var hub = new FalWebhookHub(capacity: 2);
-        hub.Publish(Webhook("1"));
-        hub.Publish(Webhook("2"));
-        hub.Publish(Webhook("3"));
-
-        hub.WhenCompleted("1").IsCompleted.Should().BeFalse();
-        hub.WhenCompleted("3").IsCompleted.Should().BeTrue();
     }
 
     [Fact]
@@ -134,5 +122,5 @@ public sealed class FalWebhookHubTests
         others.Should().AllSatisfy(t => t.IsFaulted.Should().BeTrue());
     }
 
-    private static FalWebhook Webhook(string requestId) => new() { RequestId = requestId, GatewayRequestId = requestId, Status = FalWebhookStatus.Ok };
+    internal static FalWebhook Webhook(string requestId) => new() { RequestId = requestId, GatewayRequestId = requestId, Status = FalWebhookStatus.Ok };
 }

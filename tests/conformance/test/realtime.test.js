@@ -95,7 +95,9 @@ describe("fal.realtime", () => {
     }
   });
 
-  test("an app error frame (x-fal-error) reaches onError with the app's error and reason", async () => {
+  // fal's realtime template: an exception in the app is {"type":"x-fal-error","error":"INTERNAL_ERROR","reason":str(exc)}
+  // as JSON text, then a normal close (which fal-js reports to nobody: one error in all).
+  test("an app error frame (x-fal-error, text) reaches onError as INTERNAL_ERROR with the app's reason", async () => {
     const { fal } = directClient();
     const rt = connect(fal, "fal-ai/fast-lcm-diffusion");
     try {
@@ -104,7 +106,7 @@ describe("fal.realtime", () => {
 
       assert.equal(rt.results.length, 0);
       assert.equal(rt.errors.length, 1);
-      assert.match(rt.errors[0].message, /^APP_ERROR: field required: prompt/);
+      assert.match(rt.errors[0].message, /^INTERNAL_ERROR: field required: prompt/);
     } finally {
       rt.connection.close();
     }

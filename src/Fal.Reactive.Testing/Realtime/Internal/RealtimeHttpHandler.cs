@@ -8,7 +8,7 @@ namespace Fal.Reactive.Testing;
 
 /// <summary>
 /// The realtime simulator behind an <see cref="HttpMessageHandler"/>, synchronously: <c>POST {rest}/tokens/</c>, and the
-/// WebSocket opening handshake (<c>GET {run}/{app}/realtime</c> with <c>Sec-WebSocket-Key</c>), answered with 101 and
+/// WebSocket opening handshake (<c>GET {run}/{app}/{path}</c> with <c>Sec-WebSocket-Key</c>), answered with 101 and
 /// an in-memory connection that a <see cref="ClientWebSocket"/> connected through this handler speaks WebSocket over.
 /// Anything else is 404.
 /// </summary>
@@ -34,18 +34,19 @@ internal sealed class RealtimeHttpHandler(FalRealtimeSimulator simulator) : Http
 
         if (request.Method == HttpMethod.Get && request.Headers.TryGetValues("Sec-WebSocket-Key", out var keys) && simulator.IsRealtimeApp(url))
         {
-            if (simulator.RefusesHandshake(url))
+            var authorization = request.Headers.TryGetValues("Authorization", out var auth) ? auth.FirstOrDefault() : null;
+            if (simulator.RefusesHandshake(url, authorization))
             {
                 return Task.FromResult(Json(request, HttpStatusCode.Unauthorized, Encoding.UTF8.GetBytes("{\"detail\":\"Invalid or expired token\"}")));
             }
 
-            return Task.FromResult(Upgrade(request, url, keys.First()));
+            return Task.FromResult(Upgrade(request, url, keys.First(), authorization));
         }
 
         return Task.FromResult(Json(request, HttpStatusCode.NotFound, """{"detail":"Not found"}"""u8.ToArray()));
     }
 
-    private HttpResponseMessage Upgrade(HttpRequestMessage request, Uri url, string key)
+    private HttpResponseMessage Upgrade(HttpRequestMessage request, Uri url, string key, string? authorization)
     {
         var (client, server) = InMemoryDuplexStream.CreatePair();
         var socket = WebSocket.CreateFromStream(server, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
@@ -56,7 +57,7 @@ internal sealed class RealtimeHttpHandler(FalRealtimeSimulator simulator) : Http
         response.Headers.Add("Sec-WebSocket-Accept", Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + HandshakeGuid))));
 #pragma warning restore CA5350
         // Served from the first frame on; the task ends with the connection.
-        _ = simulator.ServeAsync(url, socket);
+        _ = simulator.ServeAsync(url, socket, authorization);
         return response;
     }
 

@@ -22,7 +22,7 @@ internal static class FalErrors
         var (detail, errorType, validation) = ParseBody(text);
         detail = redact(detail);
         errorType = redact(errorType);
-        validation = [.. validation.Select(v => new FalValidationError([.. v.Loc.Select(l => redact(l)!)], redact(v.Msg)!, redact(v.Type)))];
+        validation = [.. validation.Select(v => new FalValidationError([.. v.Loc.Select(l => redact(l)!)], redact(v.Msg)!, redact(v.Type)) { Url = redact(v.Url) })];
         var reason = redact(response.ReasonPhrase);
         errorType ??= redact(Header(response, "x-fal-error-type"));
         var timeoutType = response.StatusCode == HttpStatusCode.GatewayTimeout ? redact(Header(response, "x-fal-request-timeout-type")) : null;
@@ -58,6 +58,7 @@ internal static class FalErrors
             ValidationErrors = validation,
             IsUserTimeout = isUserTimeout,
             TimeoutType = timeoutType,
+            Retryable = RetryableOf(response),
             RequestId = requestId,
             ResponseBody = text.Length == 0 ? null : Truncate(text),
         };
@@ -106,8 +107,18 @@ internal static class FalErrors
             : [];
         var msg = e.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
         var type = e.TryGetProperty("type", out var ty) && ty.ValueKind == JsonValueKind.String ? ty.GetString() : null;
-        return new FalValidationError(loc, msg, type);
+        var url = e.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+        return new FalValidationError(loc, msg, type) { Url = url };
     }
+
+    /// <summary>fal's <c>X-Fal-Retryable</c> (<c>true</c>/<c>false</c>, any case); null when absent or neither.</summary>
+    public static bool? RetryableOf(HttpResponseMessage response) =>
+        Header(response, "x-fal-retryable")?.Trim() switch
+        {
+            { } v when v.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+            { } v when v.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+            _ => null,
+        };
 
     /// <summary>The request id fal puts on its answers (<c>x-fal-request-id</c>), if any.</summary>
     public static string? RequestIdOf(HttpResponseMessage response) => Header(response, "x-fal-request-id");

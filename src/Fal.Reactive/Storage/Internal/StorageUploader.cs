@@ -203,10 +203,10 @@ internal sealed class StorageUploader(FalTransport transport)
     /// <summary>fal_client sends both lifecycle headers on uploads; the JS client the first.</summary>
     private static void AddLifecycle(HttpRequestMessage request, FalObjectLifecycle? lifecycle)
     {
-        if (lifecycle is not null)
+        if (lifecycle?.HeaderValue is { } value)
         {
-            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle", lifecycle.HeaderValue);
-            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle-Preference", lifecycle.HeaderValue);
+            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle", value);
+            request.Headers.TryAddWithoutValidation("X-Fal-Object-Lifecycle-Preference", value);
         }
     }
 

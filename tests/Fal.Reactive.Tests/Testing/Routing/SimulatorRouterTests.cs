@@ -4,7 +4,7 @@ namespace Fal.Reactive.Tests.Testing.Routing;
 
 public class SimulatorRouterTests
 {
-    private static readonly SimulatorRouter s_router = new(new SimulatorHosts(new FalSimulatorOptions()), new KeyCheck(["good-key"]));
+    private static readonly SimulatorRouter s_router = new(new SimulatorHosts(new FalSimulatorOptions()), new KeyCheck(["good-key"], new IssuedTokens(System.Reactive.Concurrency.ImmediateScheduler.Instance)));
 
     private static RoutedCall Route(string method, string url, string? authorization = "Key good-key")
     {
