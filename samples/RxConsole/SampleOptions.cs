@@ -200,6 +200,7 @@ internal sealed record SampleOptions
     private static string AppId(string flag, string value)
     {
         // The library's own rule, applied before anything starts: a handle for a made-up request id sends nothing.
+        // (The probe id is not the key: an id holding the key is refused.)
         using var probe = new FalClient(new HttpClient(), s_probeOptions, disposeHttpClient: true);
         try
         {
@@ -215,7 +216,7 @@ internal sealed record SampleOptions
     // Explicit hosts and key, so the probe reads no environment variable.
     private static readonly FalClientOptions s_probeOptions = new()
     {
-        Credentials = FalCredentials.FromKey("probe"),
+        Credentials = FalCredentials.FromKey("probe-key"),
         QueueUrl = FalClientOptions.DefaultQueueUrl,
         RunUrl = FalClientOptions.DefaultRunUrl,
         RestUrl = FalClientOptions.DefaultRestUrl,

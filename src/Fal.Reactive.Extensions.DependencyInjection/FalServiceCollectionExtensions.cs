@@ -32,7 +32,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Its <see cref="HttpClient"/> comes from the factory once and lives as long as the client, so the factory's
 /// handler rotation is off (<c>SetHandlerLifetime(Timeout.InfiniteTimeSpan)</c>) and the primary handler, a
 /// <see cref="SocketsHttpHandler"/> that follows no redirects, recycles its connections every 5 minutes
-/// (<see cref="SocketsHttpHandler.PooledConnectionLifetime"/>) to see DNS changes: the factory's recommended
+/// (<see cref="SocketsHttpHandler.PooledConnectionLifetime"/>) to see DNS changes and opens at most
+/// <see cref="FalClientOptions.MaxConnectionsPerServer"/> (256) connections per host: the factory's recommended
 /// pattern for a long-lived client. A handler set with <c>ConfigurePrimaryHttpMessageHandler</c> on the
 /// returned builder replaces it.
 /// </para>
@@ -112,12 +113,14 @@ public static class FalServiceCollectionExtensions
         // FalRunOptions.Timeout / IdleTimeout, or by its caller's token.
         builder.ConfigureHttpClient(static http => http.Timeout = Timeout.InfiniteTimeSpan);
         // One HttpClient for the app's lifetime: connections recycled by the handler, not by the factory.
-        builder.ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+        builder.ConfigurePrimaryHttpMessageHandler(static provider => new SocketsHttpHandler
         {
             PooledConnectionLifetime = s_pooledConnectionLifetime,
             AllowAutoRedirect = false,
             // As FalClient's own: a host that accepts and never completes the TCP or TLS handshake fails the attempt.
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // As FalClient's own: thousands of requests share Fal:MaxConnectionsPerServer sockets (checked at start).
+            MaxConnectionsPerServer = Math.Max(1, provider.GetRequiredService<IOptions<FalServiceOptions>>().Value.MaxConnectionsPerServer),
         });
         builder.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         // The factory's own logger writes 4 Information lines per HTTP call (a request polled for a second makes

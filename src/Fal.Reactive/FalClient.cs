@@ -35,7 +35,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid (a relative URL, a non-positive poll interval).</exception>
     public FalClient(FalClientOptions options)
-        : this(CreateHttpClient(), options ?? throw new ArgumentNullException(nameof(options)), disposeHttpClient: true)
+        : this(CreateHttpClient(options ?? throw new ArgumentNullException(nameof(options))), options, disposeHttpClient: true)
     {
     }
 
@@ -152,7 +152,7 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="appId"/> is invalid, or <paramref name="requestId"/> is empty, <c>.</c> or <c>..</c>, or
-    /// contains <c>/</c>, <c>\</c>, <c>?</c>, <c>#</c>, <c>%</c>, white space or a control character.
+    /// contains <c>/</c>, <c>\</c>, <c>?</c>, <c>#</c>, <c>%</c>, white space or a control character, or contains the API key.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public virtual FalRequestHandle GetHandle(string appId, string requestId)
@@ -161,6 +161,12 @@ public partial class FalClient : IDisposable, IAsyncDisposable
         context.LiveRequests.ThrowIfClosed();
         var app = FalAppId.Parse(appId);
         FalOptionsValidation.RequestId(requestId, nameof(requestId));
+        if (context.Transport.HoldsSecret(requestId))
+        {
+            // Not quoted: the message would carry the key.
+            throw new ArgumentException("The request id contains the API key (or a part of it): it would go into URLs, errors and logs. Pass the id fal gave the request.", nameof(requestId));
+        }
+
         return new FalRequestHandle(context, app, requestId, FalRequestUrls.Compute(context.Options.QueueUrl, app, requestId));
     }
 
@@ -240,13 +246,15 @@ public partial class FalClient : IDisposable, IAsyncDisposable
     /// <summary>The own HttpClient's bound on a TCP connect and its TLS handshake.</summary>
     internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
-    private static HttpClient CreateHttpClient() =>
+    private static HttpClient CreateHttpClient(FalClientOptions options) =>
         new(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AllowAutoRedirect = false,
             // TCP connect and TLS handshake: a host that accepts and never answers fails the attempt.
             ConnectTimeout = ConnectTimeout,
+            // Thousands of requests share a few hundred sockets rather than opening one each (and running out of descriptors).
+            MaxConnectionsPerServer = FalOptionsValidation.MaxConnectionsPerServer(options.MaxConnectionsPerServer, nameof(options)),
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

@@ -29,6 +29,11 @@ internal sealed class FalServiceOptionsValidator : IValidateOptions<FalServiceOp
             failures.Add($"Fal:PollInterval must be positive; it is {options.PollInterval}.");
         }
 
+        if (options.MaxConnectionsPerServer < 1)
+        {
+            failures.Add($"Fal:MaxConnectionsPerServer must be at least 1; it is {options.MaxConnectionsPerServer}.");
+        }
+
         if (options.Scheduler is null)
         {
             failures.Add("Fal:Scheduler cannot be null.");

@@ -22,6 +22,7 @@ internal sealed class FalClientContext
         RunHost = new RunEndpoint(Transport);
         Rest = new RestEndpoint(Transport);
         Api = new ApiEndpoint(Transport);
+        StatusStreams = new StatusStreamSlots(options.MaxConnectionsPerServer / 2);
     }
 
     /// <summary>The client's validated options (a private copy).</summary>
@@ -47,6 +48,9 @@ internal sealed class FalClientContext
 
     /// <summary>The platform API host: the request listing a durable batch settles a cut-off submit with.</summary>
     public ApiEndpoint Api { get; }
+
+    /// <summary>The status streams open at once: at most half the connection cap, so that polls are never starved.</summary>
+    public StatusStreamSlots StatusStreams { get; }
 
     /// <summary>The client's live request subscriptions, and whether the client is disposed (shared with its handles).</summary>
     public LiveRequests LiveRequests { get; } = new();

@@ -40,6 +40,12 @@ internal readonly struct FalCall<T>
     public long? MaxBytes { get; init; }
 
     /// <summary>
+    /// Gets, for a status call with logs, how many log entries to keep (the newest): the answer is then read through
+    /// <see cref="StatusLogTail"/>, its bound applying to what is kept. Null: read whole, up to the bound.
+    /// </summary>
+    public int? LogTail { get; init; }
+
+    /// <summary>
     /// Gets the bound of a call whose rule gives it no attempt timeout because a timeout there is ambiguous (a
     /// submit: <see cref="FalRetryOptions.SubmitTimeout"/>); on expiry it fails with <see cref="FalTimeoutException"/>
     /// saying the request may have been enqueued. Null: unbounded here (a run has its own whole-call deadline).
@@ -93,4 +99,8 @@ internal static class FalCall
 /// <param name="Body">The body, read up to the call's bound.</param>
 /// <param name="RequestId">The call's request id.</param>
 /// <param name="State">The call's <see cref="FalCall{T}.State"/>.</param>
-internal readonly record struct FalAnswer(HttpResponseMessage Response, byte[] Body, string? RequestId, object? State);
+internal readonly record struct FalAnswer(HttpResponseMessage Response, byte[] Body, string? RequestId, object? State)
+{
+    /// <summary>Gets how many log entries the read left out of <see cref="Body"/> (<see cref="FalCall{T}.LogTail"/>).</summary>
+    public int OmittedLogs { get; init; }
+}

@@ -82,10 +82,18 @@ internal sealed partial class FalTransport
                     {
                         try
                         {
-                            var body = await FalBody.ReadAsync(async, response.Content, call.MaxBytes ?? Options.MaxStatusBytes, truncate: false, operation, requestId, token).ConfigureAwait(false);
+                            var limit = call.MaxBytes ?? Options.MaxStatusBytes;
+                            if (call.LogTail is { } lines && requestId is not null)
+                            {
+                                // fal repeats every log line so far: the bound holds for what is kept, not what is sent.
+                                var (trimmed, omitted) = await StatusLogTail.ReadAsync(async, response.Content, limit, lines, requestId, token).ConfigureAwait(false);
+                                return Parsed(call, new FalAnswer(response, trimmed, requestId, call.State) { OmittedLogs = omitted });
+                            }
+
+                            var body = await FalBody.ReadAsync(async, response.Content, limit, truncate: false, operation, requestId, token).ConfigureAwait(false);
                             return Parsed(call, new FalAnswer(response, body, requestId, call.State));
                         }
-                        catch (FalProtocolException e) when (requestId is null && e.RequestId is null && FalErrors.RequestIdOf(response) is { } named && FalOptionsValidation.IsSafeRequestId(named))
+                        catch (FalProtocolException e) when (requestId is null && e.RequestId is null && FalErrors.RequestIdOf(response) is { } named && FalOptionsValidation.IsSafeRequestId(named) && !HoldsSecret(named))
                         {
                             // A refused answer that names its request (a submit's, over the bound or ill-formed): the
                             // error carries the id, so that the request, enqueued and billed, can be cancelled.
@@ -182,11 +190,17 @@ internal sealed partial class FalTransport
     /// <summary>The configured key, id and secret replaced in <paramref name="text"/>: nothing a server echoes reaches an exception or a log.</summary>
     public string? Redact(string? text) => _credentials is null ? text : _credentials.Redact(text);
 
+    /// <summary>
+    /// Whether <paramref name="text"/> (a request id) holds the key or a part of it in any form redaction knows: such an id
+    /// would put the key into URLs, errors and logs, so it is refused wherever it comes from.
+    /// </summary>
+    public bool HoldsSecret(string? text) => !string.IsNullOrEmpty(text) && !string.Equals(Redact(text), text, StringComparison.Ordinal);
+
     /// <summary>An error answer as an exception: its body read up to the status bound, the key redacted.</summary>
     private async ValueTask<FalHttpException> ErrorAsync(bool async, HttpResponseMessage response, string operation, string? requestId, CancellationToken cancellationToken)
     {
         var body = await FalBody.ReadAsync(async, response.Content, Options.MaxStatusBytes, truncate: true, operation, requestId, cancellationToken).ConfigureAwait(false);
-        return FalErrors.FromResponse(response, body, operation, requestId, Redact);
+        return FalErrors.FromResponse(response, body, operation, requestId, Redact, HoldsSecret);
     }
 
     /// <summary>Runs the call's parse step; a protocol error that quotes the answer is re-thrown with the key redacted.</summary>
@@ -196,9 +210,10 @@ internal sealed partial class FalTransport
         {
             return call.Parse!(answer);
         }
-        catch (FalProtocolException e) when (Redact(e.Message) != e.Message)
+        catch (FalProtocolException e) when (Redact(e.Message) != e.Message || HoldsSecret(e.RequestId))
         {
-            throw new FalProtocolException(Redact(e.Message)!, e.InnerException) { RequestId = e.RequestId };
+            // An id that holds the key is no id to report: the error carries none.
+            throw new FalProtocolException(Redact(e.Message)!, e.InnerException) { RequestId = HoldsSecret(e.RequestId) ? null : e.RequestId };
         }
     }
 

@@ -10,7 +10,10 @@ namespace Fal.Reactive;
 /// sequences with a <see cref="FalHttpException"/> instead.
 /// </summary>
 /// <param name="RequestId">The id fal gave the request.</param>
-/// <param name="Logs">Every log entry, or <see langword="null"/> when logs were not requested.</param>
+/// <param name="Logs">
+/// The log entries: the newest <see cref="FalClientOptions.MaxLogLines"/> of them (see <see cref="OmittedLogCount"/>), or
+/// <see langword="null"/> when logs were not requested.
+/// </param>
 /// <param name="Metrics">What fal measured (inference time); empty for apps that report none.</param>
 /// <param name="Error">The error message fal reported on the status, if the request failed.</param>
 /// <param name="ErrorType">The error type fal reported (e.g. <c>request_timeout</c>), if any.</param>
@@ -23,6 +26,13 @@ public sealed record Completed(
     string? ErrorType,
     JsonElement? Result) : FalStatus(RequestId)
 {
+    /// <summary>
+    /// Gets how many of the request's older log entries are not in <see cref="Logs"/>: the client keeps the newest
+    /// <see cref="FalClientOptions.MaxLogLines"/> (1,000 by default) whether it polls or streams, so <c>Logs[i]</c> is the
+    /// request's entry number <c>OmittedLogCount + i</c>, counted from 0. Zero while every entry fits.
+    /// </summary>
+    public int OmittedLogCount { get; init; }
+
     /// <summary>Deserializes <see cref="Result"/> into <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The output type of the app.</typeparam>
     /// <returns>The deserialized output.</returns>
@@ -54,6 +64,7 @@ public sealed record Completed(
     public bool Equals(Completed? other) =>
         other is not null
         && RequestId == other.RequestId
+        && OmittedLogCount == other.OmittedLogCount
         && FalValueEquality.LogsEqual(Logs, other.Logs)
         && Equals(Metrics, other.Metrics)
         && Error == other.Error
@@ -68,6 +79,7 @@ public sealed record Completed(
     {
         builder.Append("RequestId = ").Append(RequestId).Append(", Logs = ");
         FalValueEquality.PrintLogs(builder, Logs);
+        FalValueEquality.PrintOmitted(builder, OmittedLogCount);
         builder.Append(", Metrics = ").Append(Metrics);
         if (Error is not null)
         {

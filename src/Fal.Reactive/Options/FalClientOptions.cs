@@ -55,6 +55,8 @@ public class FalClientOptions
         MeterFactory = other.MeterFactory;
         MaxStatusBytes = other.MaxStatusBytes;
         MaxResultBytes = other.MaxResultBytes;
+        MaxLogLines = other.MaxLogLines;
+        MaxConnectionsPerServer = other.MaxConnectionsPerServer;
         StatusStreamIdleTimeout = other.StatusStreamIdleTimeout;
         DisposeTimeout = other.DisposeTimeout;
         ProxyUrl = other.ProxyUrl;
@@ -135,7 +137,10 @@ public class FalClientOptions
     /// <summary>
     /// The largest answer read for a submit, status, cancel or upload call, an error body, or one event of the
     /// status stream. Default 1 MiB. A status answer over it ends the request with
-    /// <see cref="FalProtocolException"/> (and cancels it); the rest of the body is never read.
+    /// <see cref="FalProtocolException"/> (and cancels it); the rest of the body is never read. A status answer with
+    /// logs is the exception: its <c>logs</c> array (every line so far, as fal sends it) is read through, and the bound
+    /// applies to what is kept, the newest <see cref="MaxLogLines"/> entries and the rest of the answer; a single log
+    /// entry, or the rest of the answer, over the bound still ends the request so.
     /// </summary>
     public long MaxStatusBytes { get; set; } = 1024 * 1024;
 
@@ -144,6 +149,31 @@ public class FalClientOptions
     /// Default 256 MiB. A larger one ends the call with <see cref="FalProtocolException"/>.
     /// </summary>
     public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// The most log entries a status keeps (<see cref="InProgress.Logs"/>, <see cref="Completed.Logs"/>): the newest, the
+    /// count of older ones in <see cref="InProgress.OmittedLogCount"/>. Default 1,000; 0 keeps none (the count still
+    /// grows). The same whether the request is polled (fal's answers carry every line so far) or streamed (each event
+    /// carries the new ones), and the kept entries are also bounded by <see cref="MaxStatusBytes"/> (the oldest go first):
+    /// a request's log memory is what is kept, not what the server has sent, however long the run.
+    /// </summary>
+    public int MaxLogLines { get; set; } = DefaultMaxLogLines;
+
+    /// <summary>
+    /// The most connections the client's own <see cref="HttpClient"/> opens to one host (a caller's
+    /// <see cref="HttpClient"/> keeps its handler's); calls beyond wait for a free one. Default 256: thousands of
+    /// requests polling at once share them instead of opening a socket each (20,000 subscriptions hit the
+    /// process's file-descriptor limit). A status stream (<see cref="FalStatusMode.Streaming"/>) holds a connection for
+    /// the whole request, so at most half of this many are open at once, whatever the <see cref="HttpClient"/>;
+    /// requests beyond that poll instead, and polls, results and cancels are never starved of connections.
+    /// </summary>
+    public int MaxConnectionsPerServer { get; set; } = DefaultMaxConnectionsPerServer;
+
+    /// <summary>The own <see cref="HttpClient"/>'s connections per host by default: 256.</summary>
+    public const int DefaultMaxConnectionsPerServer = 256;
+
+    /// <summary>The log entries a status keeps by default: 1,000.</summary>
+    public const int DefaultMaxLogLines = 1000;
 
     /// <summary>
     /// How long the status stream (<see cref="FalStatusMode.Streaming"/>) may go without a status event (from the

@@ -33,6 +33,8 @@ internal static class FalJson
         {
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DictionaryKeyPolicy = null,
+            // As deep as a result may be read (FalWire.MaxDepth): an output the client took must also map to a type.
+            MaxDepth = FalWire.MaxDepth,
             TypeInfoResolver = JsonTypeInfoResolver.Combine(FalJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
     }
@@ -80,7 +82,7 @@ internal static class FalJson
 }
 
 /// <summary>Source-generated metadata for what the client serializes itself: the JSON DOM and the upload request.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, MaxDepth = FalWire.MaxDepth)]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonObject))]

@@ -9,6 +9,15 @@ internal sealed record FalSubmitAnswer(string RequestId, int? QueuePosition, Uri
 /// <summary>Parses fal's queue answers. Anything the protocol does not allow is a <see cref="FalProtocolException"/>.</summary>
 internal static class FalWire
 {
+    /// <summary>
+    /// The deepest nesting read in a result (and a status answer): 256 levels, four times System.Text.Json's default of 64,
+    /// which valid outputs (a scene graph, a parse tree) can pass; the bound stays, as each level costs stack in the reader.
+    /// </summary>
+    public const int MaxDepth = 256;
+
+    /// <summary>The reading of fal's JSON: <see cref="MaxDepth"/> levels.</summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+
     public static FalSubmitAnswer ParseSubmit(byte[] body)
     {
         using var doc = ParseObject(body, "submit", requestId: null);
@@ -95,13 +104,44 @@ internal static class FalWire
 
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = JsonDocument.Parse(body, DocumentOptions);
             return doc.RootElement.Clone();
+        }
+        catch (JsonException e) when (IsDeeperThanBound(body))
+        {
+            // Valid JSON, too deep to read here: the request is done on fal, so its id is what the caller needs.
+            throw new FalProtocolException(
+                $"Request {requestId}: the result is valid JSON deeper than {MaxDepth} levels, the most the client reads; the request completed on fal and its result is still there (fetch it by its id with a reader of your own).",
+                e)
+            {
+                RequestId = requestId,
+            };
         }
         catch (JsonException e)
         {
             throw new FalProtocolException($"Request {requestId}: the result is not JSON: {e.Message}", e) { RequestId = requestId };
         }
+    }
+
+    /// <summary>Whether <paramref name="body"/> is well-formed JSON nested deeper than <see cref="MaxDepth"/> (read again only on the error path).</summary>
+    private static bool IsDeeperThanBound(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        var deepest = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                deepest = Math.Max(deepest, reader.CurrentDepth);
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        // A container's contents sit one level below it: depth MaxDepth holds the contents of the MaxDepth-th level.
+        return deepest >= MaxDepth;
     }
 
     /// <summary>Parses the answer of <c>storage/upload/initiate</c>: where to PUT, and where the file will be.</summary>
@@ -118,7 +158,7 @@ internal static class FalWire
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body);
+            doc = JsonDocument.Parse(body, DocumentOptions);
         }
         catch (JsonException e)
         {

@@ -34,9 +34,10 @@ internal sealed class QueueEndpoint(FalTransport transport)
         FalAppId app, byte[] input, Uri? webhookUrl, FalCallHeaders headers, IScheduler? scheduler, CancellationToken cancellationToken, FalRequestTelemetry? telemetry = null)
     {
         var on = scheduler ?? Options.Scheduler;
+        FalSubmitAnswer answer;
         try
         {
-            return await transport.SendAsync(
+            answer = await transport.SendAsync(
                 async: true,
                 new FalCall<FalSubmitAnswer>
                 {
@@ -53,10 +54,15 @@ internal sealed class QueueEndpoint(FalTransport transport)
                 },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (FalProtocolException e) when (e.RequestId is { } id && FalOptionsValidation.IsSafeRequestId(id))
+        catch (FalProtocolException e) when (e.RequestId is { } id && FalOptionsValidation.IsSafeRequestId(id) && !transport.HoldsSecret(id))
         {
             throw await CancelRefusedAsync(app, id, e, on, telemetry).ConfigureAwait(false);
         }
+
+        // An id that holds the key would carry it into every later URL, error and log: no call names it, not even a cancel.
+        return transport.HoldsSecret(answer.RequestId)
+            ? throw new FalProtocolException("The submit answer's request_id contains the API key (or a part of it), so it was refused and no call naming it was made, not even a cancel: the request may run and be billed on fal.")
+            : answer;
     }
     /// <summary>The URLs of a submitted request: those the answer gave when they are on the queue host, else fal's documented ones.</summary>
     public FalRequestUrls UrlsOf(FalAppId app, FalSubmitAnswer answer) =>
@@ -73,6 +79,7 @@ internal sealed class QueueEndpoint(FalTransport transport)
                 Method = HttpMethod.Get,
                 Url = urls.StatusQuery(withLogs),
                 RequestId = requestId,
+                LogTail = withLogs ? Options.MaxLogLines : null,
                 Retry = FalRetryRule.Transient,
                 Scheduler = scheduler,
                 Deadline = deadline,
@@ -130,7 +137,7 @@ internal sealed class QueueEndpoint(FalTransport transport)
 
     /// <summary>
     /// A request's server-sent status stream as statuses. Each event carries the logs new since the last one,
-    /// so they are accumulated into the cumulative lists polling reports. A stream that brings no status
+    /// so they are accumulated into the lists polling reports: the newest <see cref="FalClientOptions.MaxLogLines"/>. A stream that brings no status
     /// (headers included; keep-alives do not count) for <see cref="FalClientOptions.StatusStreamIdleTimeout"/> ends with
     /// <see cref="FalTimeoutException"/>, which its follower takes as the sign to poll instead.
     /// </summary>
@@ -142,11 +149,12 @@ internal sealed class QueueEndpoint(FalTransport transport)
         // whose headers never come falls back as one that never sends a status.
         using var idle = new IdleTimeout(scheduler, Options.StatusStreamIdleTimeout, "The status stream", anyBytesCount: false, "polling takes over.") { RequestId = requestId };
         using var response = await OpenStatusStreamAsync(urls, requestId, withLogs, scheduler, idle, cancellationToken, telemetry).ConfigureAwait(false);
-        var logs = withLogs ? new List<FalLog>() : null;
+        var logs = withLogs ? new KeptLogs(Options.MaxLogLines, Options.MaxStatusBytes) : null;
         var events = FalEventStream.ReadAsync(response, Options.MaxStatusBytes, "status stream", requestId, idle, cancellationToken);
         await foreach (var data in events.ConfigureAwait(false))
         {
-            yield return WithAllLogs(FalWire.ParseStatus(data, requestId, withLogs), logs);
+            var status = FalWire.ParseStatus(data, requestId, withLogs);
+            yield return logs?.Add(status) ?? status;
         }
     }
 
@@ -164,26 +172,6 @@ internal sealed class QueueEndpoint(FalTransport transport)
         catch (Exception e) when (e is FalException or HttpRequestException or IOException or OperationCanceledException)
         {
             return new FalProtocolException($"{prefix}{refused.Message} Cancelling it failed ({transport.Redact(e.Message)}): it may still run and be billed.", refused) { RequestId = requestId };
-        }
-    }
-
-    private static FalStatus WithAllLogs(FalStatus status, List<FalLog>? all)
-    {
-        if (all is null)
-        {
-            return status;
-        }
-
-        switch (status)
-        {
-            case InProgress p:
-                all.AddRange(p.Logs ?? []);
-                return p with { Logs = [.. all] };
-            case Completed c:
-                all.AddRange(c.Logs ?? []);
-                return c with { Logs = [.. all] };
-            default:
-                return status;
         }
     }
 
@@ -213,7 +201,7 @@ internal sealed class QueueEndpoint(FalTransport transport)
     private static FalStatus Status(FalAnswer answer, bool withLogs)
     {
         FalWire.EnsureSameRequest(answer.Response, answer.RequestId!, "status");
-        return FalWire.ParseStatus(answer.Body, answer.RequestId!, withLogs);
+        return KeptLogs.WithOmitted(FalWire.ParseStatus(answer.Body, answer.RequestId!, withLogs), answer.OmittedLogs);
     }
 
     private static string WebhookQuery(Uri? webhook) =>

@@ -205,10 +205,16 @@ internal sealed class RequestSubscription : Sink<FalStatus>
 
     /// <summary>
     /// Follows the server-sent status stream until COMPLETED (returned without its result). Null when the stream
-    /// failed, closed early or went silent (the caller polls instead), or the observer left on a status.
+    /// failed, closed early or went silent (the caller polls instead), or the observer left on a status. Also null at
+    /// once when the client has as many streams open as it allows (half its connection cap): the request polls.
     /// </summary>
     private async Task<Completed?> FollowStatusStreamAsync(StatusPoller poller, CancellationToken token)
     {
+        if (!_context.StatusStreams.TryEnter())
+        {
+            return null;
+        }
+
         try
         {
             await foreach (var status in _context.Queue.ReadStatusStreamAsync(poller.Urls, poller.RequestId, _withLogs, Scheduler, _telemetry, token).ConfigureAwait(false))
@@ -231,6 +237,10 @@ internal sealed class RequestSubscription : Sink<FalStatus>
             // The stream failed to open, broke or went silent past its idle timeout: polling, with its
             // retries and typed errors, takes over.
             return null;
+        }
+        finally
+        {
+            _context.StatusStreams.Exit();
         }
     }
 
@@ -359,7 +369,7 @@ internal sealed class RequestSubscription : Sink<FalStatus>
     {
         private Type? _kind;
         private int _position;
-        private int _logCount;
+        private long _logCount;
 
         public bool Changed(FalStatus status)
         {
@@ -367,8 +377,9 @@ internal sealed class RequestSubscription : Sink<FalStatus>
             var position = status is Queued queued ? queued.Position : -1;
             var logCount = status switch
             {
-                InProgress p => p.Logs?.Count ?? 0,
-                Completed c => c.Logs?.Count ?? 0,
+                // Counted with the entries left out: once MaxLogLines are kept, a new line keeps the count but is news.
+                InProgress p => p.OmittedLogCount + (long)(p.Logs?.Count ?? 0),
+                Completed c => c.OmittedLogCount + (long)(c.Logs?.Count ?? 0),
                 _ => 0,
             };
 

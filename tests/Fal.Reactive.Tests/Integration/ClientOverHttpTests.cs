@@ -49,6 +49,26 @@ public sealed class ClientOverHttpTests(EmulatorFixture fixture) : IClassFixture
         png.Take(8).Should().Equal(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A);
     }
 
+    [Theory]
+    [InlineData(FalStatusMode.Polling)]
+    [InlineData(FalStatusMode.Streaming)]
+    public async Task Submit_ALongRunWhoseLogsPassTheStatusBound_Completes_KeepingTheNewestLines(FalStatusMode mode)
+    {
+        // 300 lines (about 27 KB as fal's cumulative answer) against a 16 KiB bound: kept, the newest 50.
+        var options = Options(fixture);
+        options.MaxStatusBytes = 16 * 1024;
+        options.MaxLogLines = 50;
+        using var fal = new FalClient(options);
+
+        var statuses = await All(fal.Submit("emulator/slow", new { run_seconds = 3, logs_per_second = 100 },
+            new FalSubmitOptions { WithLogs = true, StatusMode = mode }));
+
+        var completed = statuses[^1].Should().BeOfType<Completed>().Subject;
+        completed.Logs!.Select(l => l.Message).Should().Equal(Enumerable.Range(251, 50).Select(i => $"log {i}/300"));
+        completed.OmittedLogCount.Should().Be(250);
+        statuses.OfType<InProgress>().Should().OnlyContain(p => p.Logs!.Count <= 50);
+    }
+
     [Fact]
     public async Task Submit_StreamingStatusMode_CompletesWithCumulativeLogs()
     {

@@ -30,6 +30,30 @@ public class HostileInputTests
     }
 
     [Theory]
+    [InlineData("caf\u00e9")]
+    [InlineData("\u65e5\u672c")]
+    [InlineData("emoji \ud83d\ude00")]
+    public async Task NonAsciiHintOrHeaderValues_AreRefusedAtTheCall_NamingTheHeader_AndNothingIsSent(string value)
+    {
+        using var fal = new SimulatedFal();
+        var withHint = new FalSubmitOptions { Hint = value };
+        var withHeader = new FalSubmitOptions();
+        withHeader.Headers["X-Custom"] = value;
+        var runWithHeader = new FalRunOptions();
+        runWithHeader.Headers["X-Custom"] = value;
+        var streamWithHint = new FalStreamOptions { Hint = value };
+        var enqueueWithHeader = new FalEnqueueOptions();
+        enqueueWithHeader.Headers["X-Custom"] = value;
+
+        fal.Client.Invoking(c => c.Submit(App, null, withHint)).Should().Throw<ArgumentException>().WithMessage("*X-Fal-Runner-Hint*non-ASCII*");
+        fal.Client.Invoking(c => c.Submit(App, null, withHeader)).Should().Throw<ArgumentException>().WithMessage("*'X-Custom'*non-ASCII*");
+        await fal.Client.Invoking(c => c.SubmitAsync(App, null, enqueueWithHeader)).Should().ThrowAsync<ArgumentException>().WithMessage("*'X-Custom'*");
+        await fal.Client.Invoking(c => c.RunAsync(App, null, runWithHeader)).Should().ThrowAsync<ArgumentException>().WithMessage("*'X-Custom'*");
+        fal.Client.Invoking(c => c.Stream(App, null, streamWithHint)).Should().Throw<ArgumentException>().WithMessage("*X-Fal-Runner-Hint*");
+        fal.Simulator.Calls.Should().BeEmpty();
+    }
+
+    [Theory]
     [InlineData("X-Evil\r\nHost")]
     [InlineData("X Space")]
     [InlineData("X:Colon")]
@@ -62,6 +86,21 @@ public class HostileInputTests
 
         fal.Client.Invoking(c => c.GetHandle(App, requestId)).Should().Throw<ArgumentException>().WithParameterName(nameof(requestId));
         FluentActions.Invoking(() => FalRequestHandle.FromRequestId(fal.Client, App, requestId)).Should().Throw<ArgumentException>();
+        fal.Simulator.Calls.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(Key)]
+    [InlineData("pre-" + Key)]
+    [InlineData("SIM-KEY-5F1C0FFEE")]
+    public void ARequestIdHoldingTheKey_IsRefusedByGetHandleAndFromRequestId_WithoutQuotingIt(string requestId)
+    {
+        using var fal = new SimulatedFal();
+
+        var e = fal.Client.Invoking(c => c.GetHandle(App, requestId)).Should().Throw<ArgumentException>().WithParameterName(nameof(requestId)).Which;
+        e.Message.Should().Contain("API key").And.NotContainEquivalentOf(Key);
+        FluentActions.Invoking(() => FalRequestHandle.FromRequestId(fal.Client, App, requestId)).Should().Throw<ArgumentException>()
+            .Which.ToString().Should().NotContainEquivalentOf(Key);
         fal.Simulator.Calls.Should().BeEmpty();
     }
 

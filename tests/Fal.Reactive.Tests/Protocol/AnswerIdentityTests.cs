@@ -77,4 +77,52 @@ public class AnswerIdentityTests : ReactiveTest
         observer.Messages.Should().ContainSingle().Which.Value.Exception.Should().BeOfType<FalProtocolException>();
         handler.Requests.Should().ContainSingle("only the submit was sent");
     }
+
+    public static TheoryData<string, string?> SubmitAnswersNamingTheKey => new()
+    {
+        { $"{{\"request_id\":\"{Key}\",\"queue_position\":0}}", null },
+        { $"{{\"request_id\":\"req-{Key}-1\",\"queue_position\":0}}", null },
+        { $"{{\"request_id\":\"{Key}\",\"queue_position\":-1}}", null },
+        { "{\"queue_position\":0}", Key },
+        { "{\"request_id\":", Key },
+    };
+
+    [Theory]
+    [MemberData(nameof(SubmitAnswersNamingTheKey))]
+    public void ASubmitAnswerWhoseRequestIdHoldsTheKey_IsAFalProtocolException_WithTheKeyRedacted_AndNoCallNamesIt(string body, string? requestIdHeader)
+    {
+        var (fal, client, handler) = Create(r => r.Method == HttpMethod.Post ? Json(body, requestIdHeader) : null);
+        using var _fal = fal;
+        using var _client = client;
+
+        var observer = fal.Scheduler.Start(() => client.Submit(App, new { prompt = "x" }), disposed: Ticks(60));
+
+        var e = observer.Messages.Should().ContainSingle().Which.Value.Exception.Should().BeOfType<FalProtocolException>().Which;
+        e.RequestId.Should().BeNull("an id holding the key is no id to report");
+        e.ToString().Should().NotContainEquivalentOf(Key);
+        handler.Requests.Should().ContainSingle("only the submit was sent: no status, no cancel carries the key in its URL");
+    }
+
+    [Fact]
+    public async Task AnErrorAnswerMarkedWithTheKeyAsItsRequestId_IsAFalHttpException_WithoutThatId()
+    {
+        var (fal, client, _) = Create(r =>
+        {
+            if (r.Method != HttpMethod.Post)
+            {
+                return null;
+            }
+
+            var response = new HttpResponseMessage(HttpStatusCode.UnprocessableEntity) { Content = new StringContent("{\"detail\":\"bad\"}", Encoding.UTF8, "application/json") };
+            response.Headers.Add("x-fal-request-id", Key);
+            return Task.FromResult(response);
+        });
+        using var _fal = fal;
+        using var _client = client;
+
+        var e = (await client.Invoking(c => c.SubmitAsync(App, new { prompt = "x" })).Should().ThrowAsync<FalHttpException>()).Which;
+
+        e.RequestId.Should().BeNull();
+        e.ToString().Should().NotContainEquivalentOf(Key);
+    }
 }

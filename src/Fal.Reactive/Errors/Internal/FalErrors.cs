@@ -10,11 +10,13 @@ internal static class FalErrors
     private const int MaxDetailLength = 2000;
 
     /// <summary>An error answer as an exception; <paramref name="redact"/> removes the key from every text taken from the answer.</summary>
-    public static FalHttpException FromResponse(HttpResponseMessage response, byte[] body, string operation, string? requestId, Func<string?, string?>? redact = null)
+    /// <remarks>An <c>x-fal-request-id</c> that <paramref name="holdsSecret"/> (it holds the key) is not taken as the request's id.</remarks>
+    public static FalHttpException FromResponse(
+        HttpResponseMessage response, byte[] body, string operation, string? requestId, Func<string?, string?>? redact = null, Func<string?, bool>? holdsSecret = null)
     {
         redact ??= static text => text;
         var status = (int)response.StatusCode;
-        requestId ??= RequestIdOf(response);
+        requestId ??= RequestIdOf(response) is { } named && holdsSecret?.Invoke(named) != true ? named : null;
         // Redacted whole, before anything is cut to MaxDetailLength: a cut through the key would leave its tail behind.
         var text = body.Length == 0 ? string.Empty : redact(Encoding.UTF8.GetString(body))!;
         var (detail, errorType, validation) = ParseBody(text);

@@ -110,4 +110,13 @@ internal static class FalValueEquality
 
         builder.Append(']');
     }
+
+    /// <summary>The count of log entries left out, when there are any.</summary>
+    public static void PrintOmitted(StringBuilder builder, int omitted)
+    {
+        if (omitted > 0)
+        {
+            builder.Append(", OmittedLogCount = ").Append(omitted);
+        }
+    }
 }

@@ -28,6 +28,9 @@ internal static class FalOptionsValidation
         return requestId;
     }
 
+    /// <summary>The most log entries a status may be set to keep (<see cref="FalClientOptions.MaxLogLines"/>).</summary>
+    public const int MaxLogLines = 1_000_000;
+
     /// <summary>The longest request id taken (fal issues 36-character UUIDs).</summary>
     public const int MaxRequestIdLength = 256;
 
@@ -79,6 +82,12 @@ internal static class FalOptionsValidation
             throw new ArgumentOutOfRangeException(paramName, "MaxStatusBytes and MaxResultBytes must be positive and at most Array.MaxLength.");
         }
 
+        MaxConnectionsPerServer(options.MaxConnectionsPerServer, paramName);
+        if (options.MaxLogLines is < 0 or > MaxLogLines)
+        {
+            throw new ArgumentOutOfRangeException(paramName, options.MaxLogLines, $"MaxLogLines must be between 0 and {MaxLogLines:N0}.");
+        }
+
         ArgumentNullException.ThrowIfNull(options.Storage, "options.Storage");
         if (options.Storage.PartSize is < 1 or > 1 << 30 || options.Storage.MaxConcurrentParts < 1 || options.Storage.MultipartThreshold < 0)
         {
@@ -86,6 +95,10 @@ internal static class FalOptionsValidation
                 paramName, "Storage: PartSize must be 1 byte to 1 GiB, MaxConcurrentParts at least 1, MultipartThreshold not negative.");
         }
     }
+
+    /// <summary>The own HttpClient's connection cap: at least 1.</summary>
+    public static int MaxConnectionsPerServer(int connections, string paramName) =>
+        connections >= 1 ? connections : throw new ArgumentOutOfRangeException(paramName, connections, "MaxConnectionsPerServer must be at least 1.");
 
     /// <summary>Checks a submit's settings (copied from its options first, so what is checked is what is sent) and returns them.</summary>
     public static SubmitSettings Validate(SubmitSettings options, string paramName)
@@ -160,13 +173,13 @@ internal static class FalOptionsValidation
 
             if (value is null || !IsFieldValue(value))
             {
-                throw new ArgumentException($"The value of header '{name}' contains a control character (CR, LF, NUL…) or is null.", paramName);
+                throw new ArgumentException($"The value of header '{name}' contains a control character (CR, LF, NUL…) or a non-ASCII one, or is null.", paramName);
             }
         }
 
         if (hint is not null && !IsFieldValue(hint))
         {
-            throw new ArgumentException("Hint contains a control character (CR, LF, NUL…).", paramName);
+            throw new ArgumentException("Hint (header X-Fal-Runner-Hint) contains a control character (CR, LF, NUL…) or a non-ASCII one.", paramName);
         }
     }
 
@@ -194,12 +207,15 @@ internal static class FalOptionsValidation
         return true;
     }
 
-    /// <summary>A field value: visible characters, spaces and tabs; no other control character.</summary>
+    /// <summary>
+    /// A field value: visible ASCII characters, spaces and tabs. No other control character (a CR or LF would start a new
+    /// header); no non-ASCII one, which HttpClient refuses only when sending (the call would fail on the wire, not here).
+    /// </summary>
     private static bool IsFieldValue(string value)
     {
         foreach (var c in value)
         {
-            if (c != '\t' && char.IsControl(c))
+            if ((c != '\t' && char.IsControl(c)) || c > '~')
             {
                 return false;
             }

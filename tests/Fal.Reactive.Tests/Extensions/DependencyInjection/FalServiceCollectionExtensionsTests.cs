@@ -125,6 +125,38 @@ public sealed class FalServiceCollectionExtensionsTests(EmulatorFixture fixture)
         host.Services.GetRequiredService<IOptions<FalServiceOptions>>().Value.PollInterval.Should().Be(TimeSpan.FromSeconds(1));
     }
 
+    [Theory]
+    [InlineData(null, FalClientOptions.DefaultMaxConnectionsPerServer)]
+    [InlineData("7", 7)]
+    public void ThePrimaryHandler_CapsConnectionsAtFalMaxConnectionsPerServer(string? configured, int expected)
+    {
+        var settings = EmulatorSettings(fixture.Emulator);
+        if (configured is not null)
+        {
+            settings["Fal:MaxConnectionsPerServer"] = configured;
+        }
+
+        using var host = BuildHost(settings, s => s.AddFalClient());
+
+        HttpMessageHandler? handler = host.Services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(FalServiceCollectionExtensions.HttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        handler.Should().BeOfType<SocketsHttpHandler>().Which.MaxConnectionsPerServer.Should().Be(expected);
+    }
+
+    [Fact]
+    public void AConnectionCapBelowOne_StopsTheHostAtStart()
+    {
+        var settings = EmulatorSettings(fixture.Emulator);
+        settings["Fal:MaxConnectionsPerServer"] = "0";
+        using var host = BuildHost(settings, s => s.AddFalClient());
+
+        host.Invoking(h => h.Start()).Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Fal:MaxConnectionsPerServer");
+    }
+
     [Fact]
     public void NoKeyAnywhere_StartFails_NamingWhereToPutOne()
     {
