@@ -27,8 +27,11 @@ namespace Fal.Reactive;
 /// </example>
 public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
 {
-    /// <summary>The most webhooks remembered at once by default: 10,000 (16 a second over the default retention).</summary>
-    public const int DefaultCapacity = 10_000;
+    /// <summary>
+    /// The most webhooks remembered at once by default: 100,000 (166 a second over the default retention), so a batch of
+    /// tens of thousands of requests finishing together is not refused.
+    /// </summary>
+    public const int DefaultCapacity = 100_000;
 
     /// <summary>How long a webhook is remembered by default: 10 minutes, twice the verifier's default 5-minute tolerance.</summary>
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromMinutes(10);
@@ -48,7 +51,7 @@ public sealed class FalWebhookHub : IObservable<FalWebhook>, IDisposable
     // disposing it from its OnNext goes on (the turn is its own) instead of waiting for itself.
     private int _turnOwner;
 
-    /// <summary>A hub with the default options (10-minute retention, 10,000 webhooks, real time).</summary>
+    /// <summary>A hub with the default options (10-minute retention, 100,000 webhooks, real time).</summary>
     public FalWebhookHub()
         : this(null, null, "options")
     {

@@ -32,6 +32,20 @@ public sealed class FalWebhookHubRetentionTests : IDisposable
     }
 
     [Fact]
+    public void ABatchOfTensOfThousandsFinishingTogether_IsPublished_WithTheDefaultCapacity()
+    {
+        // A batch's webhooks arrive together: 50,000 in one burst (a warmed-up 10,000-request run already went past
+        // the first default of 10,000 and had deliveries refused for the retention).
+        using var hub = new FalWebhookHub(_v.Verifier());
+        for (var i = 0; i < 50_000; i++)
+        {
+            hub.Publish(Webhook("batch-" + i)).Should().Be(FalWebhookPublishOutcome.Published);
+        }
+
+        hub.Capacity.Should().Be(FalWebhookHub.DefaultCapacity);
+    }
+
+    [Fact]
     public void EveryReplayTheVerifierAccepts_IsStillRemembered_AndOnceForgottenTheVerifierRefusesIt()
     {
         var verifier = _v.Verifier();
